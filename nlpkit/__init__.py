@@ -1,0 +1,73 @@
+"""nlpkit: brief, classify and score news articles, offline.
+
+The public API is flat and loaded lazily, so `import nlpkit` stays fast:
+
+    >>> import nlpkit
+    >>> text = "Oil prices rise\\n\\nOil prices rose by 2% on Monday after the Gulf talks failed. Traders cited fears."
+    >>> nlpkit.summarize(text, length=1).text
+    'Oil prices rose by 2% on Monday after the Gulf talks failed.'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Article": "nlpkit.types",
+    "Brief": "nlpkit.types",
+    "Document": "nlpkit.types",
+    "Failure": "nlpkit.types",
+    "Prediction": "nlpkit.types",
+    "Sentence": "nlpkit.types",
+    "Summary": "nlpkit.types",
+    "NlpkitError": "nlpkit.errors",
+    "LengthSpec": "nlpkit.summarize.length",
+    "summarize": "nlpkit.summarize.base",
+    "prepare": "nlpkit.summarize.base",
+    "SUMMARIZERS": "nlpkit.summarize.base",
+    "brief_article": "nlpkit.api",
+    "brief_articles": "nlpkit.api",
+    "clean": "nlpkit.text.clean",
+    "segment": "nlpkit.text.segment",
+    "read_articles": "nlpkit.io.readers",
+    "Fields": "nlpkit.io.readers",
+    "rouge": "nlpkit.evaluate",
+    "evaluate_summarizer": "nlpkit.evaluate",
+    "evaluate_classifier": "nlpkit.evaluate",
+    "load_model": "nlpkit.persistence",
+    "save_model": "nlpkit.persistence",
+    "train": "nlpkit.training",
+    "score_archive": "nlpkit.scoring",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+if TYPE_CHECKING:
+    from nlpkit.api import brief_article, brief_articles
+    from nlpkit.errors import NlpkitError
+    from nlpkit.evaluate import evaluate_classifier, evaluate_summarizer, rouge
+    from nlpkit.io.readers import Fields, read_articles
+    from nlpkit.persistence import load_model, save_model
+    from nlpkit.scoring import score_archive
+    from nlpkit.summarize.base import SUMMARIZERS, prepare, summarize
+    from nlpkit.summarize.length import LengthSpec
+    from nlpkit.text.clean import clean
+    from nlpkit.text.segment import segment
+    from nlpkit.training import train
+    from nlpkit.types import Article, Brief, Document, Failure, Prediction, Sentence, Summary
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nlpkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

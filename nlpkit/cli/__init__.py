@@ -1,0 +1,83 @@
+"""The `nlpkit` command: one module per command, each a thin layer over library functions."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="nlpkit",
+    help="Brief, classify and score news articles, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from nlpkit import __version__
+
+        print(f"nlpkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Brief, classify and score news articles, offline."""
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a one-line error to stderr and exit with `code`."""
+    print(f"nlpkit: error: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    print(f"nlpkit: warning: {message}", file=sys.stderr)
+
+
+def handle_errors(func: F) -> F:
+    """Turn nlpkit's errors (and a few OS ones) into one-line messages and exit codes."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from nlpkit.errors import NlpkitError
+
+        try:
+            return func(*args, **kwargs)
+        except NlpkitError as e:
+            fail(str(e), e.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _register() -> None:
+    from nlpkit.cli import classify, evaluate, models, score, summarize, train
+
+    for module in (summarize, classify, train, evaluate, score, models):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()

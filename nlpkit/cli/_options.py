@@ -1,0 +1,12 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+TextField = Annotated[str, typer.Option("--text-field", help="Field with the article text (JSON/JSONL/CSV/Parquet).")]
+TitleField = Annotated[str, typer.Option("--title-field", help="Field with the headline.")]
+IdField = Annotated[str, typer.Option("--id-field", help="Field with the article id.")]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite outputs that already exist.")]

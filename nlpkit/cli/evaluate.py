@@ -1,0 +1,111 @@
+"""`nlpkit evaluate`: score a summarizer (ROUGE, beside Lead-3) or a classifier on labelled data."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from nlpkit.cli import handle_errors
+from nlpkit.cli._options import Force, TextField, TitleField
+
+
+@handle_errors
+def evaluate_command(
+    model: Annotated[
+        str,
+        typer.Argument(help="A summarization method or summarizer folder, or a classifier (bundled name or folder)."),
+    ],
+    data: Annotated[
+        str, typer.Argument(help="Labelled data: JSONL/CSV/Parquet (articles with a reference summary or a label).")
+    ],
+    summary_field: Annotated[
+        str, typer.Option("--summary-field", help="Field with the reference summary.")
+    ] = "summary",
+    group_field: Annotated[
+        str | None,
+        typer.Option("--group-field", help="Rows with the same value are one article with several references."),
+    ] = None,
+    length: Annotated[str, typer.Option("--length", "-l", help="Summary length for the method under test.")] = "3",
+    label_field: Annotated[
+        str, typer.Option("--label-field", help="Field with the gold label (classifiers).")
+    ] = "label",
+    target_field: Annotated[
+        str, typer.Option("--target-field", help="Field with the stance target (stance models).")
+    ] = "target",
+    bodies: Annotated[
+        str | None, typer.Option("--bodies", help="Table of article bodies to join (FNC-1 style).")
+    ] = None,
+    body_id_field: Annotated[
+        str, typer.Option("--body-id-field", help="Join key between DATA and --bodies.")
+    ] = "Body ID",
+    report: Annotated[
+        str | None, typer.Option("--report", help="Write metrics.json, report.md (and plots) to this folder.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    force: Force = False,
+) -> None:
+    """Evaluate a summarizer with ROUGE (Lead-3 always beside it) or a classifier with accuracy, F1 and more."""
+    from nlpkit.summarize.base import SUMMARIZERS
+
+    if model in SUMMARIZERS or _is_summarizer_folder(model):
+        from nlpkit.evaluate import evaluate_summarizer
+
+        m = evaluate_summarizer(
+            model,
+            data,
+            summary_field=summary_field,
+            text_field=text_field,
+            title_field=title_field,
+            group_field=group_field,
+            length=length,
+            report=report,
+            force=force,
+        )
+        if fmt == "json":
+            print(json.dumps(m))
+            return
+        lead = m["lead3"]
+        assert isinstance(lead, dict)
+        print(f"{m['n']} articles from {data}")
+        print(f"{'system':<14} {'length':>6} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-Lsum':>10}")
+        for name, r in ((model, m), ("lead-3", lead)):
+            print(
+                f"{name[:14]:<14} {r['length']:>6} {100 * r['rouge1']:8.2f} {100 * r['rouge2']:8.2f} {100 * r['rougeLsum']:10.2f}"
+            )
+        if report:
+            print(f"report written to {report}")
+        return
+    from nlpkit.evaluate import evaluate_classifier, format_classification_report
+
+    result = evaluate_classifier(
+        model,
+        data,
+        text_field=text_field,
+        label_field=label_field,
+        target_field=target_field,
+        bodies=bodies,
+        body_id_field=body_id_field,
+        report=report,
+        force=force,
+    )
+    print(json.dumps(result) if fmt == "json" else format_classification_report(result))
+
+
+def _is_summarizer_folder(path: str) -> bool:
+    from pathlib import Path
+
+    meta = Path(path) / "nlpkit.json"
+    if not meta.is_file():
+        return False
+    try:
+        return json.loads(meta.read_text(encoding="utf-8")).get("task") == "summarizer"
+    except (OSError, ValueError):
+        return False
+
+
+def register(app: typer.Typer) -> None:
+    app.command("evaluate")(evaluate_command)

@@ -1,0 +1,107 @@
+"""`nlpkit summarize`: a short brief of each article."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from nlpkit.cli import handle_errors, warn
+from nlpkit.cli._options import IdField, TextField, TitleField
+
+if TYPE_CHECKING:
+    from nlpkit.types import Brief
+
+
+class BriefFormat(str, Enum):
+    brief = "brief"
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _method_help() -> str:
+    from nlpkit.summarize.base import SUMMARIZERS
+
+    return f"Summarization method ({', '.join(SUMMARIZERS.names())}) or a trained summarizer's folder."
+
+
+@handle_errors
+def summarize_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="Article files (.txt .md .html .json .jsonl ...), folders, or - for stdin.")
+    ],
+    method: Annotated[str, typer.Option("--method", "-m", help=_method_help())] = "auto",
+    length: Annotated[
+        str, typer.Option("--length", "-l", help="Sentences (3), a share of them (20%), or words (60w).")
+    ] = "3",
+    fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="Output format.")] = BriefFormat.brief,
+    topic: Annotated[
+        bool, typer.Option("--topic", help="Add the topic (bundled topic model, or --topic-model).")
+    ] = False,
+    topic_model: Annotated[
+        str, typer.Option("--topic-model", help="Topic model name or folder used by --topic.")
+    ] = "topic",
+    no_clean: Annotated[
+        bool, typer.Option("--no-clean", help="Do not strip comments, share prompts, bylines, ...")
+    ] = False,
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    id_field: IdField = "id",
+) -> None:
+    """Print a short brief of each article: its headline and the sentences that carry the story."""
+    from nlpkit.api import brief_articles
+    from nlpkit.io.readers import Fields, read_articles
+    from nlpkit.summarize.length import LengthSpec
+    from nlpkit.types import Failure
+
+    spec = LengthSpec.parse(length)
+    records = read_articles(paths, fields=Fields(text=text_field, title=title_field, id=id_field))
+    failed = 0
+    first = True
+    for item in brief_articles(
+        records, method=method, length=spec, clean=not no_clean, topic_model=topic_model if topic else None
+    ):
+        if isinstance(item, Failure):
+            failed += 1
+            print(f"nlpkit: error: {item.error}", file=sys.stderr)
+            continue
+        brief, warnings = item
+        for w in warnings:
+            warn(w)
+        sys.stdout.write(render(brief, fmt, first=first))
+        sys.stdout.flush()
+        first = False
+    if failed:
+        raise typer.Exit(1)
+
+
+def render(brief: Brief, fmt: BriefFormat, *, first: bool = True) -> str:
+    """One brief as text in the chosen format."""
+    if fmt is BriefFormat.json:
+        return json.dumps(brief.to_dict(), ensure_ascii=False) + "\n"
+    title = brief.title or Path(brief.source).name or brief.id
+    sentences = [s.text for s in brief.summary.sentences]
+    topic = f"{brief.topic.label} ({brief.topic.score:.2f})" if brief.topic else None
+    sep = "" if first else "\n"
+    if fmt is BriefFormat.text:
+        return sep + " ".join(sentences) + "\n"
+    if fmt is BriefFormat.markdown:
+        lines = [f"## {title}", ""]
+        if topic:
+            lines += [f"*Topic: {topic}*", ""]
+        lines += [f"- {s}" for s in sentences]
+        return sep + "\n".join(lines) + "\n"
+    lines = [title]
+    if topic:
+        lines.append(f"Topic: {topic}")
+    lines += [f"  • {s}" for s in sentences]
+    return sep + "\n".join(lines) + "\n"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("summarize")(summarize_command)

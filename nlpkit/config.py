@@ -1,0 +1,23 @@
+"""The only module that reads environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Where the reference data for benchmarks and model building lives (never needed by tests).
+DATA_DIR = Path(os.environ.get("NLPKIT_DATA", str(Path(__file__).resolve().parents[1].parent / "shared" / "data")))
+
+#: Extra folders searched for models given by name, before the bundled ones.
+MODELS_PATH = [Path(p) for p in os.environ.get("NLPKIT_MODELS_PATH", "").split(os.pathsep) if p]
+
+#: Largest article accepted, in characters; longer texts are cut with a warning.
+MAX_ARTICLE_CHARS = int(os.environ.get("NLPKIT_MAX_ARTICLE_CHARS", str(2_000_000)))
+
+#: Hugging Face hub access: off unless the user allows it (offline by default).
+ALLOW_DOWNLOADS = os.environ.get("NLPKIT_ALLOW_DOWNLOADS", "0") not in ("0", "", "false", "no")
+
+
+def bundled_models_dir() -> Path:
+    """Folder with the models that ship inside the package."""
+    return Path(__file__).resolve().parent / "_models"

@@ -1,0 +1,1 @@
+"""Readers (anything -> articles) and writers (records -> JSONL/CSV/Parquet)."""

@@ -1,0 +1,1 @@
+"""Text steps: cleaning (pure str -> str) and segmentation (sentences with offsets)."""

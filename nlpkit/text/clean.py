@@ -1,0 +1,271 @@
+"""Cleaning: pure, named `str -> str` steps that strip what scraped news pages carry.
+
+Each step is registered in `CLEANERS` under a stable name; `clean()` runs the default
+chain, minus any step named in `skip`. No I/O and no model loading happen here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+
+from nlpkit.registry import Registry
+
+Cleaner = Callable[[str], str]
+CLEANERS: Registry[Cleaner] = Registry("cleaner")
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+@CLEANERS.register("unicode")
+def normalize_unicode(text: str) -> str:
+    """NFC-normalise, unify line endings, drop zero-width characters and soft hyphens.
+
+    Example:
+        >>> normalize_unicode("cafe\\u0301\\r\\nnext")
+        'café\\nnext'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+
+
+@CLEANERS.register("whitespace")
+def normalize_whitespace(text: str) -> str:
+    """Collapse runs of spaces, trim lines and keep at most one blank line between paragraphs.
+
+    Example:
+        >>> normalize_whitespace("  a   b \\n\\n\\n\\nc ")
+        'a b\\n\\nc'
+    """
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+# Headers after which the rest of the page is reader comments.
+_COMMENTS = re.compile(
+    r"^(?:comments?|\d[\d,]*\s+comments?|leave a (?:comment|reply)|post a comment|add (?:a|your) comment|"
+    r"join the (?:discussion|conversation)|show comments|view comments|reader comments|"
+    r"\d+\s+thoughts? on .*|\d+\s+responses? to .*|what do you think\??)\s*:?$",
+    re.IGNORECASE,
+)
+# Headers of lists of other stories; the short lines listed under them go too.
+_LIST_HEADER = re.compile(
+    r"^(?:popular posts(?: from this blog)?|related (?:articles?|stories|posts|content|coverage|news|links|topics)|"
+    r"more (?:on this story|from [\w .]+|stories|news)|you may (?:also|like|be interested)[\w ]*|"
+    r"you might (?:also )?like|recommended(?: for you| stories| articles)?|most (?:read|popular|viewed|shared)|"
+    r"trending(?: now| stories)?|top stories|further reading|see also|also in [\w ]+|"
+    r"read (?:more|next|also)|latest (?:news|stories)|around the web|sponsored(?: content| stories)?|"
+    r"in other news|editor'?s picks)\s*:?$",
+    re.IGNORECASE,
+)
+# A "Read more: <headline>" line pointing elsewhere.
+_READ_MORE_LINE = re.compile(r"^(?:read (?:more|also|next)|see also|related|more)\s*[:»>|-]\s*\S.*$", re.IGNORECASE)
+_SHARE = re.compile(
+    r"^(?:share(?: this)?(?: article| story| page| post)?(?: on| via| with)?(?: \w+)?|tweet(?: this)?|"
+    r"share on (?:facebook|twitter|x|linkedin|whatsapp|reddit|email)|(?:facebook|twitter|linkedin|whatsapp|"
+    r"pinterest|reddit|email|e-mail|print|copy link|share|tweet|messenger)(?:\s*[|/·•,]\s*\w+)*|"
+    r"click (?:here )?to (?:share|print|email|tweet).*|follow us on .*|like us on facebook.*|"
+    r"(?:copy|copied) (?:link|url).*|save (?:this )?(?:article|story)|\d+\s+shares?)\s*$",
+    re.IGNORECASE,
+)
+_NOTICE = re.compile(
+    r"^(?:.*\b(?:sign up|subscribe)\b.*\b(?:newsletter|inbox|updates|alerts|daily|weekly|email)\b.*|"
+    r".*\bnewsletter\b.*\b(?:sign up|subscribe|inbox|delivered)\b.*|"
+    r".*\b(?:we|this (?:site|website)|our (?:site|website)) uses? cookies\b.*|.*\bcookie (?:policy|settings|notice)\b.*|"
+    r"(?:accept|reject|manage) (?:all )?cookies.*|by continuing to (?:use|browse) .*|"
+    r"advertisement|advert|sponsored|skip (?:to )?(?:content|advert(?:isement)?)|"
+    r"(?:thanks|thank you) for (?:signing up|subscribing).*|enter your email.*|"
+    r"please enable javascript.*|this (?:video|content) is not available.*)$",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"^(?:\(?(?:photo|photograph|picture|pic|image|images|video|illustration|graphic|credit|source|"
+    r"image copyright|image source|image caption|media caption|copyright)\s*(?:by|credit)?\s*[:©]\s*.*|"
+    r"\(?(?:photo|picture|image)s? (?:by|courtesy of) .*|.*/(?:getty images|afp|reuters|ap|pa|epa|shutterstock)\)?|"
+    r"(?:getty images|afp via getty images|reuters|pa media|shutterstock|alamy)\.?|©.*)$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:[Bb][Yy]\s+[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|de|van|von|al|bin))*(?:\s*[,|–—-]\s*.*)?|"
+    r"(?i:posted (?:by|on) .*|written by .*|(?:published|updated|last updated|first published)\s*:?\s*.*\d.*|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,? \d{1,2} \w+ \d{4}.*|\d{1,2} (?:hours?|minutes?|days?) ago|"
+    r"\d+ min(?:ute)?s? read|reading time:? .*))$",
+)
+_INLINE_CREDIT = re.compile(
+    r"\s*\((?:photo|picture|image|pictured|credit)[^()]{0,80}\)|\s*\([^()]{0,60}/(?:getty images|afp|reuters|ap|pa)\)",
+    re.IGNORECASE,
+)
+
+
+def _is_list_item(line: str) -> bool:
+    """A short headline-like line such as the ones listed under "Related articles"."""
+    s = line.strip()
+    return bool(s) and (
+        (len(s) < 140 and not s.endswith((".", "!", "?", '."', ".”"))) or bool(_READ_MORE_LINE.match(s))
+    )
+
+
+@CLEANERS.register("comments")
+def strip_comments(text: str) -> str:
+    """Cut a reader-comments section and everything after it.
+
+    Example:
+        >>> strip_comments("Story.\\n\\n3 comments\\n\\nGreat read!")
+        'Story.'
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if i > 0 and _furniture(line, _COMMENTS):
+            return "\n".join(lines[:i]).rstrip()
+    return text
+
+
+@CLEANERS.register("related")
+def strip_related(text: str) -> str:
+    """Drop "Related articles" / "Popular posts" / "Read more" blocks and the headlines listed under them.
+
+    Example:
+        >>> strip_related("Story.\\n\\nRelated articles\\nOther story one\\nOther story two")
+        'Story.'
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        s = lines[i].strip()
+        if _furniture(s, _LIST_HEADER):
+            i += 1
+            while i < len(lines) and (not lines[i].strip() or _is_list_item(lines[i])):
+                i += 1
+            continue
+        if len(s) < 200 and _READ_MORE_LINE.match(s):
+            i += 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out).strip()
+
+
+#: Page furniture sits on short lines; longer lines are prose and are never dropped.
+_MAX_FURNITURE = 300
+
+
+def _furniture(line: str, pattern: re.Pattern[str]) -> bool:
+    s = line.strip()
+    return len(s) <= _MAX_FURNITURE and pattern.match(s) is not None
+
+
+def _drop_lines(text: str, pattern: re.Pattern[str]) -> str:
+    return "\n".join(line for line in text.split("\n") if not _furniture(line, pattern))
+
+
+@CLEANERS.register("share")
+def strip_share_prompts(text: str) -> str:
+    """Drop share prompts ("Share this article", "Facebook | Twitter | Email", "Follow us on ...").
+
+    Example:
+        >>> strip_share_prompts("Story.\\nShare on Facebook\\nMore story.")
+        'Story.\\nMore story.'
+    """
+    return _drop_lines(text, _SHARE)
+
+
+@CLEANERS.register("notices")
+def strip_notices(text: str) -> str:
+    """Drop newsletter sign-up, cookie and advertisement notices.
+
+    Example:
+        >>> strip_notices("Story.\\nWe use cookies to improve your experience.\\nMore.")
+        'Story.\\nMore.'
+    """
+    return _drop_lines(text, _NOTICE)
+
+
+@CLEANERS.register("credits")
+def strip_credits(text: str) -> str:
+    """Drop photo credits and captions' credit lines, and inline "(Photo: ...)" credits.
+
+    Example:
+        >>> strip_credits("Photo: Jane Doe/Reuters\\nThe minister spoke (Picture: PA).")
+        'The minister spoke.'
+    """
+    return _INLINE_CREDIT.sub("", _drop_lines(text, _CREDIT))
+
+
+@CLEANERS.register("bylines")
+def strip_bylines(text: str) -> str:
+    """Drop bylines and date stamps ("By Jane Doe, Political editor", "Published 3 hours ago").
+
+    Only short lines are considered, so prose that starts with "By" is kept.
+
+    Example:
+        >>> strip_bylines("By Jane Doe, BBC News\\nPublished 2 hours ago\\nBy noon, rain fell.")
+        'By noon, rain fell.'
+    """
+    keep = []
+    for line in text.split("\n"):
+        s = line.strip()
+        if len(s) < 100 and not s.endswith((".", "!", "?")) and _BYLINE.match(s):
+            continue
+        keep.append(line)
+    return "\n".join(keep)
+
+
+#: The steps `clean()` runs, in order. Whitespace runs last so dropped lines leave no gaps.
+DEFAULT_STEPS = ("unicode", "comments", "related", "share", "notices", "credits", "bylines", "whitespace")
+
+
+def clean(text: str, *, steps: Iterable[str] = DEFAULT_STEPS, skip: Iterable[str] = ()) -> str:
+    """Run the named cleaning steps in order, leaving out those in `skip`.
+
+    Example:
+        >>> clean("Story one.\\n\\nShare this article\\n\\nComments\\nFirst!")
+        'Story one.'
+    """
+    skipped = set(skip)
+    for name in skipped:
+        CLEANERS.get(name)  # an unknown name is an error, not a silent no-op
+    for name in steps:
+        if name not in skipped:
+            text = CLEANERS.get(name)(text)
+    return text
+
+
+_HEADLINE_END = re.compile(r"[.;,:]$")
+
+
+def looks_like_headline(line: str) -> bool:
+    """Whether a line reads like a headline: short, capitalised, no closing full stop.
+
+    Example:
+        >>> looks_like_headline("Ad sales boost Time Warner profit")
+        True
+        >>> looks_like_headline("Quarterly profits at US media giant TimeWarner jumped 76%.")
+        False
+    """
+    s = line.strip()
+    words = s.split()
+    return (
+        0 < len(words) <= 22
+        and len(s) <= 160
+        and (s[0].isupper() or s[0].isdigit() or s[0] in "\"'‘“")
+        and not _HEADLINE_END.search(s)
+    )
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """Take the first line as the title when it looks like a headline.
+
+    Returns `(title, body)`; the title is "" when the first line is prose.
+
+    Example:
+        >>> split_title("Oil prices climb\\n\\nBrent rose 2%.")
+        ('Oil prices climb', 'Brent rose 2%.')
+    """
+    stripped = text.lstrip()
+    first, _, rest = stripped.partition("\n")
+    if rest.strip() and looks_like_headline(first):
+        return first.strip(), rest.strip()
+    return "", text.strip()

@@ -1,0 +1,157 @@
+"""Rule-based sentence segmentation for news text, with character offsets.
+
+No data is downloaded: abbreviations, initials, decimals and money, quotes that close
+after the full stop, ellipses, bullet lines and headlines without a full stop are handled
+by the rules below. Measured against pysbd and syntok on `tests/data/segment_gold.txt`
+(see `tests/text/test_segment.py` and `bench/segment.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from nlpkit.registry import Registry
+from nlpkit.types import Document, Sentence
+
+Segmenter = Callable[[str], Document]
+SEGMENTERS: Registry[Segmenter] = Registry("segmenter")
+
+# Titles and other abbreviations that are (almost) never the end of a sentence.
+_NEVER_END = frozenset(
+    """mr mrs ms messrs dr prof gen col lt sgt capt cpl pte maj brig adm cmdr cdr sen rep gov pres supt
+    det insp rev hon st fr jr sr mt ft ave blvd rd dept univ approx fig figs vs v no nos vol vols pp
+    p ch art sec cf esp est e.g i.e viz al ref tel ext ed eds gov't jan feb mar apr jun jul aug sep
+    sept oct nov dec mon tue tues wed thu thur thurs fri sat sun""".split()
+)
+# Abbreviations that often end a sentence: split only if the next word starts sentences.
+_MAY_END = frozenset("""inc ltd corp co plc llc bros etc jr sr""".split())
+_MONTHS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+# Words that very often start a sentence; used to settle ambiguous full stops.
+_STARTERS = frozenset(
+    """the a an he she it they we i you his her its their our this that these those there but and so
+    yet or if when while after before as in on at for from with by to of since although though
+    however meanwhile then now some many most all both one two three what who why how where mr mrs
+    ms dr police officials authorities last earlier later according until despite during under over""".split()
+)
+
+_TERMINAL = re.compile(
+    r"""(?P<end>(?:\.{3}|…|[.!?])+)          # the terminal punctuation
+        (?P<close>[\"'”’»)\]]*)                # closing quotes or brackets
+        (?P<space>\s+)                          # whitespace
+        (?=(?P<next>[\"'“‘«(\[]*[\w$£€¥]))      # an opener: quote/bracket then a word char
+    """,
+    re.VERBOSE,
+)
+_BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
+_WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
+_NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w'’-]+)")
+
+
+def _is_boundary(text: str, m: re.Match[str]) -> bool:
+    end = m.group("end")
+    nxt_match = _NEXT_WORD.match(text, m.end())
+    nxt = nxt_match.group(1) if nxt_match else ""
+    first = nxt[:1]
+    if first.islower():
+        return False  # "?" she asked / ... and so on
+    if end != ".":
+        return True  # ! ? ... or mixed: a lowercase follower was the only reason not to split
+    if set(m.group("close")) - {")", "]"}:
+        return True  # full stop inside a closing quote
+    before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())  # a window: linear time on long lines
+    word = before.group(1) if before else ""
+    bare = word.lower().strip("'’-")
+    last = bare.rsplit(".", 1)[-1] if "." in bare else bare
+    if len(word) == 1 and word.isupper():
+        return False  # an initial: J. K. Rowling, George W. Bush
+    if "." in word and re.fullmatch(r"(?:[a-zA-Z]\.)+[a-zA-Z]", word):
+        # An acronym with dots (U.S., a.m.): a boundary only before a typical sentence start.
+        return (nxt.lower() in _STARTERS and nxt.lower() not in {"a", "i"}) or nxt == "I"
+    if bare in _MONTHS or last in _MONTHS:
+        return not nxt[:1].isdigit()
+    if bare in _NEVER_END or last in _NEVER_END:
+        return False
+    if bare in _MAY_END:
+        return nxt.lower() in _STARTERS
+    return True
+
+
+def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    bullet = _BULLET.match(line)
+    for m in _TERMINAL.finditer(line, bullet.end() if bullet else 0):
+        if _is_boundary(line, m):
+            cut = m.start("space")
+            spans.append((start, cut))
+            start = m.end()
+    spans.append((start, len(line)))
+    out = []
+    for a, b in spans:
+        seg = line[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg.rstrip())
+        if trail > lead:
+            out.append((offset + a + lead, offset + a + trail))
+    return out
+
+
+def _joins_next(line: str, nxt: str) -> bool:
+    """Whether a single line break continues the same sentence (hard-wrapped text)."""
+    if not nxt or _BULLET.match(nxt) or _BULLET.match(line):
+        return False
+    stripped = line.rstrip()
+    if not stripped or stripped[-1] in '.!?…:"”’»)':
+        return False
+    return nxt.lstrip()[:1].islower() or stripped[-1] in ",;-–—(" or len(stripped) >= 60
+
+
+def rule_segment(text: str) -> Document:
+    """Split news text into sentences with character offsets.
+
+    Paragraphs are separated by blank lines; a single line break ends a sentence unless
+    the text is visibly hard-wrapped. Headlines and bullet lines stand alone.
+
+    Example:
+        >>> doc = rule_segment("Mr. Smith paid $1.13bn. The U.S. agreed.")
+        >>> [s.text for s in doc.sentences]
+        ['Mr. Smith paid $1.13bn.', 'The U.S. agreed.']
+    """
+    sentences: list[Sentence] = []
+    paragraph = 0
+    pos = 0
+    lines = text.split("\n")
+    pending: tuple[int, str] | None = None  # a hard-wrapped line waiting for its continuation
+    blank_run = False
+    for i, raw in enumerate(lines):
+        line_start = pos
+        pos += len(raw) + 1
+        if not raw.strip():
+            if sentences:
+                blank_run = True
+            continue
+        if blank_run:
+            paragraph += 1
+            blank_run = False
+        if pending is not None:
+            p_start, p_text = pending
+            combined_start, combined = p_start, p_text + "\n" + raw
+        else:
+            combined_start, combined = line_start, raw
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _joins_next(raw, nxt):
+            pending = (combined_start, combined)
+            continue
+        pending = None
+        for a, b in _split_line(combined, combined_start):
+            sentences.append(Sentence(text=text[a:b], start=a, end=b, index=len(sentences), paragraph=paragraph))
+    return Document(text=text, sentences=tuple(sentences))
+
+
+SEGMENTERS.add("rules", rule_segment)
+
+
+def segment(text: str, *, method: str = "rules") -> Document:
+    """Segment `text` with a registered segmenter (default: the built-in rules)."""
+    return SEGMENTERS.get(method)(text)

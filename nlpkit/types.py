@@ -1,0 +1,114 @@
+"""Frozen records that flow through the pipeline: articles in, predictions and briefs out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from any source.
+
+    Attributes:
+        id: Stable identifier (the id field when present, else source path + line/member).
+        title: Headline, or "" when none is known.
+        text: Body text (cleaned or raw, depending on the reader options).
+        source: Where it came from (path, path:line, archive!member, "<stdin>").
+        meta: Anything else the reader kept (URL, date, target, label, ...).
+    """
+
+    id: str
+    title: str
+    text: str
+    source: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A record that could not be read or scored; batch jobs write it to the errors file."""
+
+    source: str
+    id: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with character offsets into the text it was segmented from."""
+
+    text: str
+    start: int
+    end: int
+    index: int
+    paragraph: int = 0
+
+
+@dataclass(frozen=True)
+class Document:
+    """A segmented text: the text itself and its sentences in order."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A sentence chosen by a summarizer, with the score that chose it."""
+
+    text: str
+    start: int
+    end: int
+    index: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The output of a summarizer: selected sentences in document order."""
+
+    sentences: tuple[ScoredSentence, ...]
+    method: str
+    length: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A label with its probability, and every label's probability."""
+
+    label: str
+    score: float
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What `nlpkit summarize` shows for one article."""
+
+    id: str
+    title: str
+    summary: Summary
+    source: str = ""
+    topic: Prediction | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "summary": self.summary.text,
+            "sentences": [asdict(s) for s in self.summary.sentences],
+            "method": self.summary.method,
+            "length": self.summary.length,
+            "faithful": True,
+        }
+        if self.topic is not None:
+            out["topic"] = self.topic.label
+            out["topic_score"] = self.topic.score
+        return out

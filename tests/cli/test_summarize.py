@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from nlpkit.cli import app
+
+runner = CliRunner()
+
+
+def _run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_brief_of_sample_article(data_dir: Path) -> None:
+    r = _run("summarize", str(data_dir / "article.txt"))
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Harbour city votes to ban cruise ships from historic centre"
+    assert len(lines) == 4 and all(line.startswith("  • ") for line in lines[1:])
+
+
+def test_json_lines_for_jsonl_input_in_order(data_dir: Path) -> None:
+    r = _run("summarize", str(data_dir / "articles.jsonl"), "--format", "json", "--length", "2")
+    assert r.exit_code == 0
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [row["id"] for row in rows] == ["n1", "n2", "n3", "n4", "n5"]
+    for row in rows:
+        assert set(row) >= {"id", "title", "summary", "sentences", "method", "length"}
+        assert row["method"] == "auto" and row["length"] == "2" and len(row["sentences"]) == 2
+        assert set(row["sentences"][0]) == {"text", "start", "end", "score", "index"}
+
+
+def test_text_and_markdown(data_dir: Path) -> None:
+    text = _run("summarize", str(data_dir / "article.txt"), "-f", "text", "-l", "1").stdout
+    assert text.count("\n") == 1 and text.startswith("Councillors in Porto Velho")
+    md = _run("summarize", str(data_dir / "article.txt"), "-f", "markdown").stdout
+    assert md.startswith("## Harbour city votes") and md.count("\n- ") == 3
+
+
+def test_stdin(data_dir: Path) -> None:
+    r = _run("summarize", "-", input=(data_dir / "scraped.txt").read_text())
+    assert r.exit_code == 0
+    assert r.stdout.startswith("Rail fares to rise by 4.9% in March\n")
+    assert "comment" not in r.stdout.lower()
+
+
+def test_one_bad_input_does_not_stop_the_others(data_dir: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    r = _run("summarize", str(empty), str(tmp_path / "missing.txt"), str(tmp_path), str(data_dir / "article.txt"))
+    assert r.exit_code == 1
+    assert "Harbour city votes" in r.stdout
+    assert f"{empty}: empty article" in r.stderr
+    assert "missing.txt: no such file or folder" in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_bad_length_is_a_usage_error(data_dir: Path) -> None:
+    r = _run("summarize", str(data_dir / "article.txt"), "--length", "lots")
+    assert r.exit_code == 2 and "is not a length" in r.stderr
+
+
+def test_unknown_method(data_dir: Path) -> None:
+    r = _run("summarize", str(data_dir / "article.txt"), "--method", "magic")
+    assert r.exit_code == 2 and "known: auto, centroid, lead, lexrank, textrank" in r.stderr
+
+
+def test_binary_and_invalid_utf8(tmp_path: Path) -> None:
+    b = tmp_path / "b.txt"
+    b.write_bytes(b"\x00\xff\x00binary")
+    r = _run("summarize", str(b))
+    assert r.exit_code == 1 and "binary file" in r.stderr
+    latin = tmp_path / "l.txt"
+    latin.write_bytes("Le café a fermé. Les clients sont partis.".encode("latin-1"))
+    r = _run("summarize", str(latin))
+    assert r.exit_code == 0 and "café" in r.stdout and "not valid UTF-8" in r.stderr
+
+
+def test_malformed_jsonl_line_is_named(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"text": "Fine article here."}\n{broken\n')
+    r = _run("summarize", str(p), "-f", "text")
+    assert r.exit_code == 1
+    assert r.stdout.strip() == "Fine article here."
+    assert f"{p}:2: not a JSON object" in r.stderr
+
+
+def test_50mb_text_file(tmp_path: Path) -> None:
+    p = tmp_path / "huge.txt"
+    sentence = "The council met on Tuesday to discuss the budget for the coming year. "
+    with p.open("w") as f:
+        for _ in range(50 * 1024 * 1024 // len(sentence) + 1):
+            f.write(sentence)
+    r = _run("summarize", str(p), "-f", "json")
+    assert r.exit_code == 0
+    assert "only the first" in r.stderr
+    assert len(json.loads(r.stdout)["sentences"]) >= 1
+
+
+def test_python_m_and_help() -> None:
+    out = subprocess.run([sys.executable, "-m", "nlpkit", "--help"], capture_output=True, text=True, check=True)
+    for command in ("summarize", "evaluate"):
+        assert command in out.stdout

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from nlpkit.errors import InputError
+from nlpkit.io.readers import Fields, decode, detect_format, read_articles
+from nlpkit.types import Article, Failure
+
+
+def _read(*paths: Path | str, **kw: object) -> list[Article | Failure]:
+    return list(read_articles([str(p) for p in paths], **kw))  # type: ignore[arg-type]
+
+
+def test_text_file(data_dir: Path) -> None:
+    (a,) = _read(data_dir / "article.txt")
+    assert isinstance(a, Article)
+    assert a.text.startswith("Harbour city votes")
+    assert a.id == a.source == str(data_dir / "article.txt")
+
+
+def test_html_page_is_reduced_to_main_text(data_dir: Path) -> None:
+    (a,) = _read(data_dir / "article.html")
+    assert isinstance(a, Article)
+    assert a.title.startswith("Wind farm to power 300,000 homes approved")
+    assert "offshore wind farm" in a.text
+    for furniture in ("Home |", "Most read", "About time too", "All rights reserved"):
+        assert furniture not in a.text
+
+
+def test_jsonl_keeps_order_and_fields(data_dir: Path) -> None:
+    rows = _read(data_dir / "articles.jsonl")
+    assert [r.id for r in rows] == ["n1", "n2", "n3", "n4", "n5"]
+    assert isinstance(rows[0], Article) and rows[0].title == "Bakery chain to open 50 new shops"
+
+
+def test_custom_field_names(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl"
+    p.write_text(json.dumps({"key": "k1", "headline": "H", "body": "Body text."}) + "\n")
+    (a,) = _read(p, fields=Fields(text="body", title="headline", id="key"))
+    assert isinstance(a, Article) and (a.id, a.title, a.text) == ("k1", "H", "Body text.")
+
+
+def test_bad_jsonl_lines_fail_alone(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"text": "Good one."}\nnot json\n[1, 2]\n{"body": "x"}\n{"text": 5}\n\n{"text": "Good two."}\n')
+    rows = _read(p)
+    kinds = [type(r).__name__ for r in rows]
+    assert kinds == ["Article", "Failure", "Failure", "Failure", "Failure", "Article"]
+    errors = [r.error for r in rows if isinstance(r, Failure)]
+    assert f"{p}:2" in errors[0] and "not a JSON object" in errors[0]
+    assert "no 'text' field (fields: body)" in errors[2]
+
+
+def test_json_file(tmp_path: Path) -> None:
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps({"title": "T", "text": "Body."}))
+    (a,) = _read(p)
+    assert isinstance(a, Article) and a.title == "T"
+
+
+def test_csv_tsv_parquet_gz(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "a.csv").write_text('id,text\n1,"First, with comma."\n2,Second.\n')
+    (tmp_path / "a.tsv").write_text("id\ttext\n1\tTab one.\n")
+    pq.write_table(pa.table({"id": ["p1", "p2"], "text": ["Parquet one.", "Parquet two."]}), tmp_path / "a.parquet")
+    with gzip.open(tmp_path / "b.jsonl.gz", "wt") as f:
+        f.write('{"text": "Gzipped."}\n')
+    rows = _read(tmp_path / "a.csv", tmp_path / "a.tsv", tmp_path / "a.parquet", tmp_path / "b.jsonl.gz")
+    assert [r.text for r in rows if isinstance(r, Article)] == [
+        "First, with comma.",
+        "Second.",
+        "Tab one.",
+        "Parquet one.",
+        "Parquet two.",
+        "Gzipped.",
+    ]
+
+
+def test_folder_and_glob(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "b.txt").write_text("Bee.")
+    (tmp_path / "sub" / "a.txt").write_text("Ay.")
+    (tmp_path / "skip.bin").write_bytes(b"\x00\x01")
+    assert [r.text for r in _read(tmp_path) if isinstance(r, Article)] == ["Bee.", "Ay."]
+    assert [r.text for r in _read(str(tmp_path / "*.txt")) if isinstance(r, Article)] == ["Bee."]
+
+
+def test_archives(tmp_path: Path) -> None:
+    z = tmp_path / "a.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("x/one.txt", "Zip one.")
+        zf.writestr("two.jsonl", '{"id": "j", "text": "Zip two."}\n')
+        zf.writestr("../evil.txt", "Escape.")
+    t = tmp_path / "a.tar.gz"
+    with tarfile.open(t, "w:gz") as tf:
+        data = b"Tar one."
+        info = tarfile.TarInfo("one.txt")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    rows = _read(z, t)
+    assert [r.text for r in rows if isinstance(r, Article)] == ["Zip one.", "Zip two.", "Tar one."]
+    assert next(r.source for r in rows if isinstance(r, Article)) == f"{z}!x/one.txt"
+    (bad,) = [r for r in rows if isinstance(r, Failure)]
+    assert "unsafe member path" in bad.error
+
+
+def test_corrupt_archive(tmp_path: Path) -> None:
+    p = tmp_path / "bad.zip"
+    p.write_bytes(b"PK\x03\x04 not really a zip")
+    (f,) = _read(p)
+    assert isinstance(f, Failure) and "not a readable zip archive" in f.error
+
+
+def test_zip_bomb_member_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlpkit.io import readers
+
+    monkeypatch.setattr(readers, "MAX_MEMBER_BYTES", 1_000_000)
+    p = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.txt", "a" * 5_000_000)
+    (f,) = _read(p)
+    assert isinstance(f, Failure) and "limit" in f.error
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty article"), (b"  \n\t\n", "empty article"), (b"\x00\x01\x02binary", "binary file")],
+)
+def test_bad_files(tmp_path: Path, content: bytes, message: str) -> None:
+    p = tmp_path / "bad.txt"
+    p.write_bytes(content)
+    (f,) = _read(p)
+    assert isinstance(f, Failure) and message in f.error and str(p) in f.error
+
+
+def test_invalid_utf8_is_read_with_a_warning(tmp_path: Path) -> None:
+    p = tmp_path / "latin.txt"
+    p.write_bytes("Café owner said: “fine”.".encode("cp1252"))
+    (a,) = _read(p)
+    assert isinstance(a, Article) and a.text == "Café owner said: “fine”."
+    assert "not valid UTF-8" in a.meta["warnings"][0]
+
+
+def test_missing_path_folder_and_unknown_type(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "x.docx").write_text("x")
+    rows = _read(tmp_path / "nope.txt", tmp_path / "empty", tmp_path / "x.docx")
+    errors = [r.error for r in rows if isinstance(r, Failure)]
+    assert "no such file or folder" in errors[0]
+    assert "folder has no readable files" in errors[1]
+    assert "unknown file type '.docx'" in errors[2]
+
+
+def test_huge_article_is_cut_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlpkit import config
+
+    monkeypatch.setattr(config, "MAX_ARTICLE_CHARS", 1000)
+    p = tmp_path / "big.txt"
+    p.write_text("word " * 1000)
+    (a,) = _read(p)
+    assert isinstance(a, Article) and len(a.text) == 1000 and "only the first 1,000" in a.meta["warnings"][0]
+
+
+def test_detect_format() -> None:
+    assert detect_format("a.tar.gz") == "tar"
+    assert detect_format("A.HTM") == "html"
+    with pytest.raises(InputError):
+        detect_format("noext")
+
+
+def test_decode_utf16_and_bom() -> None:
+    assert decode("hi".encode("utf-16"), "x")[0] == "hi"
+    assert decode(b"\xef\xbb\xbfhi", "x") == ("hi", None)

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import nlpkit
+from nlpkit.summarize.base import SUMMARIZERS, get_summarizer, prepare
+from nlpkit.summarize.length import LengthSpec
+
+METHODS = ["auto", "lead", "textrank", "lexrank", "centroid"]
+
+
+@pytest.fixture
+def doc(data_dir: Path) -> nlpkit.Document:
+    return prepare((data_dir / "article.txt").read_text(encoding="utf-8"))
+
+
+def test_registry_lists_the_methods() -> None:
+    assert set(METHODS) <= set(SUMMARIZERS.names())
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("length", ["3", "20%", "60w", "1"])
+def test_every_method_keeps_order_offsets_and_length(doc: nlpkit.Document, method: str, length: str) -> None:
+    spec = LengthSpec.parse(length)
+    summary = get_summarizer(method).summarize(doc, spec)
+    idx = [s.index for s in summary.sentences]
+    assert idx == sorted(idx) and len(set(idx)) == len(idx)
+    for s in summary.sentences:
+        assert doc.text[s.start : s.end] == s.text
+    n = len(summary.sentences)
+    assert n >= 1
+    if spec.words:
+        words = sum(len(s.text.split()) for s in summary.sentences)
+        assert n == 1 or words <= spec.words
+    else:
+        assert n == spec.sentence_count(len(doc.sentences))
+    assert summary.method == method and summary.length == str(spec)
+
+
+def test_lead_takes_the_first_sentences(doc: nlpkit.Document) -> None:
+    summary = get_summarizer("lead").summarize(doc, LengthSpec.parse("3"))
+    assert [s.index for s in summary.sentences] == [0, 1, 2]
+
+
+def test_auto_skips_a_near_repeat_of_the_lead() -> None:
+    text = (
+        "Nick Scholfield is lined up to ride Spring Heeled in the Grand National at Aintree.\n\n"
+        "Nick Scholfield has been lined up to ride Spring Heeled in the Grand National at Aintree on Saturday.\n\n"
+        "Scholfield had been expected to partner Sam Winner in the race.\n\n"
+        "The champion trainer said it was unfair to tie Scholfield down.\n\n"
+        "Scholfield has ridden in six Nationals."
+    )
+    lead = nlpkit.summarize(text, method="lead", length=2)
+    auto = nlpkit.summarize(text, method="auto", length=2)
+    assert [s.index for s in lead.sentences] == [0, 1]
+    assert next(s.index for s in auto.sentences) == 0 and 1 not in [s.index for s in auto.sentences]
+
+
+def test_one_sentence_article() -> None:
+    for method in METHODS:
+        s = nlpkit.summarize("Only one sentence here.", method=method, length=3)
+        assert s.text == "Only one sentence here."
+
+
+def test_empty_document_gives_empty_summary() -> None:
+    assert nlpkit.summarize("", method="auto").sentences == ()
+
+
+def test_unknown_method_lists_known_ones() -> None:
+    with pytest.raises(nlpkit.NlpkitError, match="known: auto"):
+        nlpkit.summarize("Text.", method="nope")
+
+
+def test_long_article_is_fast_enough_to_finish() -> None:
+    text = " ".join(f"Sentence number {i} talks about topic {i % 7} and item {i % 13}." for i in range(3000))
+    s = nlpkit.summarize(text, method="textrank", length=3)
+    assert len(s.sentences) == 3

@@ -1,0 +1,73 @@
+"""README.md's commands are the ones a new user types: run each of them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[str]:
+    blocks = re.findall(r"```console\n(.*?)```", README, re.S)
+    lines = [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
+    return [line for line in lines if "nlpkit " in line and "bench/" not in line]
+
+
+def _python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README, re.S)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "models", tmp_path / "models", dirs_exist_ok=True) if (ROOT / "models").exists() else None
+    return tmp_path
+
+
+def _nlpkit(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    if "|" in command:
+        return subprocess.run(
+            command.replace("nlpkit ", f"{shlex.quote(sys.executable)} -m nlpkit "),
+            shell=True,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=os.environ.copy(),
+        )
+    args = shlex.split(command)[1:]
+    return subprocess.run([sys.executable, "-m", "nlpkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_readme_has_commands() -> None:
+    assert len(_commands()) >= 5
+    assert "pip install . && nlpkit summarize data/article.txt" in README
+
+
+def test_quickstart_command(workdir: Path) -> None:
+    r = _nlpkit("nlpkit summarize data/article.txt", workdir)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "Harbour city votes to ban cruise ships from historic centre"
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_tour_command_runs(command: str, workdir: Path) -> None:
+    r = _nlpkit(command, workdir)
+    assert r.returncode == 0, f"{command}\n{r.stderr}"
+    assert r.stdout.strip()
+
+
+@pytest.mark.parametrize("code", _python_blocks())
+def test_python_example_runs(code: str, workdir: Path) -> None:
+    r = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip()

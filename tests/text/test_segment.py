@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlpkit.evaluate import boundary_scores, read_boundary_gold
+from nlpkit.text.segment import SEGMENTERS, rule_segment, segment
+
+GOLD = Path(__file__).parents[1] / "data" / "segment_gold.txt"
+
+
+def _texts(text: str) -> list[str]:
+    return [s.text for s in rule_segment(text).sentences]
+
+
+def test_gold_set_has_enough_boundaries() -> None:
+    gold = read_boundary_gold(GOLD)
+    assert sum(len(starts) for _, starts in gold) >= 300
+
+
+def test_boundary_precision_and_recall_on_gold_set() -> None:
+    scores = boundary_scores(lambda t: [(s.start, s.end) for s in rule_segment(t).sentences], read_boundary_gold(GOLD))
+    assert scores["precision"] >= 0.98
+    assert scores["recall"] >= 0.98
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
+        ("Profits rose to $1.13bn. Shares fell 2.5%.", ["Profits rose to $1.13bn.", "Shares fell 2.5%."]),
+        ("He lives in the U.S. The rest is history.", ["He lives in the U.S.", "The rest is history."]),
+        ("The U.S. Army said so.", ["The U.S. Army said so."]),
+        ("Gen. Lee arrived on Jan. 5 at No. 10.", ["Gen. Lee arrived on Jan. 5 at No. 10."]),
+        ("Author J. K. Rowling spoke. She smiled.", ["Author J. K. Rowling spoke.", "She smiled."]),
+        ('"We won." He left.', ['"We won."', "He left."]),
+        ('"Are you sure?" she asked. Yes.', ['"Are you sure?" she asked.', "Yes."]),
+        ("Wait... What happened?", ["Wait...", "What happened?"]),
+        ("Headline without stop\n\nFirst sentence.", ["Headline without stop", "First sentence."]),
+        ("Points:\n- one item\n- two items", ["Points:", "- one item", "- two items"]),
+        ("1. First point\n2. Second point", ["1. First point", "2. Second point"]),
+    ],
+)
+def test_news_cases(text: str, expected: list[str]) -> None:
+    assert _texts(text) == expected
+
+
+def test_offsets_point_into_the_text() -> None:
+    text = "Storm hits coast\n\nWinds reached 90mph.  Power was cut.\nRoads closed."
+    doc = rule_segment(text)
+    for i, s in enumerate(doc.sentences):
+        assert text[s.start : s.end] == s.text
+        assert s.index == i
+    assert [s.paragraph for s in doc.sentences] == [0, 1, 1, 1]
+
+
+def test_hard_wrapped_lines_are_joined() -> None:
+    text = "The council said on Tuesday that the new bus lanes would be\nopened in the spring. Work starts soon."
+    assert _texts(text) == [
+        "The council said on Tuesday that the new bus lanes would be\nopened in the spring.",
+        "Work starts soon.",
+    ]
+
+
+def test_empty_and_whitespace() -> None:
+    assert rule_segment("").sentences == ()
+    assert rule_segment(" \n\n \t").sentences == ()
+
+
+def test_registry() -> None:
+    assert "rules" in SEGMENTERS
+    assert segment("A b. C d.").sentences[1].text == "C d."
