@@ -19,5 +19,7 @@ ALLOW_DOWNLOADS = os.environ.get("NLPKIT_ALLOW_DOWNLOADS", "0") not in ("0", "",
 
 
 def bundled_models_dir() -> Path:
-    """Folder with the models that ship inside the package."""
-    return Path(__file__).resolve().parent / "_models"
+    """Folder with the models that ship inside the package (`models/` in a source checkout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_models"
+    return installed if installed.is_dir() else here.parent / "models"

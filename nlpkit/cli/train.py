@@ -1,9 +1,128 @@
-"""`nlpkit train`."""
+"""`nlpkit train`: fit a topic, stance or summarizer model on labelled data and save it."""
 
 from __future__ import annotations
 
+import json
+import sys
+from enum import Enum
+from typing import Annotated, Any
+
 import typer
+
+from nlpkit.cli import handle_errors
+from nlpkit.cli._options import Force, TextField
+
+
+class Task(str, Enum):
+    topic = "topic"
+    stance = "stance"
+
+
+def _parse_params(items: list[str]) -> dict[str, Any]:
+    from nlpkit.errors import UsageError
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param {item!r}: use KEY=VALUE (e.g. --param C=0.5)")
+        try:
+            out[key.strip()] = json.loads(value)
+        except ValueError:
+            out[key.strip()] = value
+    return out
+
+
+def _backend_help() -> str:
+    from nlpkit.classify.base import BACKENDS
+
+    return f"Classifier backend ({', '.join(BACKENDS.names())})."
+
+
+@handle_errors
+def train_command(
+    task: Annotated[Task, typer.Argument(help="What to train.")],
+    data: Annotated[
+        str, typer.Argument(help="CSV/TSV/JSON/JSONL/Parquet file, a saved dataset folder, or a Hub dataset name.")
+    ],
+    out: Annotated[str, typer.Option("--out", "-o", help="Model folder to write.")],
+    backend: Annotated[str, typer.Option("--backend", "-b", help=_backend_help())] = "tfidf",
+    base_model: Annotated[
+        str | None,
+        typer.Option("--base-model", help="Pretrained encoder/seq2seq model (folder or Hub id) for neural backends."),
+    ] = None,
+    label_field: Annotated[str, typer.Option("--label-field", help="Column with the label.")] = "label",
+    target_field: Annotated[
+        str | None, typer.Option("--target-field", help="Stance: column with the target/headline/claim.")
+    ] = None,
+    summary_field: Annotated[
+        str, typer.Option("--summary-field", help="Summarizer: column with the reference summary.")
+    ] = "summary",
+    group_field: Annotated[
+        str | None, typer.Option("--group-field", help="Keep rows sharing this value on one side of the dev split.")
+    ] = None,
+    dev: Annotated[str | None, typer.Option("--dev", help="A separate labelled dev file.")] = None,
+    dev_split: Annotated[
+        float, typer.Option("--dev-split", help="Share held out for evaluation when no --dev/--cv.")
+    ] = 0.1,
+    cv: Annotated[
+        int | None, typer.Option("--cv", help="Evaluate by K-fold cross-validation, then refit on all data.")
+    ] = None,
+    bodies: Annotated[
+        str | None, typer.Option("--bodies", help="Stance: table of article bodies to join (FNC-1 style).")
+    ] = None,
+    body_id_field: Annotated[
+        str, typer.Option("--body-id-field", help="Join key between DATA and --bodies.")
+    ] = "Body ID",
+    split: Annotated[str | None, typer.Option("--split", help="Split of a Hugging Face dataset.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Backend parameter KEY=VALUE (repeatable).")
+    ] = None,
+    device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda (neural backends).")] = "auto",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for splits and models.")] = 0,
+    text_field: TextField = "text",
+    force: Force = False,
+) -> None:
+    """Train a topic or stance classifier, evaluate it on held-out data and save it."""
+    params = _parse_params(param or [])
+    if base_model is not None:
+        params["base_model"] = base_model
+    if backend != "tfidf" and device != "auto":
+        params["device"] = device
+
+    def log(msg: str) -> None:
+        print(f"nlpkit: {msg}", file=sys.stderr, flush=True)
+
+    from nlpkit.evaluate import format_classification_report
+    from nlpkit.training import train
+
+    result = train(
+        task.value,
+        data,
+        out=out,
+        backend=backend,
+        text_field=text_field,
+        label_field=label_field,
+        target_field=target_field,
+        group_field=group_field,
+        dev=dev,
+        dev_split=dev_split,
+        cv=cv,
+        seed=seed,
+        force=force,
+        bodies=bodies,
+        body_id_field=body_id_field,
+        split=split,
+        params=params,
+        log=log,
+    )
+    m = dict(result.metrics)
+    m.setdefault("data", m.get("evaluated_on"))
+    m["model"] = str(result.path)
+    print(f"evaluated on {result.metrics['evaluated_on']}; trained in {result.seconds:.1f} s")
+    print(format_classification_report(m))
+    print(f"model written to {result.path}")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("train")(train_command)

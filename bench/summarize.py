@@ -1,0 +1,178 @@
+"""ROUGE and speed of nlpkit's summarizers against Lead-3 and sumy, on real news.
+
+Data (from ../shared/data or --data):
+  cnndm_writer  109 CNN/DM articles with 1-several short writer briefs (multi-reference,
+                best reference per article counts)
+  bbc_summary   2,225 BBC articles with long extractive references: reported at 3 sentences
+                and at the reference's own sentence count
+sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
+
+Usage: python bench/summarize.py [--data DIR] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _data import data_dir, jsonl
+
+from nlpkit.evaluate import rouge
+from nlpkit.summarize.base import get_summarizer, prepare
+from nlpkit.summarize.length import LengthSpec
+from nlpkit.text.segment import segment
+
+ROOT = Path(__file__).resolve().parents[1]
+NLPKIT_METHODS = ["auto", "lead", "textrank", "lexrank", "centroid"]
+
+# (article text, title, references, reference sentence count)
+Item = tuple[str, str, list[str], int]
+System = Callable[[str, str, int], list[str]]
+
+
+class OwnTokenizer:
+    """sumy's tokenizer interface backed by nlpkit's segmenter and a plain word regex."""
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return tuple(s.text for s in segment(paragraph).sentences)
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        import re
+
+        return tuple(re.findall(r"[^\W_]+(?:'[^\W_]+)?", sentence))
+
+
+def sumy_system(name: str) -> System | None:
+    try:
+        from sumy.nlp.stemmers import Stemmer
+        from sumy.parsers.plaintext import PlaintextParser
+        from sumy.summarizers.lex_rank import LexRankSummarizer
+        from sumy.summarizers.lsa import LsaSummarizer
+        from sumy.summarizers.text_rank import TextRankSummarizer
+        from sumy.utils import get_stop_words
+    except ImportError:
+        return None
+    cls = {"lexrank": LexRankSummarizer, "textrank": TextRankSummarizer, "lsa": LsaSummarizer}[name]
+    summarizer = cls(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    tokenizer = OwnTokenizer()
+
+    def run(text: str, title: str, k: int) -> list[str]:
+        parser = PlaintextParser.from_string(text, tokenizer)
+        return [str(s) for s in summarizer(parser.document, k)]
+
+    return run
+
+
+def nlpkit_system(method: str) -> System:
+    summarizer = get_summarizer(method)
+
+    def run(text: str, title: str, k: int) -> list[str]:
+        doc = prepare(text, title=title or None)
+        return [s.text for s in summarizer.summarize(doc, LengthSpec(sentences=k)).sentences]
+
+    return run
+
+
+def load(data: Path, limit: int | None) -> dict[str, list[Item]]:
+    groups: dict[str, list] = collections.OrderedDict()
+    for r in jsonl(data / "cnndm_writer" / "writer_summaries.jsonl"):
+        groups.setdefault(r["article_id"], [r["text"], "", []])[2].append(r["summary"])
+    cnn = [(t, title, refs, 3) for t, title, refs in groups.values()]
+    bbc = []
+    for r in jsonl(data / "bbc_summary" / "bbc_summary.jsonl"):
+        n_ref = len(segment(r["summary"]).sentences)
+        bbc.append((r["text"], r["title"], [r["summary"]], n_ref))
+    return {"cnndm_writer": cnn[:limit], "bbc_summary": bbc[:limit]}
+
+
+def lines(text: str) -> str:
+    return "\n".join(s.text for s in segment(text).sentences)
+
+
+def evaluate(system: System, items: list[Item], own_length: bool) -> tuple[dict[str, float], float]:
+    t0 = time.perf_counter()
+    preds = ["\n".join(system(t, title, n if own_length else 3)) for t, title, _, n in items]
+    rate = len(items) / (time.perf_counter() - t0)
+    return rouge(preds, [[lines(r) for r in refs] for _, _, refs, _ in items]), rate
+
+
+def whole_process(article: Path, repeats: int = 7) -> tuple[float, float]:
+    sumy_script = """
+import re, sys
+from sumy.nlp.stemmers import Stemmer
+from sumy.parsers.plaintext import PlaintextParser
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.utils import get_stop_words
+class Tok:
+    language = "english"
+    def to_sentences(self, p):
+        return tuple(s for s in re.split(r"(?<=[.!?])\\s+(?=[A-Z\\"'])", p) if s.strip())
+    def to_words(self, s):
+        return tuple(re.findall(r"[^\\W_]+", s))
+s = LexRankSummarizer(Stemmer("english")); s.stop_words = get_stop_words("english")
+doc = PlaintextParser.from_string(open(sys.argv[1], encoding="utf-8").read(), Tok()).document
+for sentence in s(doc, 3): print(sentence)
+"""
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(sumy_script)
+    ours = [sys.executable, "-m", "nlpkit", "summarize", str(article)]
+    theirs = [sys.executable, f.name, str(article)]
+
+    def median(cmd: list[str]) -> float:
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    return median(ours), median(theirs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", help="reference data folder (default: ../shared/data or $NLPKIT_DATA)")
+    parser.add_argument("--limit", type=int, help="use only the first N articles of each set")
+    args = parser.parse_args()
+    sets = load(data_dir(args.data), args.limit)
+    systems: dict[str, System] = {f"nlpkit {m}": nlpkit_system(m) for m in NLPKIT_METHODS}
+    for name in ("lexrank", "textrank", "lsa"):
+        system = sumy_system(name)
+        if system is None:
+            print(f"sumy not installed: sumy {name} skipped")
+        else:
+            systems[f"sumy {name}"] = system
+    for set_name, items in sets.items():
+        variants = [("3 sentences", False)] + (
+            [("reference's sentence count", True)] if set_name == "bbc_summary" else []
+        )
+        for label, own in variants:
+            print(f"\n{set_name}: {len(items)} articles, {label}; ROUGE F1 x100 (rouge-score, stemming)")
+            print(f"{'system':<18} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'articles/s':>11}")
+            for name, system in systems.items():
+                scores, rate = evaluate(system, items, own)
+                print(
+                    f"{name:<18} {100 * scores['rouge1']:6.2f} {100 * scores['rouge2']:6.2f} "
+                    f"{100 * scores['rougeLsum']:7.2f} {rate:11.0f}",
+                    flush=True,
+                )
+    ours, theirs = whole_process(ROOT / "data" / "article.txt")
+    print("\nwhole process, one article (data/article.txt), median of 7 runs:")
+    print(f"  nlpkit summarize (auto): {ours:.3f} s")
+    print(f"  sumy LexRank script:     {theirs:.3f} s   (ratio {theirs / ours:.1f}x)")
+
+
+if __name__ == "__main__":
+    main()

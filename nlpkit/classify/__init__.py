@@ -1,0 +1,1 @@
+"""Classifiers: topic (text -> label) and stance ((target, text) -> label), by backend."""

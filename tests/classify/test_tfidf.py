@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from nlpkit.classify.stance_features import PairFeatures, pair_cues
+from nlpkit.classify.tfidf import CompactTfidfVectorizer, TfidfClassifier, TfidfStanceClassifier
+
+TEXTS = ["goal match win team", "match goal striker team", "vote party poll minister", "poll vote minister party"] * 3
+LABELS = ["sport", "sport", "politics", "politics"] * 3
+
+
+def test_estimator_contract() -> None:
+    clf = TfidfClassifier(min_df=1, C=0.5)
+    assert clf.get_params()["C"] == 0.5
+    assert not hasattr(clf, "pipeline_")  # __init__ only stores parameters
+    cloned = clone(clf)
+    assert cloned.get_params() == clf.get_params()
+    assert clf.fit(TEXTS, LABELS) is clf
+    assert list(clf.classes_) == ["politics", "sport"]
+    proba = clf.predict_proba(["striker scored a goal"])
+    assert proba.shape == (1, 2) and np.isclose(proba.sum(), 1.0)
+    assert clf.predict(["the minister lost the vote"]).tolist() == ["politics"]
+
+
+def test_unfitted_predict_raises() -> None:
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        TfidfClassifier().predict_proba(["x"])
+
+
+def test_char_ngrams_option() -> None:
+    clf = TfidfClassifier(min_df=1, char_ngrams=True).fit(TEXTS, LABELS)
+    assert clf.predict(["goals matches"]).tolist() == ["sport"]
+
+
+def test_compact_vectorizer_round_trips_its_vocabulary() -> None:
+    vec = CompactTfidfVectorizer().fit(["a bb cc", "bb dd"])
+    state = vec.__getstate__()
+    assert "vocabulary_" not in state and isinstance(state["_terms"], str)
+    again = CompactTfidfVectorizer()
+    again.__setstate__(state)
+    assert again.vocabulary_ == vec.vocabulary_
+    assert (again.transform(["bb dd"]) != vec.transform(["bb dd"])).nnz == 0
+
+
+def test_pair_cues() -> None:
+    related = pair_cues("Man bites dog in park", "A man bit a dog in the park on Friday.")
+    unrelated = pair_cues("Man bites dog in park", "Stocks rose sharply on Wall Street.")
+    assert related[0] > unrelated[0]
+    refuting = pair_cues("Man bites dog", "The story is a hoax: no man bit any dog, police deny it.")
+    plain = pair_cues("Man bites dog", "A man bit a dog.")
+    assert refuting[10] > plain[10]  # refuting words per 1,000 words of the text
+
+
+def test_pair_features_shape_and_fit_on_train_only() -> None:
+    pairs = [("Dog bites man", "A dog bit a man."), ("Cat up tree", "A cat climbed a tree.")] * 4
+    f = PairFeatures(svd_components=2).fit(pairs)
+    X = f.transform([("Dog bites man", "Unseen words entirely here.")])
+    assert X.shape[0] == 1 and np.isfinite(X).all()
+
+
+def test_stance_classifier_learns_relatedness() -> None:
+    pairs, labels = [], []
+    for topic, related, other in [
+        ("Dog bites man", "A dog bit a man in the park.", "Oil prices rose on Monday."),
+        ("Bank cuts jobs", "The bank will cut 500 jobs.", "The team won the cup."),
+        ("Storm hits coast", "A storm hit the coast overnight.", "The singer released an album."),
+    ]:
+        for _ in range(12):
+            pairs += [(topic, related), (topic, other)]
+            labels += ["agree", "unrelated"]
+    clf = TfidfStanceClassifier(svd_components=2, max_iter=30).fit(pairs, labels)
+    assert clf.predict([("Storm hits coast", "The storm hit the coast.")]).tolist() == ["agree"]
+    assert clf.predict([("Storm hits coast", "Oil prices rose.")]).tolist() == ["unrelated"]

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nlpkit.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("m") / "topic"
+    data = Path(__file__).parents[2] / "data" / "topics.jsonl"
+    r = runner.invoke(app, ["train", "topic", str(data), "--out", str(out), "--dev-split", "0.25"])
+    assert r.exit_code == 0, r.output
+    assert "macro-F1" in r.stdout and "model written to" in r.stdout
+    return out
+
+
+def test_train_refuses_existing_output(model_dir: Path, data_dir: Path) -> None:
+    r = runner.invoke(app, ["train", "topic", str(data_dir / "topics.jsonl"), "--out", str(model_dir)])
+    assert r.exit_code == 1 and "use --force" in r.stderr
+
+
+def test_classify_jsonl_in_order(model_dir: Path, data_dir: Path) -> None:
+    r = runner.invoke(
+        app, ["classify", str(data_dir / "articles.jsonl"), "--model", str(model_dir), "-f", "json", "-k", "2"]
+    )
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [row["id"] for row in rows] == ["n1", "n2", "n3", "n4", "n5"]
+    assert all(len(row["top"]) == 2 and 0 <= row["score"] <= 1 for row in rows)
+
+
+def test_bundled_topic_model_by_name(data_dir: Path) -> None:
+    r = runner.invoke(app, ["classify", str(data_dir / "article.txt"), "--model", "topic"])
+    assert r.exit_code == 0 and r.stdout.count("\t") == 1
+
+
+def test_stance_needs_a_target(tmp_path: Path) -> None:
+    p = tmp_path / "a.txt"
+    p.write_text("A dog bit a man in the park on Friday, police said.")
+    r = runner.invoke(app, ["classify", str(p), "--model", "stance"])
+    assert r.exit_code == 1 and "target" in r.stderr
+    r = runner.invoke(app, ["classify", str(p), "--model", "stance", "--target", "Dog bites man", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["label"] in {"agree", "disagree", "discuss", "unrelated"}
+
+
+def test_stance_target_field(data_dir: Path) -> None:
+    r = runner.invoke(
+        app, ["classify", str(data_dir / "stance.jsonl"), "--model", "stance", "--target-field", "target"]
+    )
+    assert r.exit_code == 0, r.output
+    assert len(r.stdout.splitlines()) == 20
+
+
+def test_evaluate_writes_report(model_dir: Path, data_dir: Path, tmp_path: Path) -> None:
+    rep = tmp_path / "rep"
+    r = runner.invoke(app, ["evaluate", str(model_dir), str(data_dir / "topics.jsonl"), "--report", str(rep)])
+    assert r.exit_code == 0, r.output
+    assert "confusion matrix" in r.stdout
+    m = json.loads((rep / "metrics.json").read_text())
+    for key in ("accuracy", "macro_f1", "per_class", "confusion_matrix", "labels", "n", "ece"):
+        assert key in m
+    assert all(0 <= m[k] <= 1 for k in ("accuracy", "macro_f1", "ece"))
+    for name in ("report.md", "confusion_matrix.png", "calibration.png"):
+        assert (rep / name).stat().st_size > 0
+    again = runner.invoke(app, ["evaluate", str(model_dir), str(data_dir / "topics.jsonl"), "--report", str(rep)])
+    assert again.exit_code == 1 and "--force" in again.stderr
+
+
+def test_evaluate_stance_reports_fnc_score(data_dir: Path) -> None:
+    r = runner.invoke(app, ["evaluate", "stance", str(data_dir / "stance.jsonl"), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert 0 <= json.loads(r.stdout)["fnc_score"] <= 1
+
+
+def test_models_lists_bundled_and_shows_a_card(model_dir: Path) -> None:
+    r = runner.invoke(app, ["models"])
+    assert r.exit_code == 0 and "topic" in r.stdout and "stance" in r.stdout
+    r = runner.invoke(app, ["models", str(model_dir)])
+    assert r.exit_code == 0 and "## Labels" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["classify", "data/article.txt", "--model", "nope"], "unknown model 'nope'"),
+        (["models", "data"], "not an nlpkit model folder"),
+        (["train", "topic", "data/articles.jsonl", "--out", "x", "--label-field", "topic"], "no column 'topic'"),
+    ],
+)
+def test_one_line_errors(args: list[str], message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(Path(__file__).parents[2])
+    r = runner.invoke(app, args)
+    assert r.exit_code != 0 and message in r.stderr and "Traceback" not in r.output
+    assert len(r.stderr.strip().splitlines()) <= 2
+
+
+def test_summarize_with_topic(data_dir: Path) -> None:
+    r = runner.invoke(app, ["summarize", str(data_dir / "article.txt"), "--topic"])
+    assert r.exit_code == 0 and r.stdout.splitlines()[1].startswith("Topic: ")

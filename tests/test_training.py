@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import nlpkit
+from nlpkit.errors import DataError
+from nlpkit.training import load_labelled
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_train_topic_with_dev_split(data_dir: Path, tmp_path: Path) -> None:
+    r = nlpkit.train("topic", data_dir / "topics.jsonl", out=tmp_path / "m", dev_split=0.25, seed=1)
+    assert r.metrics["n"] == 15 and 0 <= r.metrics["accuracy"] <= 1
+    assert "held-out" in r.metrics["evaluated_on"]
+    assert r.path == tmp_path / "m"
+
+
+def test_cross_validation(data_dir: Path) -> None:
+    r = nlpkit.train("topic", data_dir / "topics.jsonl", cv=3)
+    assert r.metrics["folds"] == 3 and r.metrics["n"] == 60
+    assert "accuracy_std" in r.metrics
+
+
+def test_separate_dev_file_drops_overlap(data_dir: Path, tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
+    train = _write(tmp_path / "train.jsonl", rows[:45])
+    dev = _write(tmp_path / "dev.jsonl", rows[40:])
+    r = nlpkit.train("topic", train, dev=dev)
+    assert r.metrics["n"] == 15
+    assert any("also in training" in n for n in r.notes)
+
+
+def test_duplicates_whitespace_and_case_variants(tmp_path: Path) -> None:
+    rows = [{"text": f"sport text {i}", "label": "Sport "} for i in range(5)]
+    rows += [{"text": f"politics text {i}", "label": "politics"} for i in range(5)]
+    rows += [{"text": "sport text 0", "label": "sport"}, {"text": "x", "label": "sport"}]
+    data = load_labelled(_write(tmp_path / "d.jsonl", rows), task="topic")
+    assert set(data.labels) == {"Sport", "politics"}
+    assert any("differ only in case" in n for n in data.notes)
+    assert any("1 exact duplicate" in n for n in data.notes)
+
+
+def test_stance_split_never_shares_a_body(data_dir: Path) -> None:
+    from nlpkit.training import _split
+
+    data = load_labelled(data_dir / "stance.jsonl", task="stance")
+    tr, dv = _split(data, 0.3, 0)
+    assert not {data.texts[i] for i in tr} & {data.texts[i] for i in dv}
+
+
+def test_group_field_keeps_groups_apart(tmp_path: Path) -> None:
+    from nlpkit.training import _split
+
+    rows = [{"text": f"t{i}", "label": "ab"[i % 2], "g": str(i // 4)} for i in range(40)]
+    data = load_labelled(_write(tmp_path / "d.jsonl", rows), task="topic", group_field="g")
+    tr, dv = _split(data, 0.25, 0)
+    assert not {data.groups[i] for i in tr} & {data.groups[i] for i in dv}  # type: ignore[index]
+
+
+def test_bodies_join_fnc_style(tmp_path: Path) -> None:
+    (tmp_path / "bodies.csv").write_text('Body ID,articleBody\n1,"A dog bit a man."\n2,"Oil rose."\n')
+    (tmp_path / "stances.csv").write_text("Headline,Body ID,Stance\nDog bites man,1,agree\nDog bites man,2,unrelated\n")
+    data = load_labelled(
+        tmp_path / "stances.csv",
+        task="stance",
+        bodies=tmp_path / "bodies.csv",
+        text_field="articleBody",
+        target_field="Headline",
+        label_field="Stance",
+    )
+    assert data.inputs() == [("Dog bites man", "A dog bit a man."), ("Dog bites man", "Oil rose.")]
+    assert data.groups == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "kwargs", "message"),
+    [
+        ([{"body": "x", "label": "a"}], {}, "no column 'text' \\(columns: body, label\\)"),
+        ([{"text": f"t{i}", "label": "a"} for i in range(5)], {}, "at least two labels"),
+        ([{"text": 5, "label": "a"}, {"text": None, "label": "b"}], {}, "no usable rows"),
+    ],
+)
+def test_bad_data(tmp_path: Path, rows: list[dict], kwargs: dict, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        nlpkit.train("topic", _write(tmp_path / "d.jsonl", rows), **kwargs)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    p = tmp_path / "e.csv"
+    p.write_text("")
+    with pytest.raises(DataError, match="no rows"):
+        nlpkit.train("topic", p)
+
+
+def test_parquet_and_hf_dataset_folder(data_dir: Path, tmp_path: Path) -> None:
+    import datasets
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "t.parquet")
+    assert nlpkit.train("topic", tmp_path / "t.parquet").metrics["n"] > 0
+    datasets.Dataset.from_list(rows).save_to_disk(str(tmp_path / "ds"))
+    assert nlpkit.train("topic", tmp_path / "ds").metrics["n"] > 0
