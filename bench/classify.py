@@ -4,7 +4,7 @@ Data (from ../shared/data or --data):
   BBC    2,225 articles, 5 topics; byte-identical duplicates removed first; a fixed stratified
          80/20 split (seed 0) and stratified 5-fold cross-validation.
   FNC-1  49,972 headline/body pairs, 4 stances; dev split by body (20%, seed 0; no body on
-         both sides) and a strict variant that also drops dev pairs whose headline is in training.
+         both sides); the share of dev pairs whose headline is also in training is printed.
 Every system sees the same splits in the same run. Train time is wall-clock seconds for fit;
 predictions/s is over the dev set.
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import re
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from _data import data_dir, jsonl
 from nlpkit.classify.base import make_estimator
 from nlpkit.evaluate import fnc_score
 
+_TMP = tempfile.TemporaryDirectory(prefix="nlpkit-bench-")
 Fit = Callable[[list[Any], list[str]], Callable[[list[Any]], list[str]]]
 
 
@@ -47,13 +47,14 @@ def fasttext_system(**params: Any) -> Fit | None:
         return re.sub(r"\s+", " ", text.lower()).strip()
 
     def fit(X: list[Any], y: list[str]) -> Callable[[list[Any]], list[str]]:
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+        # The training file must outlive train_supervised(): removing it at once gave an untrained model.
+        path = Path(_TMP.name) / f"train-{time.monotonic_ns()}.txt"
+        with path.open("w", encoding="utf-8") as f:
             for text, label in zip(X, y, strict=True):
                 f.write(f"__label__{label} {clean(text)}\n")
-        model = fasttext.train_supervised(f.name, verbose=0, thread=2, seed=0, **params)
-        os.unlink(f.name)
+        model = fasttext.train_supervised(str(path), verbose=0, thread=2, seed=0, **params)
         # fastText's own predict() breaks on NumPy 2 (np.array(copy=False)); its C++ binding does not.
-        return lambda Z: [model.f.predict(clean(z), 1, 0.0, "strict")[0][1].removeprefix("__label__") for z in Z]
+        return lambda Z: [model.f.predict(clean(z) + "\n", 1, 0.0, "strict")[0][1].removeprefix("__label__") for z in Z]
 
     return fit
 
@@ -114,12 +115,12 @@ def systems(task: str, backends: Sequence[str]) -> dict[str, Fit]:
     out: dict[str, Fit] = {f"nlpkit {b}": nlpkit_system(b, task) for b in backends}
     out["sklearn tfidf+LinearSVC"] = svc_system(pairs=task == "stance")
     ft = fasttext_system()
-    ft2 = fasttext_system(wordNgrams=2, epoch=25)
+    ft2 = fasttext_system(wordNgrams=2, epoch=25, lr=1.0)  # the fastText tutorial's settings
     if ft is None or ft2 is None:
         print("fasttext not installed (pip install fasttext-wheel): skipped")
     else:
         out["fastText default"] = ft
-        out["fastText bigram/25ep"] = ft2
+        out["fastText bigram/25ep/lr1"] = ft2
     return out
 
 
@@ -152,14 +153,20 @@ def bbc(data: Path, backends: Sequence[str], cv: bool) -> None:
     tr, te = train_test_split(idx, test_size=0.2, stratify=y, random_state=0)
     pick = lambda ids: ([X[i] for i in ids], [y[i] for i in ids])  # noqa: E731
     rows = {name: run(fit, *pick(tr), *pick(te)) for name, fit in systems("topic", backends).items()}
-    print_rows(f"BBC topic: {len(X)} articles after removing duplicates; stratified 80/20 split (seed 0), {len(te)} test", rows, False)
+    print_rows(
+        f"BBC topic: {len(X)} articles after removing duplicates; stratified 80/20 split (seed 0), {len(te)} test",
+        rows,
+        False,
+    )
     if not cv:
         return
     folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(idx, y))
     cv_rows = {}
     for name, fit in systems("topic", backends).items():
         results = [run(fit, *pick(a), *pick(b)) for a, b in folds]
-        cv_rows[name] = {k: float(np.mean([r[k] for r in results])) for k in ("accuracy", "macro_f1", "train_s", "pred_per_s")}
+        cv_rows[name] = {
+            k: float(np.mean([r[k] for r in results])) for k in ("accuracy", "macro_f1", "train_s", "pred_per_s")
+        }
     print_rows("BBC topic: stratified 5-fold cross-validation (means)", cv_rows, False)
 
 
@@ -179,22 +186,13 @@ def fnc(data: Path, backends: Sequence[str], sample: int | None) -> None:
         tr = np.sort(rng.choice(tr, size=min(sample, len(tr)), replace=False))
         te = np.sort(rng.choice(te, size=min(sample // 4, len(te)), replace=False))
     seen_headlines = {X[i][0] for i in tr}
-    strict = np.array([i for i in te if X[i][0] not in seen_headlines])
+    shared = sum(X[i][0] in seen_headlines for i in te) / max(1, len(te))
     pick = lambda ids: ([X[i] for i in ids], [y[i] for i in ids])  # noqa: E731
-    by_body: dict[str, dict[str, Any]] = {}
-    by_both: dict[str, dict[str, Any]] = {}
-    for name, fit in systems("stance", backends).items():
-        t0 = time.perf_counter()
-        predict = fit(*pick(tr))
-        train_s = time.perf_counter() - t0
-        for target, ids in ((by_body, te), (by_both, strict)):
-            fixed = lambda _X, _y, p=predict: p  # noqa: E731 - reuse the model fitted above
-            r = run(fixed, [], [], *pick(ids))
-            r["train_s"] = train_s
-            target[name] = r
+    rows_out = {name: run(fit, *pick(tr), *pick(te)) for name, fit in systems("stance", backends).items()}
     note = f" (sample: {len(tr)} train pairs)" if sample else ""
-    print_rows(f"FNC-1 stance: split by body, {len(tr)} train / {len(te)} dev pairs{note}", by_body, True)
-    print_rows(f"FNC-1 stance: strict dev ({len(strict)} dev pairs whose headline is not in training)", by_both, True)
+    print_rows(f"FNC-1 stance: split by body, {len(tr)} train / {len(te)} dev pairs{note}", rows_out, True)
+    print(f"note: no body is on both sides, but {shared:.0%} of dev pairs have a headline also seen in training")
+    print("(FNC-1 pairs each headline with many bodies; the challenge's own test set had new headlines too).")
 
 
 def main() -> None:

@@ -59,11 +59,12 @@ def test_quickstart_command(workdir: Path) -> None:
     assert r.stdout.splitlines()[0] == "Harbour city votes to ban cruise ships from historic centre"
 
 
-@pytest.mark.parametrize("command", _commands())
-def test_tour_command_runs(command: str, workdir: Path) -> None:
-    r = _nlpkit(command, workdir)
-    assert r.returncode == 0, f"{command}\n{r.stderr}"
-    assert r.stdout.strip()
+def test_tour_commands_run_in_order(workdir: Path) -> None:
+    """As a user would: one after the other in the same folder (later commands use earlier outputs)."""
+    for command in _commands():
+        r = _nlpkit(command, workdir)
+        assert r.returncode == 0, f"{command}\n{r.stderr}"
+        assert r.stdout.strip(), command
 
 
 @pytest.mark.parametrize("code", _python_blocks())

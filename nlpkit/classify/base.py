@@ -77,6 +77,13 @@ class ClassifierModel:
     def version(self) -> str:
         return str(self.meta.get("version", ""))
 
+    @property
+    def ident(self) -> str:
+        """`name@version`, the version being the first 12 hex digits of the weights' SHA-256."""
+        files = self.meta.get("files") or {}
+        digest = next((files[k] for k in ("model.skops", "model.safetensors") if k in files), "unsaved")
+        return f"{self.name}@{digest[:12]}"
+
     def _inputs(self, X: Any) -> tuple[list[Any], bool]:
         single = isinstance(X, str) or (isinstance(X, tuple) and len(X) == 2 and all(isinstance(x, str) for x in X))
         items = [X] if single else list(X)

@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import nlpkit
+from nlpkit.cli import app
+from nlpkit.errors import OutputError, UsageError
+from nlpkit.scoring import ScoreOptions, score_archive
+
+runner = CliRunner()
+
+
+def _archive(tmp_path: Path, n: int = 40) -> Path:
+    rows = [
+        json.loads(line) for line in (Path(__file__).parents[2] / "data" / "articles.jsonl").read_text().splitlines()
+    ]
+    src = tmp_path / "in"
+    src.mkdir()
+    with (src / "a.jsonl").open("w") as f:
+        for i in range(n):
+            r = dict(rows[i % len(rows)], id=f"a{i}")
+            f.write(json.dumps(r) + "\n")
+        f.write("{not json\n")
+        f.write(json.dumps({"id": "empty", "text": "   "}) + "\n")
+    with zipfile.ZipFile(src / "b.zip", "w") as zf:
+        zf.writestr(
+            "one.txt",
+            "Bridge closed after cracks found\n\nA major bridge was closed on Monday after engineers found cracks. Drivers face long diversions.",
+        )
+        zf.writestr("bad.jsonl", "[1, 2]\n")
+    return src
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_one_row_per_record_in_input_order(tmp_path: Path) -> None:
+    src = _archive(tmp_path)
+    out = tmp_path / "out.jsonl"
+    errors = tmp_path / "errors.jsonl"
+    s = score_archive([str(src)], out, workers=1, batch_size=8, errors=errors)
+    rows = _rows(out)
+    assert [r["id"] for r in rows[:3]] == ["a0", "a1", "a2"]
+    assert len(rows) == s.read == 40 + 2 + 2
+    assert s.failed == 3 and s.scored == 41
+    ok = rows[0]
+    assert ok["topic"] in nlpkit.load_model("topic").labels and 0 < ok["topic_score"] <= 1
+    assert ok["stance"] in {"agree", "disagree", "discuss", "unrelated"}
+    assert ok["stance_target"] == ok["title"]
+    assert ok["topic_model"].startswith("topic@") and ok["stance_model"].startswith("stance@")
+    assert ok["brief"] and ok["brief_method"].startswith("auto@") and ok["error"] is None
+    bad = {r["id"]: r["error"] for r in rows if r["error"]}
+    assert any("not a JSON object" in e for e in bad.values())
+    assert "empty article" in bad["empty"]
+    assert any("b.zip!bad.jsonl" in e for e in bad.values())
+    assert [json.loads(line)["id"] for line in errors.read_text().splitlines()] == list(bad)
+    assert rows[-2]["id"].endswith("b.zip!one.txt") and rows[-2]["title"] == "Bridge closed after cracks found"
+
+
+def test_two_workers_match_one(tmp_path: Path) -> None:
+    src = _archive(tmp_path, 30)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    score_archive([str(src)], one, workers=1, batch_size=4)
+    score_archive([str(src)], two, workers=2, batch_size=4)
+    assert _rows(one) == _rows(two)
+
+
+def test_csv_and_parquet_outputs(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    src = _archive(tmp_path, 10)
+    opts = ScoreOptions(tasks=("topic", "brief"))
+    score_archive([str(src)], tmp_path / "o.csv", options=opts, workers=1)
+    score_archive([str(src)], tmp_path / "o.parquet", options=opts, workers=1)
+    import csv
+
+    csv_rows = list(csv.DictReader((tmp_path / "o.csv").open()))
+    table = pq.read_table(tmp_path / "o.parquet").to_pylist()
+    assert [r["id"] for r in csv_rows] == [r["id"] for r in table]
+    assert list(csv_rows[0]) == opts.columns()
+    assert "stance" not in table[0]
+    assert not list(tmp_path.glob(".o.parquet.partial*"))
+
+
+def test_refuses_to_overwrite_and_resume_rules(tmp_path: Path) -> None:
+    src = _archive(tmp_path, 5)
+    out = tmp_path / "o.jsonl"
+    opts = ScoreOptions(tasks=("topic",))
+    score_archive([str(src)], out, options=opts, workers=1)
+    with pytest.raises(OutputError, match="use --force"):
+        score_archive([str(src)], out, options=opts, workers=1)
+    with pytest.raises(OutputError, match="already finished"):
+        score_archive([str(src)], out, options=opts, workers=1, resume=True)
+    before = out.read_text()
+    score_archive([str(src)], out, options=opts, workers=1, force=True)
+    assert out.read_text() == before
+
+
+def test_resume_after_a_partial_write(tmp_path: Path) -> None:
+    src = _archive(tmp_path, 20)
+    full, out = tmp_path / "full.jsonl", tmp_path / "o.jsonl"
+    opts = ScoreOptions(tasks=("topic", "brief"))
+    score_archive([str(src)], full, options=opts, workers=1)
+    lines = full.read_text().splitlines(keepends=True)
+    out.write_text("".join(lines[:7]) + lines[7][:25])  # as if killed in the middle of a write
+    manifest = tmp_path / ".o.jsonl.manifest.json"
+    job = json.loads((tmp_path / ".full.jsonl.manifest.json").read_text())
+    job["status"] = "running"
+    manifest.write_text(json.dumps(job))
+    s = score_archive([str(src)], out, options=opts, workers=1, resume=True)
+    assert s.resumed_after == 7
+    assert out.read_text() == full.read_text()
+
+
+def test_resume_refuses_other_options(tmp_path: Path) -> None:
+    src = _archive(tmp_path, 5)
+    out = tmp_path / "o.jsonl"
+    score_archive([str(src)], out, options=ScoreOptions(tasks=("topic",)), workers=1)
+    (tmp_path / ".o.jsonl.manifest.json").write_text(
+        (tmp_path / ".o.jsonl.manifest.json").read_text().replace('"complete"', '"running"')
+    )
+    with pytest.raises(UsageError, match="other inputs or options"):
+        score_archive([str(src)], out, options=ScoreOptions(tasks=("brief",)), workers=1, resume=True)
+
+
+def test_killed_run_resumes_without_duplicates_or_gaps(tmp_path: Path) -> None:
+    """Kill -9 a real `nlpkit score` mid-run, resume it, and compare with an uninterrupted run."""
+    src = tmp_path / "big.jsonl"
+    rows = [
+        json.loads(line) for line in (Path(__file__).parents[2] / "data" / "articles.jsonl").read_text().splitlines()
+    ]
+    with src.open("w") as f:
+        for i in range(3000):
+            f.write(json.dumps(dict(rows[i % 5], id=f"r{i}")) + "\n")
+    out = tmp_path / "out.jsonl"
+    cmd = [
+        sys.executable,
+        "-m",
+        "nlpkit",
+        "score",
+        str(src),
+        "--out",
+        str(out),
+        "--tasks",
+        "topic,brief",
+        "--workers",
+        "1",
+        "--batch-size",
+        "16",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not out.exists() or out.stat().st_size < 20_000):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = len(out.read_text().splitlines())
+    assert 0 < partial < 3000, "the run must be killed part-way"
+    again = subprocess.run([*cmd[:-1], "--resume", "--quiet"], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert "resumed after" in again.stdout
+    ids = [r["id"] for r in _rows(out)]
+    assert ids == [f"r{i}" for i in range(3000)]
+    fresh = tmp_path / "fresh.jsonl"
+    score_archive([str(src)], fresh, options=ScoreOptions(tasks=("topic", "brief")), workers=1)
+    assert _rows(out) == _rows(fresh)
+
+
+def test_cli_summary_and_exit_codes(tmp_path: Path) -> None:
+    src = _archive(tmp_path, 6)
+    out = tmp_path / "o.jsonl"
+    r = runner.invoke(app, ["score", str(src), "--out", str(out), "--tasks", "topic,stance", "-w", "1", "-f", "json"])
+    assert r.exit_code == 1  # some records failed
+    summary = json.loads(r.stdout)
+    assert summary["read"] == 10 and summary["failed"] == 3 and sum(summary["topics"].values()) == 7
+    r = runner.invoke(app, ["score", str(src), "--out", str(out)])
+    assert r.exit_code == 1 and "--force" in r.stderr
+    clean_only = tmp_path / "ok.jsonl"
+    r = runner.invoke(
+        app, ["score", str(Path(__file__).parents[2] / "data" / "articles.jsonl"), "--out", str(clean_only), "-w", "1"]
+    )
+    assert r.exit_code == 0 and "5 articles read, 5 scored, 0 failed" in r.stdout
+
+
+def test_one_target_for_all(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    data = Path(__file__).parents[2] / "data" / "articles.jsonl"
+    score_archive([str(data)], out, options=ScoreOptions(tasks=("stance",), target="Shops to close"), workers=1)
+    assert {r["stance_target"] for r in _rows(out)} == {"Shops to close"}
+
+
+def test_bad_options() -> None:
+    with pytest.raises(UsageError, match="unknown task"):
+        ScoreOptions(tasks=("sentiment",))
+    r = runner.invoke(app, ["score", "data", "--out", "x.txt"])
+    assert r.exit_code == 1 and "unknown output type" in r.stderr
+
+
+@pytest.mark.slow
+def test_ray_engine_matches_local(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    src = _archive(tmp_path, 12)
+    local = tmp_path / "local.jsonl"
+    score_archive([str(src)], local, workers=1)
+    ray_out = tmp_path / "ray.jsonl"
+    s = score_archive([str(src)], ray_out, engine="ray", workers=1, errors=tmp_path / "ray-errors.jsonl")
+    from nlpkit.ray_engine import read_ray_output
+
+    ray_rows = sorted(read_ray_output(ray_out), key=lambda r: r["id"])
+    local_rows = sorted(_rows(local), key=lambda r: r["id"])
+    assert ray_rows == local_rows
+    assert s.read == len(local_rows) and s.failed == 3
