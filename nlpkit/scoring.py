@@ -176,9 +176,13 @@ def score_batches(
 ) -> Iterator[list[dict[str, Any]]]:
     """Score batches in input order: in this process, or in `workers` processes with bounded queues."""
     if workers <= 1:
+        from threadpoolctl import threadpool_limits
+
         scorer = Scorer(options)
-        for b in batches:
-            yield scorer.score(b)
+        # One OpenMP thread: the boosted trees' per-call threading costs more than it gains on small batches.
+        with threadpool_limits(limits=1, user_api="openmp"):
+            for b in batches:
+                yield scorer.score(b)
         return
     import multiprocessing
 
@@ -272,7 +276,7 @@ def score_archive(
     options: ScoreOptions | None = None,
     fields: Fields | None = None,
     workers: int | None = None,
-    batch_size: int = 64,
+    batch_size: int = 256,
     resume: bool = False,
     force: bool = False,
     errors: str | Path | None = None,

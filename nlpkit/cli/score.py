@@ -37,7 +37,7 @@ def score_command(
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", help="Worker processes (default: number of cores).")
     ] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Articles per batch.")] = 64,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Articles per batch.")] = 256,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted job after its last complete row.")
     ] = False,

@@ -7,6 +7,7 @@ the document's own sentences (as LexRank does for single documents).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -56,6 +57,7 @@ _SUFFIXES = (
 )
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match "prices"/"price" and "rising"/"rise"."""
     if len(word) <= 4:

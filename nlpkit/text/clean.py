@@ -16,7 +16,9 @@ Cleaner = Callable[[str], str]
 CLEANERS: Registry[Cleaner] = Registry("cleaner")
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Runs of blanks other than a single plain space (replacing single spaces with themselves is slow).
+_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 @CLEANERS.register("unicode")
@@ -27,8 +29,17 @@ def normalize_unicode(text: str) -> str:
         >>> normalize_unicode("cafe\\u0301\\r\\nnext")
         'café\\nnext'
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.translate(_INVISIBLE) if _HAS_INVISIBLE.search(text) else text
+
+
+_LINE_EDGES = re.compile(r" ?\n ?")
+_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 @CLEANERS.register("whitespace")
@@ -39,8 +50,9 @@ def normalize_whitespace(text: str) -> str:
         >>> normalize_whitespace("  a   b \\n\\n\\n\\nc ")
         'a b\\n\\nc'
     """
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = _SPACES.sub(" ", text)
+    text = _LINE_EDGES.sub("\n", text)
+    return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
 # Headers after which the rest of the page is reader comments.
@@ -80,6 +92,8 @@ _NOTICE = re.compile(
     r"please enable javascript.*|this (?:video|content) is not available.*)$",
     re.IGNORECASE,
 )
+_NOTICE_CUES = ("sign up", "subscri", "newsletter", "cookie", "advert", "sponsor", "skip", "thank", "email",
+                "javascript", "not available", "continuing")
 _CREDIT = re.compile(
     r"^(?:\(?(?:photo|photograph|picture|pic|image|images|video|illustration|graphic|credit|source|"
     r"image copyright|image source|image caption|media caption|copyright)\s*(?:by|credit)?\s*[:©]\s*.*|"
@@ -93,6 +107,8 @@ _BYLINE = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,? \d{1,2} \w+ \d{4}.*|\d{1,2} (?:hours?|minutes?|days?) ago|"
     r"\d+ min(?:ute)?s? read|reading time:? .*))$",
 )
+_CREDIT_CUES = ("photo", "picture", "pic", "image", "illustration", "graphic", "video", "credit", "source",
+                "copyright", "caption", "©", "getty", "afp", "reuters", "/", "shutterstock", "alamy")
 _INLINE_CREDIT = re.compile(
     r"\s*\((?:photo|picture|image|pictured|credit)[^()]{0,80}\)|\s*\([^()]{0,60}/(?:getty images|afp|reuters|ap|pa)\)",
     re.IGNORECASE,
@@ -157,8 +173,18 @@ def _furniture(line: str, pattern: re.Pattern[str]) -> bool:
     return len(s) <= _MAX_FURNITURE and pattern.match(s) is not None
 
 
-def _drop_lines(text: str, pattern: re.Pattern[str]) -> str:
-    return "\n".join(line for line in text.split("\n") if not _furniture(line, pattern))
+def _drop_lines(text: str, pattern: re.Pattern[str], cues: tuple[str, ...] = ()) -> str:
+    """Drop the lines matching `pattern`; with `cues`, only short lines containing one are tried (speed)."""
+    if cues:
+        low = text.lower()
+        if not any(c in low for c in cues):
+            return text
+    keep = []
+    for line in text.split("\n"):
+        if len(line) <= _MAX_FURNITURE and (not cues or any(c in line.lower() for c in cues)) and _furniture(line, pattern):
+            continue
+        keep.append(line)
+    return "\n".join(keep)
 
 
 @CLEANERS.register("share")
@@ -180,7 +206,7 @@ def strip_notices(text: str) -> str:
         >>> strip_notices("Story.\\nWe use cookies to improve your experience.\\nMore.")
         'Story.\\nMore.'
     """
-    return _drop_lines(text, _NOTICE)
+    return _drop_lines(text, _NOTICE, _NOTICE_CUES)
 
 
 @CLEANERS.register("credits")
@@ -191,7 +217,8 @@ def strip_credits(text: str) -> str:
         >>> strip_credits("Photo: Jane Doe/Reuters\\nThe minister spoke (Picture: PA).")
         'The minister spoke.'
     """
-    return _INLINE_CREDIT.sub("", _drop_lines(text, _CREDIT))
+    text = _drop_lines(text, _CREDIT, _CREDIT_CUES)
+    return _INLINE_CREDIT.sub("", text) if "(" in text else text
 
 
 @CLEANERS.register("bylines")
