@@ -33,8 +33,6 @@ class BackendFactory(Protocol):
 #: Classifier backends by name; each makes an estimator for a task ("topic" or "stance").
 BACKENDS: Registry[BackendFactory] = Registry("classifier backend")
 BACKENDS.add_lazy("tfidf", "nlpkit.classify.tfidf:make_tfidf")
-BACKENDS.add_lazy("embedding", "nlpkit.classify.embedding:make_embedding")
-BACKENDS.add_lazy("transformer", "nlpkit.classify.transformer:make_transformer")
 
 
 def make_estimator(backend: str, task: str, **params: Any) -> Estimator:

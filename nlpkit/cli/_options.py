@@ -10,3 +10,5 @@ TextField = Annotated[str, typer.Option("--text-field", help="Field with the art
 TitleField = Annotated[str, typer.Option("--title-field", help="Field with the headline.")]
 IdField = Annotated[str, typer.Option("--id-field", help="Field with the article id.")]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite outputs that already exist.")]
+Bodies = Annotated[str | None, typer.Option("--bodies", help="Stance: table of article bodies to join (FNC-1 style).")]
+BodyIdField = Annotated[str, typer.Option("--body-id-field", help="Join key between the data and --bodies.")]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from nlpkit.cli import handle_errors
-from nlpkit.cli._options import Force, TextField, TitleField
+from nlpkit.cli._options import Bodies, BodyIdField, Force, TextField, TitleField
 
 
 @handle_errors
@@ -34,12 +34,8 @@ def evaluate_command(
     target_field: Annotated[
         str, typer.Option("--target-field", help="Field with the stance target (stance models).")
     ] = "target",
-    bodies: Annotated[
-        str | None, typer.Option("--bodies", help="Table of article bodies to join (FNC-1 style).")
-    ] = None,
-    body_id_field: Annotated[
-        str, typer.Option("--body-id-field", help="Join key between DATA and --bodies.")
-    ] = "Body ID",
+    bodies: Bodies = None,
+    body_id_field: BodyIdField = "Body ID",
     report: Annotated[
         str | None, typer.Option("--report", help="Write metrics.json, report.md (and plots) to this folder.")
     ] = None,

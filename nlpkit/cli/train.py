@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from nlpkit.cli import handle_errors
-from nlpkit.cli._options import Force, TextField
+from nlpkit.cli._options import Bodies, BodyIdField, Force, TextField
 
 
 class Task(str, Enum):
@@ -47,17 +47,10 @@ def train_command(
     ],
     out: Annotated[str, typer.Option("--out", "-o", help="Model folder to write.")],
     backend: Annotated[str, typer.Option("--backend", "-b", help=_backend_help())] = "tfidf",
-    base_model: Annotated[
-        str | None,
-        typer.Option("--base-model", help="Pretrained encoder/seq2seq model (folder or Hub id) for neural backends."),
-    ] = None,
     label_field: Annotated[str, typer.Option("--label-field", help="Column with the label.")] = "label",
     target_field: Annotated[
         str | None, typer.Option("--target-field", help="Stance: column with the target/headline/claim.")
     ] = None,
-    summary_field: Annotated[
-        str, typer.Option("--summary-field", help="Summarizer: column with the reference summary.")
-    ] = "summary",
     group_field: Annotated[
         str | None, typer.Option("--group-field", help="Keep rows sharing this value on one side of the dev split.")
     ] = None,
@@ -68,27 +61,18 @@ def train_command(
     cv: Annotated[
         int | None, typer.Option("--cv", help="Evaluate by K-fold cross-validation, then refit on all data.")
     ] = None,
-    bodies: Annotated[
-        str | None, typer.Option("--bodies", help="Stance: table of article bodies to join (FNC-1 style).")
-    ] = None,
-    body_id_field: Annotated[
-        str, typer.Option("--body-id-field", help="Join key between DATA and --bodies.")
-    ] = "Body ID",
+    bodies: Bodies = None,
+    body_id_field: BodyIdField = "Body ID",
     split: Annotated[str | None, typer.Option("--split", help="Split of a Hugging Face dataset.")] = None,
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="Backend parameter KEY=VALUE (repeatable).")
     ] = None,
-    device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda (neural backends).")] = "auto",
     seed: Annotated[int, typer.Option("--seed", help="Random seed for splits and models.")] = 0,
     text_field: TextField = "text",
     force: Force = False,
 ) -> None:
     """Train a topic or stance classifier, evaluate it on held-out data and save it."""
     params = _parse_params(param or [])
-    if base_model is not None:
-        params["base_model"] = base_model
-    if backend != "tfidf" and device != "auto":
-        params["device"] = device
 
     def log(msg: str) -> None:
         print(f"nlpkit: {msg}", file=sys.stderr, flush=True)

@@ -18,7 +18,9 @@ CLEANERS: Registry[Cleaner] = Registry("cleaner")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Runs of blanks other than a single plain space (replacing single spaces with themselves is slow).
-_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACES = re.compile(
+    r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
+)
 
 
 @CLEANERS.register("unicode")
@@ -92,8 +94,20 @@ _NOTICE = re.compile(
     r"please enable javascript.*|this (?:video|content) is not available.*)$",
     re.IGNORECASE,
 )
-_NOTICE_CUES = ("sign up", "subscri", "newsletter", "cookie", "advert", "sponsor", "skip", "thank", "email",
-                "javascript", "not available", "continuing")
+_NOTICE_CUES = (
+    "sign up",
+    "subscri",
+    "newsletter",
+    "cookie",
+    "advert",
+    "sponsor",
+    "skip",
+    "thank",
+    "email",
+    "javascript",
+    "not available",
+    "continuing",
+)
 _CREDIT = re.compile(
     r"^(?:\(?(?:photo|photograph|picture|pic|image|images|video|illustration|graphic|credit|source|"
     r"image copyright|image source|image caption|media caption|copyright)\s*(?:by|credit)?\s*[:©]\s*.*|"
@@ -107,8 +121,26 @@ _BYLINE = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,? \d{1,2} \w+ \d{4}.*|\d{1,2} (?:hours?|minutes?|days?) ago|"
     r"\d+ min(?:ute)?s? read|reading time:? .*))$",
 )
-_CREDIT_CUES = ("photo", "picture", "pic", "image", "illustration", "graphic", "video", "credit", "source",
-                "copyright", "caption", "©", "getty", "afp", "reuters", "/", "shutterstock", "alamy")
+_CREDIT_CUES = (
+    "photo",
+    "picture",
+    "pic",
+    "image",
+    "illustration",
+    "graphic",
+    "video",
+    "credit",
+    "source",
+    "copyright",
+    "caption",
+    "©",
+    "getty",
+    "afp",
+    "reuters",
+    "/",
+    "shutterstock",
+    "alamy",
+)
 _INLINE_CREDIT = re.compile(
     r"\s*\((?:photo|picture|image|pictured|credit)[^()]{0,80}\)|\s*\([^()]{0,60}/(?:getty images|afp|reuters|ap|pa)\)",
     re.IGNORECASE,
@@ -181,7 +213,11 @@ def _drop_lines(text: str, pattern: re.Pattern[str], cues: tuple[str, ...] = ())
             return text
     keep = []
     for line in text.split("\n"):
-        if len(line) <= _MAX_FURNITURE and (not cues or any(c in line.lower() for c in cues)) and _furniture(line, pattern):
+        if (
+            len(line) <= _MAX_FURNITURE
+            and (not cues or any(c in line.lower() for c in cues))
+            and _furniture(line, pattern)
+        ):
             continue
         keep.append(line)
     return "\n".join(keep)
