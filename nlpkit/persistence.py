@@ -193,14 +193,13 @@ def load_model(name_or_path: str | Path) -> Any:
 
     if task not in TASKS:
         raise ModelError(f"{folder}: unknown task {task!r} in {META_FILE}")
-    if backend != "tfidf":
-        from nlpkit.classify.base import BACKENDS
+    from nlpkit.classify.base import BACKENDS
 
-        loader = getattr(BACKENDS.get(backend), "load", None)
-        if loader is None:
-            raise ModelError(f"{folder}: backend {backend!r} cannot be loaded")
-        return loader(folder, meta)
+    if backend not in BACKENDS:
+        raise ModelError(f"{folder}: unknown backend {backend!r}; known: {', '.join(BACKENDS.names())}")
     estimator = load_skops(folder / WEIGHTS_FILE)
+    if hasattr(estimator, "attach_encoder"):
+        estimator.attach_encoder(folder)  # the encoder is stored as safetensors, never through skops
     return ClassifierModel(estimator, meta, path=str(folder))
 
 

@@ -33,6 +33,7 @@ class BackendFactory(Protocol):
 #: Classifier backends by name; each makes an estimator for a task ("topic" or "stance").
 BACKENDS: Registry[BackendFactory] = Registry("classifier backend")
 BACKENDS.add_lazy("tfidf", "nlpkit.classify.tfidf:make_tfidf")
+BACKENDS.add_lazy("embedding", "nlpkit.classify.embedding:make_embedding")
 
 
 def make_estimator(backend: str, task: str, **params: Any) -> Estimator:
@@ -138,6 +139,11 @@ class ClassifierModel:
                 raise UsageError(f"{self.name} is a stance model: it needs a target (a headline or claim)")
             return self.predict_scores([(target, text)])[0]
         return self.predict_scores([text])[0]
+
+    def save_weights(self, folder: Any) -> list[str]:
+        """Files besides the skops weights (a neural encoder, as safetensors); [] for tfidf models."""
+        save = getattr(self.estimator, "save_encoder", None)
+        return list(save(folder)) if save is not None else []
 
     def __repr__(self) -> str:
         return f"ClassifierModel(task={self.task!r}, backend={self.meta.get('backend')!r}, labels={self.labels})"

@@ -47,6 +47,10 @@ def train_command(
     ],
     out: Annotated[str, typer.Option("--out", "-o", help="Model folder to write.")],
     backend: Annotated[str, typer.Option("--backend", "-b", help=_backend_help())] = "tfidf",
+    base_model: Annotated[
+        str | None, typer.Option("--base-model", help="Embedding backend: encoder folder (or Hub id, with a network).")
+    ] = None,
+    device: Annotated[str, typer.Option("--device", help="Embedding backend: auto, cpu or cuda.")] = "auto",
     label_field: Annotated[str, typer.Option("--label-field", help="Column with the label.")] = "label",
     target_field: Annotated[
         str | None, typer.Option("--target-field", help="Stance: column with the target/headline/claim.")
@@ -73,6 +77,10 @@ def train_command(
 ) -> None:
     """Train a topic or stance classifier, evaluate it on held-out data and save it."""
     params = _parse_params(param or [])
+    if base_model is not None:
+        params["base_model"] = base_model
+    if device != "auto":
+        params["device"] = device
 
     def log(msg: str) -> None:
         print(f"nlpkit: {msg}", file=sys.stderr, flush=True)

@@ -1,0 +1,217 @@
+"""The `embedding` backend: a pretrained sentence encoder with a linear head on top.
+
+Texts are encoded once by a Hugging Face encoder (mean pooling over tokens, L2-normalised,
+as sentence-transformers does for all-MiniLM-L6-v2), and a logistic regression is fitted on
+the vectors. For stance, target u and text v are combined as [u, v, |u - v|, u * v] and joined
+with the tfidf pair features. The encoder is saved with `save_pretrained` (safetensors) in the
+model folder's `encoder/`, the head with skops; the encoder never goes through skops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from nlpkit.classify.base import Estimator, Pair
+from nlpkit.errors import ModelError
+
+ENCODER_DIR = "encoder"
+
+
+def resolve_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda: no CUDA GPU is available; use --device cpu or auto")
+    return device
+
+
+class SentenceEncoder:
+    """Mean-pooled, L2-normalised sentence vectors from a Hugging Face encoder (folder or Hub id)."""
+
+    def __init__(
+        self, name_or_path: str | Path, *, max_length: int = 256, batch_size: int = 32, device: str = "auto"
+    ) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(name_or_path))
+            self.model = AutoModel.from_pretrained(str(name_or_path))
+        except (OSError, ValueError) as e:
+            raise ModelError(f"{name_or_path}: cannot load an encoder from it ({str(e).splitlines()[0]})") from e
+        self.device = resolve_device(device)
+        self.model.to(self.device).eval()
+        self.max_length = max_length
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import torch
+
+        uniq = list(dict.fromkeys(texts))  # pairs repeat texts (one body, many headlines)
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(uniq), self.batch_size):
+                batch = self.tokenizer(
+                    uniq[i : i + self.batch_size],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                ).to(self.device)
+                hidden = self.model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                out.append(torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy())
+        vectors = np.vstack(out) if out else np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+        row = {t: i for i, t in enumerate(uniq)}
+        return vectors[[row[t] for t in texts]]
+
+    def save(self, folder: Path) -> list[str]:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(folder, safe_serialization=True)
+        self.tokenizer.save_pretrained(folder)
+        return sorted(str(p.relative_to(folder.parent)) for p in folder.rglob("*") if p.is_file())
+
+
+class _EncoderMixin:
+    """Keeps the encoder out of the skops state; the model folder stores it as safetensors."""
+
+    base_model: str
+    max_length: int
+    batch_size: int
+    device: str
+    encoder_: SentenceEncoder | None
+
+    def _load_encoder(self, path: str | Path | None = None) -> SentenceEncoder:
+        return SentenceEncoder(
+            path or self.base_model, max_length=self.max_length, batch_size=self.batch_size, device=self.device
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())  # type: ignore[misc]
+        state.pop("encoder_", None)
+        return state
+
+    def save_encoder(self, folder: Path) -> list[str]:
+        if getattr(self, "encoder_", None) is None:
+            raise ModelError("the embedding model has no encoder to save; fit it first")
+        assert self.encoder_ is not None
+        return self.encoder_.save(folder / ENCODER_DIR)
+
+    def attach_encoder(self, folder: Path) -> None:
+        self.encoder_ = self._load_encoder(folder / ENCODER_DIR)
+
+
+class EmbeddingClassifier(_EncoderMixin, ClassifierMixin, BaseEstimator):
+    """Sentence-encoder vectors with a logistic-regression head (topic)."""
+
+    def __init__(
+        self,
+        *,
+        base_model: str = "",
+        max_length: int = 256,
+        batch_size: int = 32,
+        C: float = 10.0,
+        class_weight: str | None = None,
+        device: str = "auto",
+        random_state: int = 0,
+    ) -> None:
+        self.base_model = base_model
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.C = C
+        self.class_weight = class_weight
+        self.device = device
+        self.random_state = random_state
+
+    def fit(self, X: Sequence[str], y: Sequence[str]) -> EmbeddingClassifier:
+        from sklearn.linear_model import LogisticRegression
+
+        if not self.base_model:
+            raise ModelError("the embedding backend needs --base-model (an encoder folder or Hub id)")
+        self.encoder_ = self._load_encoder()
+        E = self.encoder_.encode(list(X))
+        self.head_ = LogisticRegression(C=self.C, max_iter=2000, class_weight=self.class_weight).fit(
+            E, np.asarray(y, dtype=object)
+        )
+        self.classes_ = self.head_.classes_
+        return self
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        check_is_fitted(self, "head_")
+        if self.encoder_ is None:
+            raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
+        return np.asarray(self.head_.predict_proba(self.encoder_.encode(list(X))))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
+
+
+class EmbeddingStanceClassifier(_EncoderMixin, ClassifierMixin, BaseEstimator):
+    """[u, v, |u - v|, u * v] of target and text vectors, plus the tfidf pair features, with a linear head."""
+
+    def __init__(
+        self,
+        *,
+        base_model: str = "",
+        max_length: int = 256,
+        batch_size: int = 32,
+        C: float = 1.0,
+        class_weight: str | None = "balanced",
+        svd_components: int = 50,
+        device: str = "auto",
+        random_state: int = 0,
+    ) -> None:
+        self.base_model = base_model
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.C = C
+        self.class_weight = class_weight
+        self.svd_components = svd_components
+        self.device = device
+        self.random_state = random_state
+
+    def _features(self, X: Sequence[Pair]) -> np.ndarray:
+        assert self.encoder_ is not None
+        u = self.encoder_.encode([t for t, _ in X])
+        v = self.encoder_.encode([b for _, b in X])
+        return np.hstack([u, v, np.abs(u - v), u * v, self.pair_.transform(list(X))])
+
+    def fit(self, X: Sequence[Pair], y: Sequence[str]) -> EmbeddingStanceClassifier:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
+        from nlpkit.classify.stance_features import PairFeatures
+
+        if not self.base_model:
+            raise ModelError("the embedding backend needs --base-model (an encoder folder or Hub id)")
+        self.encoder_ = self._load_encoder()
+        self.pair_ = PairFeatures(svd_components=self.svd_components, random_state=self.random_state).fit(list(X))
+        F = self._features(list(X))
+        self.scaler_ = StandardScaler().fit(F)
+        self.head_ = LogisticRegression(C=self.C, max_iter=3000, class_weight=self.class_weight).fit(
+            self.scaler_.transform(F), np.asarray(y, dtype=object)
+        )
+        self.classes_ = self.head_.classes_
+        return self
+
+    def predict_proba(self, X: Sequence[Pair]) -> np.ndarray:
+        check_is_fitted(self, "head_")
+        if self.encoder_ is None:
+            raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
+        return np.asarray(self.head_.predict_proba(self.scaler_.transform(self._features(list(X)))))
+
+    def predict(self, X: Sequence[Pair]) -> np.ndarray:
+        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
+
+
+def make_embedding(task: str, **params: Any) -> Estimator:
+    cls = EmbeddingStanceClassifier if task == "stance" else EmbeddingClassifier
+    return cls(**params)
