@@ -14,8 +14,10 @@ def iter_warc_responses(stream: IO[bytes]) -> Iterator[tuple[str, str, bytes]]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    seen = 0
     try:
         for record in ArchiveIterator(stream):
+            seen += 1
             if record.rec_type != "response":
                 continue
             ctype = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
@@ -27,3 +29,5 @@ def iter_warc_responses(stream: IO[bytes]) -> Iterator[tuple[str, str, bytes]]:
             yield url, date, payload[:MAX_PAYLOAD_BYTES]
     except ArchiveLoadFailed as e:
         raise ValueError(str(e)) from e
+    if seen == 0:
+        raise ValueError("no WARC records found")

@@ -180,3 +180,38 @@ def test_detect_format() -> None:
 def test_decode_utf16_and_bom() -> None:
     assert decode("hi".encode("utf-16"), "x")[0] == "hi"
     assert decode(b"\xef\xbb\xbfhi", "x") == ("hi", None)
+
+
+def test_warc_html_responses(tmp_path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = (
+        "<html><head><title>Storm closes port</title></head><body><article><h1>Storm closes port</h1>"
+        "<p>The port was closed on Monday after a storm brought winds of 90mph to the coast.</p>"
+        "<p>Ferries were cancelled and hundreds of passengers were stranded overnight.</p></article></body></html>"
+    ).encode()
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as f:
+        w = WARCWriter(f, gzip=True)
+        for i, (ctype, body) in enumerate(
+            [("text/html; charset=utf-8", page), ("image/png", b"\x89PNG..."), ("text/html", b"\x00\x01")]
+        ):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            rec = w.create_warc_record(
+                f"https://news.example/{i}", "response", payload=io.BytesIO(body), http_headers=headers
+            )
+            w.write_record(rec)
+    rows = _read(path)
+    art, bad = rows
+    assert isinstance(art, Article) and art.id == "https://news.example/0" and art.title == "Storm closes port"
+    assert art.meta["url"] == "https://news.example/0" and art.meta["date"]
+    assert "Ferries were cancelled" in art.text
+    assert isinstance(bad, Failure) and "binary" in bad.error
+
+
+def test_corrupt_warc(tmp_path: Path) -> None:
+    p = tmp_path / "bad.warc"
+    p.write_bytes(b"this is not a warc file at all\r\n\r\n")
+    (f,) = _read(p)
+    assert isinstance(f, Failure) and "corrupt WARC" in f.error
