@@ -17,6 +17,8 @@ def iter_warc_responses(stream: IO[bytes]) -> Iterator[tuple[str, str, bytes]]:
     seen = 0
     try:
         for record in ArchiveIterator(stream):
+            if not record.rec_headers.get_header("WARC-Type"):
+                raise ValueError("not a WARC record (no WARC-Type header)")  # warcio reads any text leniently
             seen += 1
             if record.rec_type != "response":
                 continue

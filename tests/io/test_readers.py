@@ -187,10 +187,10 @@ def test_warc_html_responses(tmp_path: Path) -> None:
     from warcio.warcwriter import WARCWriter
 
     page = (
-        "<html><head><title>Storm closes port</title></head><body><article><h1>Storm closes port</h1>"
-        "<p>The port was closed on Monday after a storm brought winds of 90mph to the coast.</p>"
-        "<p>Ferries were cancelled and hundreds of passengers were stranded overnight.</p></article></body></html>"
-    ).encode()
+        b"<html><head><title>Storm closes port</title></head><body><article><h1>Storm closes port</h1>"
+        b"<p>The port was closed on Monday after a storm brought winds of 90mph to the coast.</p>"
+        b"<p>Ferries were cancelled and hundreds of passengers were stranded overnight.</p></article></body></html>"
+    )
     path = tmp_path / "crawl.warc.gz"
     with path.open("wb") as f:
         w = WARCWriter(f, gzip=True)
