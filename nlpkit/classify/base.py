@@ -26,6 +26,18 @@ class Estimator(Protocol):
     def predict_proba(self, X: Any) -> np.ndarray: ...
 
 
+class PredictFromProba:
+    """`predict` as the label of the highest `predict_proba` column, shared by every backend."""
+
+    classes_: np.ndarray
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    def predict(self, X: Any) -> np.ndarray:
+        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
+
+
 class BackendFactory(Protocol):
     def __call__(self, task: str, **params: Any) -> Estimator: ...
 

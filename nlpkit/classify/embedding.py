@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.classify.base import Estimator, Pair
+from nlpkit.classify.base import Estimator, Pair, PredictFromProba
 from nlpkit.errors import ModelError
 
 ENCODER_DIR = "encoder"
@@ -109,7 +109,7 @@ class _EncoderMixin:
         self.encoder_ = self._load_encoder(folder / ENCODER_DIR)
 
 
-class EmbeddingClassifier(_EncoderMixin, ClassifierMixin, BaseEstimator):
+class EmbeddingClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
     """Sentence-encoder vectors with a logistic-regression head (topic)."""
 
     def __init__(
@@ -150,11 +150,8 @@ class EmbeddingClassifier(_EncoderMixin, ClassifierMixin, BaseEstimator):
             raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
         return np.asarray(self.head_.predict_proba(self.encoder_.encode(list(X))))
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
 
-
-class EmbeddingStanceClassifier(_EncoderMixin, ClassifierMixin, BaseEstimator):
+class EmbeddingStanceClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
     """[u, v, |u - v|, u * v] of target and text vectors, plus the tfidf pair features, with a linear head."""
 
     def __init__(
@@ -207,9 +204,6 @@ class EmbeddingStanceClassifier(_EncoderMixin, ClassifierMixin, BaseEstimator):
         if self.encoder_ is None:
             raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
         return np.asarray(self.head_.predict_proba(self.scaler_.transform(self._features(list(X)))))
-
-    def predict(self, X: Sequence[Pair]) -> np.ndarray:
-        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
 
 
 def make_embedding(task: str, **params: Any) -> Estimator:

@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.classify.base import Estimator, Pair
+from nlpkit.classify.base import Estimator, Pair, PredictFromProba
 
 
 class CompactTfidfVectorizer(TfidfVectorizer):
@@ -48,7 +48,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         super().__setstate__(state)
 
 
-class TfidfClassifier(ClassifierMixin, BaseEstimator):
+class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
     """Word (and optionally character) n-gram TF-IDF with a calibrated linear SVM.
 
     Example:
@@ -153,11 +153,8 @@ class TfidfClassifier(ClassifierMixin, BaseEstimator):
         e = np.exp(scores - scores.max(axis=1, keepdims=True))
         return np.asarray(e / e.sum(axis=1, keepdims=True))
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
 
-
-class TfidfStanceClassifier(ClassifierMixin, BaseEstimator):
+class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
     """Pair features (see `stance_features`) with gradient-boosted trees and class weights.
 
     Example:
@@ -205,9 +202,6 @@ class TfidfStanceClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: Sequence[Pair]) -> np.ndarray:
         check_is_fitted(self, "model_")
         return np.asarray(self.model_.predict_proba(self.features_.transform(list(X))))
-
-    def predict(self, X: Sequence[Pair]) -> np.ndarray:
-        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
 
 
 def make_tfidf(task: str, **params: Any) -> Estimator:
