@@ -40,6 +40,7 @@ _EXPORTS = {
     "load_model": "nlpkit.persistence",
     "save_model": "nlpkit.persistence",
     "train": "nlpkit.training",
+    "train_summarizer": "nlpkit.training",
     "score_archive": "nlpkit.scoring",
 }
 
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
     from nlpkit.summarize.length import LengthSpec
     from nlpkit.text.clean import clean
     from nlpkit.text.segment import segment
-    from nlpkit.training import train
+    from nlpkit.training import train, train_summarizer
     from nlpkit.types import Article, Brief, Document, Failure, Prediction, Sentence, Summary
 
 

@@ -189,6 +189,10 @@ def load_model(name_or_path: str | Path) -> Any:
     check_versions(meta, folder)
     task = meta["task"]
     backend = meta.get("backend", "tfidf")
+    if task == "summarizer":
+        from nlpkit.summarize.supervised import SupervisedSummarizer
+
+        return SupervisedSummarizer(load_skops(folder / WEIGHTS_FILE), meta, path=str(folder))
     from nlpkit.classify.base import TASKS, ClassifierModel
 
     if task not in TASKS:

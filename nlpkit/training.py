@@ -392,3 +392,99 @@ def _mean_metrics(folds: list[dict[str, Any]]) -> dict[str, Any]:
     out["confusion_matrix"] = np.sum([f["confusion_matrix"] for f in folds], axis=0).tolist()
     out["folds"] = len(folds)
     return out
+
+
+def train_summarizer(
+    data: str | Path,
+    *,
+    out: str | Path | None = None,
+    text_field: str = "text",
+    summary_field: str = "summary",
+    title_field: str = "title",
+    dev_split: float = 0.1,
+    seed: int = 0,
+    force: bool = False,
+    params: dict[str, Any] | None = None,
+    command: str | None = None,
+    log: Callable[[str], None] | None = None,
+) -> TrainResult:
+    """Train an extractive sentence scorer on (article, reference summary) pairs and save it.
+
+    A held-out `dev_split` share of the articles is summarized (3 sentences) and scored with
+    ROUGE beside Lead-3; the model is trained on the rest.
+    """
+    import random
+
+    from nlpkit.evaluate import rouge
+    from nlpkit.io.tables import read_table
+    from nlpkit.persistence import save_model
+    from nlpkit.summarize.base import get_summarizer, prepare
+    from nlpkit.summarize.length import LengthSpec
+    from nlpkit.summarize.supervised import SentenceScorer, SupervisedSummarizer
+    from nlpkit.text.segment import segment
+
+    say = log or (lambda _msg: None)
+    t0 = time.perf_counter()
+    if out is not None and Path(out).exists() and not force:
+        from nlpkit.errors import OutputError
+
+        raise OutputError(f"{out}: already exists; use --force to overwrite it")
+    if not 0 < dev_split < 1:
+        raise UsageError("--dev-split must be between 0 and 1")
+    rows = read_table(data)
+    for col in (text_field, summary_field):
+        if col not in rows[0]:
+            raise DataError(f"{data}: no column {col!r} (columns: {', '.join(map(str, rows[0]))})")
+    pairs = [
+        (r[text_field], r[summary_field], r.get(title_field))
+        for r in rows
+        if isinstance(r.get(text_field), str) and isinstance(r.get(summary_field), str) and r[summary_field].strip()
+    ]
+    pairs = list({p[0]: p for p in pairs}.values())  # one reference per distinct article
+    if len(pairs) < 4:
+        raise DataError(f"{data}: {len(pairs)} usable (article, summary) pairs; at least 4 are needed")
+    random.Random(seed).shuffle(pairs)
+    n_dev = max(1, round(dev_split * len(pairs)))
+    dev, train_part = pairs[:n_dev], pairs[n_dev:]
+    say(f"training a sentence scorer on {len(train_part)} articles, evaluating on {len(dev)}")
+    docs = [prepare(t, title=title or None) for t, _, title in train_part]
+    scorer = SentenceScorer(**(params or {})).fit(docs, [s for _, s, _ in train_part])
+    name = Path(out).name if out else "summarizer"
+    meta: dict[str, Any] = {
+        "name": name,
+        "version": "1",
+        "task": "summarizer",
+        "backend": "extractive",
+        "params": params or {},
+        "labels": [],
+    }
+    model = SupervisedSummarizer(scorer, meta)
+    dev_docs = [prepare(t, title=title or None) for t, _, title in dev]
+    refs = [["\n".join(s.text for s in segment(ref).sentences)] for _, ref, _ in dev]
+    three = LengthSpec(sentences=3)
+    metrics: dict[str, Any] = {
+        "n": len(dev),
+        "evaluated_on": f"a held-out {dev_split:.0%} of the articles (seed {seed})",
+    }
+    for key, summ in (("model", model), ("lead3", get_summarizer("lead"))):
+        preds = ["\n".join(s.text for s in summ.summarize(d, three).sentences) for d in dev_docs]
+        scores = rouge(preds, refs)
+        if key == "model":
+            metrics.update(scores)
+        else:
+            metrics["lead3"] = scores
+    seconds = time.perf_counter() - t0
+    meta.update(
+        data={
+            "source": str(data),
+            "n_train": len(train_part),
+            "n_dev": len(dev),
+            "notes": [],
+            "fingerprint": hashlib.sha256("\x00".join(t for t, _, _ in pairs).encode("utf-8", "replace")).hexdigest(),
+        },
+        metrics=metrics,
+        train_seconds=round(seconds, 2),
+        command=command or " ".join(shlex.quote(a) for a in ["nlpkit", *sys.argv[1:]]),
+    )
+    path = save_model(model, out, force=force) if out is not None else None
+    return TrainResult(model=model, path=path, metrics=metrics, notes=[], seconds=seconds)

@@ -16,6 +16,7 @@ from nlpkit.cli._options import Bodies, BodyIdField, Force, TextField
 class Task(str, Enum):
     topic = "topic"
     stance = "stance"
+    summarizer = "summarizer"
 
 
 def _parse_params(items: list[str]) -> dict[str, Any]:
@@ -52,6 +53,9 @@ def train_command(
     ] = None,
     device: Annotated[str, typer.Option("--device", help="Embedding backend: auto, cpu or cuda.")] = "auto",
     label_field: Annotated[str, typer.Option("--label-field", help="Column with the label.")] = "label",
+    summary_field: Annotated[
+        str, typer.Option("--summary-field", help="Summarizer: column with the reference summary.")
+    ] = "summary",
     target_field: Annotated[
         str | None, typer.Option("--target-field", help="Stance: column with the target/headline/claim.")
     ] = None,
@@ -75,7 +79,7 @@ def train_command(
     text_field: TextField = "text",
     force: Force = False,
 ) -> None:
-    """Train a topic or stance classifier, evaluate it on held-out data and save it."""
+    """Train a topic or stance classifier (or an extractive summarizer), evaluate it on held-out data, save it."""
     params = _parse_params(param or [])
     if base_model is not None:
         params["base_model"] = base_model
@@ -85,6 +89,27 @@ def train_command(
     def log(msg: str) -> None:
         print(f"nlpkit: {msg}", file=sys.stderr, flush=True)
 
+    if task is Task.summarizer:
+        from nlpkit.training import train_summarizer
+
+        res = train_summarizer(
+            data,
+            out=out,
+            text_field=text_field,
+            summary_field=summary_field,
+            dev_split=dev_split,
+            seed=seed,
+            force=force,
+            params=params,
+            log=log,
+        )
+        m, lead = res.metrics, res.metrics["lead3"]
+        print(f"evaluated on {m['evaluated_on']} ({m['n']} articles); trained in {res.seconds:.1f} s")
+        print(f"{'system':<10} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-Lsum':>10}")
+        for label, r in (("model", m), ("lead-3", lead)):
+            print(f"{label:<10} {100 * r['rouge1']:8.2f} {100 * r['rouge2']:8.2f} {100 * r['rougeLsum']:10.2f}")
+        print(f"model written to {res.path}; use it with: nlpkit summarize ARTICLE --method {res.path}")
+        return
     from nlpkit.evaluate import format_classification_report
     from nlpkit.training import train
 
