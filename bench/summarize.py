@@ -145,7 +145,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="reference data folder (default: ../shared/data or $NLPKIT_DATA)")
     parser.add_argument("--limit", type=int, help="use only the first N articles of each set")
-    parser.add_argument("--trained", action="append", default=[], help="a trained summarizer folder to add (repeatable)")
+    parser.add_argument(
+        "--trained", action="append", default=[], help="a trained summarizer folder to add (repeatable)"
+    )
     args = parser.parse_args()
     sets = load(data_dir(args.data), args.limit)
     systems: dict[str, System] = {f"nlpkit {m}": nlpkit_system(m) for m in [*NLPKIT_METHODS, *args.trained]}
