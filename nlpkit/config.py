@@ -14,9 +14,6 @@ MODELS_PATH = [Path(p) for p in os.environ.get("NLPKIT_MODELS_PATH", "").split(o
 #: Largest article accepted, in characters; longer texts are cut with a warning.
 MAX_ARTICLE_CHARS = int(os.environ.get("NLPKIT_MAX_ARTICLE_CHARS", str(2_000_000)))
 
-#: Hugging Face hub access: off unless the user allows it (offline by default).
-ALLOW_DOWNLOADS = os.environ.get("NLPKIT_ALLOW_DOWNLOADS", "0") not in ("0", "", "false", "no")
-
 
 def bundled_models_dir() -> Path:
     """Folder with the models that ship inside the package (`models/` in a source checkout)."""

@@ -197,7 +197,7 @@ def load_model(name_or_path: str | Path) -> Any:
 
     if task not in TASKS:
         raise ModelError(f"{folder}: unknown task {task!r} in {META_FILE}")
-    from nlpkit.classify.base import BACKENDS
+    from nlpkit.classify import BACKENDS
 
     if backend not in BACKENDS:
         raise ModelError(f"{folder}: unknown backend {backend!r}; known: {', '.join(BACKENDS.names())}")

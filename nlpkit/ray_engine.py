@@ -21,10 +21,10 @@ from nlpkit.types import Article, Failure
 
 
 def _parse_file(row: dict[str, Any], fields: dict[str, Any]) -> list[dict[str, Any]]:
-    from nlpkit.io.readers import _member_format, _read_member
+    from nlpkit.io.readers import format_of, read_bytes
 
     source = str(row["path"])
-    fmt = _member_format(source)
+    fmt = format_of(source)
     out: list[dict[str, Any]] = []
     if fmt is None:
         return [
@@ -37,7 +37,7 @@ def _parse_file(row: dict[str, Any], fields: dict[str, Any]) -> list[dict[str, A
                 "meta": "{}",
             }
         ]
-    for rec in _read_member(bytes(row["bytes"]), source, fmt, Fields(**fields)):
+    for rec in read_bytes(bytes(row["bytes"]), source, fmt, Fields(**fields)):
         if isinstance(rec, Failure):
             out.append({"id": rec.id, "source": rec.source, "error": rec.error, "title": "", "text": "", "meta": "{}"})
         else:

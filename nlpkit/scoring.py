@@ -248,13 +248,13 @@ def _manifest_path(out: Path) -> Path:
 
 def count_articles(inputs: Sequence[str]) -> int | None:
     """The number of articles, when it is cheap to know (plain files, JSONL, Parquet); else None."""
-    from nlpkit.io.readers import _member_format, expand_inputs
+    from nlpkit.io.readers import expand_inputs, format_of
 
     total = 0
     for item in expand_inputs(inputs):
         if not isinstance(item, Path):
             return None
-        fmt = _member_format(item.name)
+        fmt = format_of(item.name)
         if fmt in ("txt", "html", "json"):
             total += 1
         elif fmt == "jsonl":

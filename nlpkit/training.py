@@ -197,12 +197,19 @@ def _check_labels(data: LabelledData) -> None:
             )
 
 
+def _groups(data: LabelledData) -> list[str] | None:
+    """What must stay on one side of a split: the group field, else (stance) the article body."""
+    if data.groups is not None:
+        return data.groups
+    return data.texts if data.targets is not None else None
+
+
 def _split(data: LabelledData, dev_split: float, seed: int) -> tuple[list[int], list[int]]:
     import numpy as np
     from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
     idx = np.arange(len(data.texts))
-    groups = data.groups if data.groups is not None else (data.texts if data.targets is not None else None)
+    groups = _groups(data)
     if groups is not None:
         splitter = GroupShuffleSplit(n_splits=1, test_size=dev_split, random_state=seed)
         tr, dv = next(splitter.split(idx, data.labels, groups))
@@ -218,7 +225,7 @@ def _folds(data: LabelledData, k: int, seed: int) -> list[tuple[list[int], list[
     from sklearn.model_selection import GroupKFold, StratifiedKFold
 
     idx = np.arange(len(data.texts))
-    groups = data.groups if data.groups is not None else (data.texts if data.targets is not None else None)
+    groups = _groups(data)
     if groups is not None:
         return [(a.tolist(), b.tolist()) for a, b in GroupKFold(n_splits=k).split(idx, data.labels, groups)]
     skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)

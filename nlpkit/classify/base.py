@@ -7,11 +7,9 @@ from typing import Any, Protocol, overload
 
 import numpy as np
 
+from nlpkit.classify import BACKENDS, TASKS
 from nlpkit.errors import ModelError, UsageError
-from nlpkit.registry import Registry
 from nlpkit.types import Prediction
-
-TASKS = ("topic", "stance")
 
 Pair = tuple[str, str]
 
@@ -42,16 +40,11 @@ class BackendFactory(Protocol):
     def __call__(self, task: str, **params: Any) -> Estimator: ...
 
 
-#: Classifier backends by name; each makes an estimator for a task ("topic" or "stance").
-BACKENDS: Registry[BackendFactory] = Registry("classifier backend")
-BACKENDS.add_lazy("tfidf", "nlpkit.classify.tfidf:make_tfidf")
-BACKENDS.add_lazy("embedding", "nlpkit.classify.embedding:make_embedding")
-
-
 def make_estimator(backend: str, task: str, **params: Any) -> Estimator:
     if task not in TASKS:
         raise UsageError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
-    return BACKENDS.get(backend)(task, **params)
+    factory: BackendFactory = BACKENDS.get(backend)
+    return factory(task, **params)
 
 
 class ClassifierModel:

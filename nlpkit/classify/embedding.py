@@ -108,6 +108,19 @@ class _EncoderMixin:
     def attach_encoder(self, folder: Path) -> None:
         self.encoder_ = self._load_encoder(folder / ENCODER_DIR)
 
+    def _fit_encoder(self) -> SentenceEncoder:
+        if not self.base_model:
+            raise ModelError("the embedding backend needs --base-model (an encoder folder or Hub id)")
+        self.encoder_ = self._load_encoder()
+        return self.encoder_
+
+    def _encoder(self) -> SentenceEncoder:
+        check_is_fitted(self, "head_")
+        if getattr(self, "encoder_", None) is None:
+            raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
+        assert self.encoder_ is not None
+        return self.encoder_
+
 
 class EmbeddingClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
     """Sentence-encoder vectors with a logistic-regression head (topic)."""
@@ -134,10 +147,7 @@ class EmbeddingClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin, Base
     def fit(self, X: Sequence[str], y: Sequence[str]) -> EmbeddingClassifier:
         from sklearn.linear_model import LogisticRegression
 
-        if not self.base_model:
-            raise ModelError("the embedding backend needs --base-model (an encoder folder or Hub id)")
-        self.encoder_ = self._load_encoder()
-        E = self.encoder_.encode(list(X))
+        E = self._fit_encoder().encode(list(X))
         self.head_ = LogisticRegression(C=self.C, max_iter=2000, class_weight=self.class_weight).fit(
             E, np.asarray(y, dtype=object)
         )
@@ -145,10 +155,7 @@ class EmbeddingClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin, Base
         return self
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        check_is_fitted(self, "head_")
-        if self.encoder_ is None:
-            raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
-        return np.asarray(self.head_.predict_proba(self.encoder_.encode(list(X))))
+        return np.asarray(self.head_.predict_proba(self._encoder().encode(list(X))))
 
 
 class EmbeddingStanceClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
@@ -175,10 +182,9 @@ class EmbeddingStanceClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin
         self.device = device
         self.random_state = random_state
 
-    def _features(self, X: Sequence[Pair]) -> np.ndarray:
-        assert self.encoder_ is not None
-        u = self.encoder_.encode([t for t, _ in X])
-        v = self.encoder_.encode([b for _, b in X])
+    def _features(self, X: Sequence[Pair], encoder: SentenceEncoder) -> np.ndarray:
+        u = encoder.encode([t for t, _ in X])
+        v = encoder.encode([b for _, b in X])
         return np.hstack([u, v, np.abs(u - v), u * v, self.pair_.transform(list(X))])
 
     def fit(self, X: Sequence[Pair], y: Sequence[str]) -> EmbeddingStanceClassifier:
@@ -187,11 +193,9 @@ class EmbeddingStanceClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin
 
         from nlpkit.classify.stance_features import PairFeatures
 
-        if not self.base_model:
-            raise ModelError("the embedding backend needs --base-model (an encoder folder or Hub id)")
-        self.encoder_ = self._load_encoder()
+        encoder = self._fit_encoder()
         self.pair_ = PairFeatures(svd_components=self.svd_components, random_state=self.random_state).fit(list(X))
-        F = self._features(list(X))
+        F = self._features(list(X), encoder)
         self.scaler_ = StandardScaler().fit(F)
         self.head_ = LogisticRegression(C=self.C, max_iter=3000, class_weight=self.class_weight).fit(
             self.scaler_.transform(F), np.asarray(y, dtype=object)
@@ -200,10 +204,8 @@ class EmbeddingStanceClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin
         return self
 
     def predict_proba(self, X: Sequence[Pair]) -> np.ndarray:
-        check_is_fitted(self, "head_")
-        if self.encoder_ is None:
-            raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
-        return np.asarray(self.head_.predict_proba(self.scaler_.transform(self._features(list(X)))))
+        F = self._features(list(X), self._encoder())
+        return np.asarray(self.head_.predict_proba(self.scaler_.transform(F)))
 
 
 def make_embedding(task: str, **params: Any) -> Estimator:

@@ -35,7 +35,7 @@ def _parse_params(items: list[str]) -> dict[str, Any]:
 
 
 def _backend_help() -> str:
-    from nlpkit.classify.base import BACKENDS
+    from nlpkit.classify import BACKENDS
 
     return f"Classifier backend ({', '.join(BACKENDS.names())})."
 

@@ -225,7 +225,8 @@ def _read_parquet(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Re
             yield record_to_article(rec, where, where, fields)
 
 
-def _member_format(name: str) -> str | None:
+def format_of(name: str) -> str | None:
+    """`detect_format`, or None for a file nlpkit does not read."""
     try:
         return detect_format(name)
     except InputError:
@@ -256,7 +257,7 @@ def _read_zip(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record
             if info.is_dir():
                 continue
             where = f"{source}!{info.filename}"
-            fmt = _member_format(info.filename)
+            fmt = format_of(info.filename)
             if fmt is None or fmt in ("zip", "tar"):
                 continue
             if not _safe_name(info.filename):
@@ -272,7 +273,7 @@ def _read_zip(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record
             except (zipfile.BadZipFile, OSError, EOFError, InputError, RuntimeError) as e:
                 yield Failure(source=where, id=where, error=f"{where}: corrupt archive member ({e})")
                 continue
-            yield from _read_member(data, where, fmt, fields)
+            yield from read_bytes(data, where, fmt, fields)
 
 
 def _bounded_read(stream: IO[bytes], where: str) -> bytes:
@@ -282,7 +283,8 @@ def _bounded_read(stream: IO[bytes], where: str) -> bytes:
     return data
 
 
-def _read_member(data: bytes, where: str, fmt: str, fields: Fields) -> Iterator[Record]:
+def read_bytes(data: bytes, where: str, fmt: str, fields: Fields) -> Iterator[Record]:
+    """Records of one file or archive member held in memory (gzip undone first)."""
     if fmt.endswith(".gz") or where.endswith(".gz"):
         try:
             data = _bounded_read(gzip.GzipFile(fileobj=io.BytesIO(data)), where)  # type: ignore[arg-type]
@@ -304,7 +306,7 @@ def _read_tar(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record
                 if not info.isfile():
                     continue
                 where = f"{source}!{info.name}"
-                fmt = _member_format(info.name)
+                fmt = format_of(info.name)
                 if fmt is None or fmt in ("zip", "tar"):
                     continue
                 if not _safe_name(info.name):
@@ -317,7 +319,7 @@ def _read_tar(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record
                 member = tf.extractfile(info)
                 if member is None:
                     continue
-                yield from _read_member(_bounded_read(member, where), where, fmt, fields)
+                yield from read_bytes(_bounded_read(member, where), where, fmt, fields)
     except (tarfile.TarError, OSError, EOFError, zipfile.BadZipFile) as e:
         yield Failure(source=source, id=source, error=f"{source}: corrupt tar archive ({e}); later members skipped")
 
@@ -409,12 +411,8 @@ def _read_path(path: Path, fields: Fields, fmt: str | None) -> Iterator[Record]:
     base = fmt.removesuffix(".gz")
     try:
         with open(path, "rb") as raw:
-            if fmt.endswith(".gz") and base not in ("tar", "warc"):
-                stream: IO[bytes] = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
-            elif base == "warc" and fmt.endswith(".gz"):
-                stream = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
-            else:
-                stream = raw
+            # detect_format gives "tar" for .tar.gz (tarfile undoes gzip itself), so ".gz" here is ours to undo
+            stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if fmt.endswith(".gz") else raw  # type: ignore[assignment]
             try:
                 yield from READERS.get(base)(stream, source, fields)
             except (OSError, EOFError) as e:
@@ -435,7 +433,7 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Path | Failure]:
         if path.is_dir():
             found = False
             for p in sorted(path.rglob("*")):
-                if p.is_file() and not p.name.startswith(".") and _member_format(p.name) is not None:
+                if p.is_file() and not p.name.startswith(".") and format_of(p.name) is not None:
                     found = True
                     yield p
             if not found:
