@@ -312,6 +312,8 @@ def score_archive(
         raise UsageError("--batch-size must be at least 1")
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     if engine == "ray":
+        if resume:
+            raise UsageError("--resume works with the local engine; a Ray job writes its output folder anew")
         from nlpkit.ray_engine import score_on_ray
 
         return score_on_ray(

@@ -201,9 +201,11 @@ def test_one_target_for_all(tmp_path: Path) -> None:
     assert {r["stance_target"] for r in _rows(out)} == {"Shops to close"}
 
 
-def test_bad_options() -> None:
+def test_bad_options(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown task"):
         ScoreOptions(tasks=("sentiment",))
+    with pytest.raises(UsageError, match="--resume works with the local engine"):
+        score_archive(["data"], tmp_path / "o.jsonl", engine="ray", resume=True)
     r = runner.invoke(app, ["score", "data", "--out", "x.txt"])
     assert r.exit_code == 1 and "unknown output type" in r.stderr
 
