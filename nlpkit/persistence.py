@@ -96,6 +96,7 @@ def save_model(model: Any, path: str | Path, *, force: bool = False) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     model.path = str(out)
+    model.meta = meta  # now with the file checksums, so `ident` names the saved version
     return out
 
 

@@ -297,8 +297,7 @@ def train(
     labelled = load_labelled(data, group_field=group_field, split=split, **opts)  # type: ignore[arg-type]
     _check_labels(labelled)
     params = dict(params or {})
-    if "random_state" not in params and backend == "tfidf":
-        params["random_state"] = seed
+    params.setdefault("random_state", seed)
     notes = labelled.notes
     say(f"read {len(labelled.texts)} examples, {len(set(labelled.labels))} labels from {data}")
     for n in notes:

@@ -21,3 +21,38 @@ def _offline(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathF
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+SENTENCES = [
+    "the striker scored a goal in the match",
+    "the team won the cup final",
+    "the minister lost the vote in parliament",
+    "the party won the election",
+    "shares fell after the profit warning",
+    "the bank raised interest rates",
+]
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random BERT with a WordPiece vocabulary trained on a few sentences, saved to a folder."""
+    import torch
+    from tokenizers import BertWordPieceTokenizer
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-bert")
+    wp = BertWordPieceTokenizer(lowercase=True)
+    wp.train_from_iterator(SENTENCES * 3, vocab_size=300, min_frequency=1)
+    tokenizer = BertTokenizerFast(tokenizer_object=wp._tokenizer)
+    tokenizer.save_pretrained(folder)
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+    )
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(folder, safe_serialization=True)
+    return folder

@@ -84,9 +84,7 @@ class ClassifierModel:
     @property
     def ident(self) -> str:
         """`name@version`, the version being the first 12 hex digits of the weights' SHA-256."""
-        files = self.meta.get("files") or {}
-        digest = next((files[k] for k in ("model.skops", "model.safetensors") if k in files), "unsaved")
-        return f"{self.name}@{digest[:12]}"
+        return f"{self.name}@{weights_digest(self.meta.get('files') or {})[:12]}"
 
     def _inputs(self, X: Any) -> tuple[list[Any], bool]:
         single = isinstance(X, str) or (isinstance(X, tuple) and len(X) == 2 and all(isinstance(x, str) for x in X))
@@ -152,6 +150,19 @@ class ClassifierModel:
 
     def __repr__(self) -> str:
         return f"ClassifierModel(task={self.task!r}, backend={self.meta.get('backend')!r}, labels={self.labels})"
+
+
+def weights_digest(files: dict[str, str]) -> str:
+    """One SHA-256 for a model's weights: the skops file's own, or a digest over every weight file."""
+    weights = {k: v for k, v in files.items() if k != "README.md"}
+    if not weights:
+        return "unsaved"
+    if list(weights) == ["model.skops"]:
+        return weights["model.skops"]
+    import hashlib
+
+    joined = "\n".join(f"{k} {v}" for k, v in sorted(weights.items()))
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 def check_model(model: Any) -> ClassifierModel:

@@ -19,18 +19,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from nlpkit.classify.base import Estimator, Pair, PredictFromProba
 from nlpkit.errors import ModelError
+from nlpkit.neural import load_pretrained, quiet_transformers, resolve_device
 
 ENCODER_DIR = "encoder"
-
-
-def resolve_device(device: str) -> str:
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ModelError("--device cuda: no CUDA GPU is available; use --device cpu or auto")
-    return device
 
 
 class SentenceEncoder:
@@ -41,11 +32,8 @@ class SentenceEncoder:
     ) -> None:
         from transformers import AutoModel, AutoTokenizer
 
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(name_or_path))
-            self.model = AutoModel.from_pretrained(str(name_or_path))
-        except (OSError, ValueError) as e:
-            raise ModelError(f"{name_or_path}: cannot load an encoder from it ({str(e).splitlines()[0]})") from e
+        self.tokenizer = load_pretrained(AutoTokenizer.from_pretrained, name_or_path, "an encoder")
+        self.model = load_pretrained(AutoModel.from_pretrained, name_or_path, "an encoder")
         self.device = resolve_device(device)
         self.model.to(self.device).eval()
         self.max_length = max_length
@@ -75,7 +63,8 @@ class SentenceEncoder:
 
     def save(self, folder: Path) -> list[str]:
         folder.mkdir(parents=True, exist_ok=True)
-        self.model.save_pretrained(folder, safe_serialization=True)
+        with quiet_transformers():
+            self.model.save_pretrained(folder, safe_serialization=True)
         self.tokenizer.save_pretrained(folder)
         return sorted(str(p.relative_to(folder.parent)) for p in folder.rglob("*") if p.is_file())
 

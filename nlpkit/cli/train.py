@@ -49,9 +49,15 @@ def train_command(
     out: Annotated[str, typer.Option("--out", "-o", help="Model folder to write.")],
     backend: Annotated[str, typer.Option("--backend", "-b", help=_backend_help())] = "tfidf",
     base_model: Annotated[
-        str | None, typer.Option("--base-model", help="Embedding backend: encoder folder (or Hub id, with a network).")
+        str | None,
+        typer.Option(
+            "--base-model",
+            help="Embedding/transformer backends, seq2seq summarizer: model folder (or Hub id, with a network).",
+        ),
     ] = None,
-    device: Annotated[str, typer.Option("--device", help="Embedding backend: auto, cpu or cuda.")] = "auto",
+    device: Annotated[
+        str, typer.Option("--device", help="Neural backends: auto (GPU when present), cpu or cuda.")
+    ] = "auto",
     label_field: Annotated[str, typer.Option("--label-field", help="Column with the label.")] = "label",
     summary_field: Annotated[
         str, typer.Option("--summary-field", help="Summarizer: column with the reference summary.")
@@ -85,6 +91,8 @@ def train_command(
         params["base_model"] = base_model
     if device != "auto":
         params["device"] = device
+    if backend == "transformer":
+        params.setdefault("verbose", 1)  # progress bar and one line per epoch on stderr
 
     def log(msg: str) -> None:
         print(f"nlpkit: {msg}", file=sys.stderr, flush=True)

@@ -105,3 +105,27 @@ def test_one_line_errors(args: list[str], message: str, monkeypatch: pytest.Monk
 def test_summarize_with_topic(data_dir: Path) -> None:
     r = runner.invoke(app, ["summarize", str(data_dir / "article.txt"), "--topic"])
     assert r.exit_code == 0 and r.stdout.splitlines()[1].startswith("Topic: ")
+
+
+def test_transformer_model_through_train_classify_evaluate_and_score(
+    tiny_encoder: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "tr"
+    args = ["--backend", "transformer", "--base-model", str(tiny_encoder), "--device", "cpu"]
+    r = runner.invoke(
+        app, ["train", "topic", str(data_dir / "topics.jsonl"), "--out", str(out), *args, "-p", "max_length=32"]
+    )
+    assert r.exit_code == 0, r.output
+    assert "epoch 1" in r.stderr and "macro-F1" in r.stdout
+    r = runner.invoke(app, ["classify", str(data_dir / "articles.jsonl"), "--model", str(out), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert len(r.stdout.splitlines()) == 5
+    r = runner.invoke(app, ["evaluate", str(out), str(data_dir / "topics.jsonl"), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["n"] == 60
+    scored = tmp_path / "scored.jsonl"
+    options = ["--tasks", "topic", "--topic-model", str(out), "--workers", "1", "--quiet"]
+    r = runner.invoke(app, ["score", str(data_dir / "articles.jsonl"), "--out", str(scored), *options])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in scored.read_text().splitlines()]
+    assert len(rows) == 5 and all(row["topic_model"].startswith("tr@") for row in rows)

@@ -1,0 +1,379 @@
+"""The `transformer` backend: fine-tune a Hugging Face encoder end to end.
+
+`AutoModelForSequenceClassification` is trained on texts (topic) or on (target, text) pairs
+(stance) with a plain PyTorch loop: AdamW with linear warm-up and decay, gradient
+accumulation, optional class weights, mixed precision on a GPU, and early stopping on a
+validation share carved out of the training data (so the caller's own dev split stays
+unseen). Long texts are cut into overlapping windows of `max_length` tokens (`stride`
+tokens shared by neighbours, at most `max_windows` per text); a text's window logits are
+combined by `aggregate` (`mean` of logits by default, `max`, or `first` window only) in
+training and prediction alike, and the strategy is saved with the model. Weights are saved
+with `save_pretrained` (safetensors) in the model folder's `transformer/`, never via skops.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from nlpkit.classify.base import Estimator, PredictFromProba
+from nlpkit.errors import ModelError, UsageError
+from nlpkit.neural import load_pretrained, quiet_transformers, resolve_device
+
+WEIGHTS_DIR = "transformer"
+AGGREGATES = ("mean", "max", "first")
+PRECISIONS = ("auto", "fp32", "fp16", "bf16")
+
+
+class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
+    """A fine-tuned Hugging Face sequence classifier over overlapping token windows.
+
+    Args:
+        base_model: Encoder folder or Hub id (any `AutoModelForSequenceClassification` base).
+        max_length: Tokens per window, special tokens and (for pairs) the target included.
+        stride: Tokens shared by neighbouring windows (default: an eighth of `max_length`).
+        max_windows: Windows kept per text (from its start); the rest is not read.
+        aggregate: How window logits become a text's logits: `mean`, `max` or `first`.
+        learning_rate, epochs, batch_size, gradient_accumulation_steps, weight_decay,
+        warmup_ratio: The optimiser schedule; `batch_size` counts texts, not windows.
+        class_weight: `"balanced"` weighs the loss by inverse label frequency; None does not.
+        early_stopping: Hold out `validation_fraction` of the training texts and keep the
+            epoch with the lowest validation loss, stopping after `n_iter_no_change` epochs
+            without improvement.
+        precision: `auto` (bf16 or fp16 autocast on a GPU, fp32 on CPU), `fp32`, `fp16`, `bf16`.
+        device: `auto`, `cpu` or `cuda`.
+        verbose: 1 shows a progress bar and one line per epoch on stderr while fitting.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_model: str = "",
+        max_length: int = 256,
+        stride: int | None = None,
+        max_windows: int = 4,
+        aggregate: str = "mean",
+        learning_rate: float = 5e-5,
+        epochs: int = 3,
+        batch_size: int = 16,
+        gradient_accumulation_steps: int = 1,
+        weight_decay: float = 0.01,
+        warmup_ratio: float = 0.1,
+        class_weight: str | None = None,
+        early_stopping: bool = True,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 2,
+        precision: str = "auto",
+        device: str = "auto",
+        random_state: int = 0,
+        verbose: int = 0,
+    ) -> None:
+        self.base_model = base_model
+        self.max_length = max_length
+        self.stride = stride
+        self.max_windows = max_windows
+        self.aggregate = aggregate
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.weight_decay = weight_decay
+        self.warmup_ratio = warmup_ratio
+        self.class_weight = class_weight
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.precision = precision
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- windows -------------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        if not self.base_model:
+            raise ModelError("the transformer backend needs --base-model (a model folder or Hub id)")
+        if self.aggregate not in AGGREGATES:
+            raise UsageError(f"aggregate={self.aggregate!r}: use one of {', '.join(AGGREGATES)}")
+        if self.precision not in PRECISIONS:
+            raise UsageError(f"precision={self.precision!r}: use one of {', '.join(PRECISIONS)}")
+        if self.max_length < 16 or not 0 <= self._stride() < self.max_length // 2:
+            raise UsageError("max_length must be at least 16 and stride below max_length / 2")
+        if self.max_windows < 1 or self.epochs < 1 or self.batch_size < 1 or self.gradient_accumulation_steps < 1:
+            raise UsageError("max_windows, epochs, batch_size and gradient_accumulation_steps must be at least 1")
+
+    def _stride(self) -> int:
+        return self.max_length // 8 if self.stride is None else self.stride
+
+    def _windows(self, X: Sequence[Any]) -> list[list[dict[str, list[int]]]]:
+        """Token windows per input: a list (one entry per text) of encodings, at most `max_windows` each."""
+        tok = self.tokenizer_
+        limit = min(self.max_length, getattr(tok, "model_max_length", self.max_length) or self.max_length)
+        windows = 1 if self.aggregate == "first" else self.max_windows
+        # Enough characters for every window the model will read; the tail is never tokenized.
+        chars = (windows * (limit - self._stride()) + self._stride()) * 12
+        pairs = bool(X) and isinstance(X[0], tuple | list)
+        if pairs:
+            targets = [str(t) for t, _ in X]
+            # A target takes at most a quarter of the window, so the text always has room.
+            ids = tok(targets, add_special_tokens=False, truncation=True, max_length=limit // 4)["input_ids"]
+            targets = [tok.decode(i) for i in ids]
+            enc = tok(
+                targets,
+                [str(b)[:chars] for _, b in X],
+                truncation="only_second",
+                max_length=limit,
+                stride=self._stride(),
+                return_overflowing_tokens=True,
+            )
+        else:
+            enc = tok(
+                [str(x)[:chars] for x in X],
+                truncation=True,
+                max_length=limit,
+                stride=self._stride(),
+                return_overflowing_tokens=True,
+            )
+        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
+        out: list[list[dict[str, list[int]]]] = [[] for _ in X]
+        for w, owner in enumerate(enc["overflow_to_sample_mapping"]):
+            if len(out[owner]) < windows:
+                out[owner].append({k: enc[k][w] for k in keys})
+        return out
+
+    def _logits(self, docs: list[list[dict[str, list[int]]]]) -> Any:
+        """Text logits: the windows of every text in `docs` through the model, then aggregated."""
+        import torch
+
+        flat = [w for doc in docs for w in doc]
+        owner = torch.tensor([i for i, doc in enumerate(docs) for _ in doc], device=self.device_)
+        batch = self.tokenizer_.pad(flat, return_tensors="pt").to(self.device_)
+        with self._autocast():
+            logits = self.model_(**batch).logits.float()
+        if self.aggregate == "max":
+            out = torch.full((len(docs), logits.shape[1]), -torch.inf, device=logits.device)
+            return out.scatter_reduce(0, owner[:, None].expand_as(logits), logits, reduce="amax")
+        summed = torch.zeros((len(docs), logits.shape[1]), device=logits.device).index_add(0, owner, logits)
+        counts = torch.bincount(owner, minlength=len(docs)).clamp(min=1)
+        return summed / counts[:, None]
+
+    def _autocast(self) -> Any:
+        import torch
+
+        kind = self.device_.split(":")[0]
+        if self.amp_dtype_ is None:
+            return torch.autocast(device_type=kind, enabled=False)
+        return torch.autocast(device_type=kind, dtype=self.amp_dtype_)
+
+    def _load(self, path: str | Path, device: str, **kwargs: Any) -> None:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        self.tokenizer_ = load_pretrained(AutoTokenizer.from_pretrained, path, "a tokenizer")
+        self.model_ = load_pretrained(
+            lambda p: AutoModelForSequenceClassification.from_pretrained(p, **kwargs), path, "a transformer model"
+        )
+        if not getattr(self.tokenizer_, "is_fast", False):
+            raise ModelError(f"{path}: the transformer backend needs a fast tokenizer (tokenizer.json)")
+        self.device_ = resolve_device(device)
+        self.model_.to(self.device_)
+        self.amp_dtype_ = _amp_dtype(self.precision, self.device_)
+
+    # -- fit -----------------------------------------------------------------------------
+
+    def fit(self, X: Sequence[Any], y: Sequence[str]) -> TransformerClassifier:
+        import torch
+        from transformers import get_linear_schedule_with_warmup
+
+        self._check_params()
+        X = list(X)
+        self.classes_ = np.unique(np.asarray(y, dtype=object))
+        if len(self.classes_) < 2:
+            raise ModelError("the transformer backend needs at least two labels in the training data")
+        index = {c: i for i, c in enumerate(self.classes_)}
+        target = np.array([index[v] for v in y])
+        torch.manual_seed(self.random_state)
+        labels = [str(c) for c in self.classes_]
+        self._load(
+            self.base_model,
+            self.device,
+            num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id={lab: i for i, lab in enumerate(labels)},
+            ignore_mismatched_sizes=True,
+        )
+        fit_idx, val_idx = self._validation_split(X, target)
+        docs = self._windows(X)
+        weight = None
+        if self.class_weight == "balanced":
+            counts = np.bincount(target[fit_idx], minlength=len(labels)).clip(min=1)
+            weight = torch.tensor(len(fit_idx) / (len(labels) * counts), dtype=torch.float32, device=self.device_)
+        elif self.class_weight is not None:
+            raise UsageError(f"class_weight={self.class_weight!r}: use 'balanced' or leave it unset")
+        loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
+        no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
+        groups: list[dict[str, Any]] = [
+            {"params": [p for n, p in self.model_.named_parameters() if not n.endswith(no_decay)]},
+            {"params": [p for n, p in self.model_.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+        ]
+        optimizer = torch.optim.AdamW(groups, lr=self.learning_rate, weight_decay=self.weight_decay)
+        steps_per_epoch = math.ceil(math.ceil(len(fit_idx) / self.batch_size) / self.gradient_accumulation_steps)
+        total = steps_per_epoch * self.epochs
+        schedule = get_linear_schedule_with_warmup(optimizer, int(self.warmup_ratio * total), total)
+        scaler = torch.amp.GradScaler(enabled=self.amp_dtype_ is torch.float16)
+        rng = np.random.default_rng(self.random_state)
+        self.history_: list[dict[str, float]] = []
+        best: tuple[float, int, dict[str, Any]] | None = None
+        t0 = time.perf_counter()
+        for epoch in range(1, self.epochs + 1):
+            self.model_.train()
+            order = rng.permutation(fit_idx)
+            batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+            total_loss = 0.0
+            bar = _progress(len(batches), f"epoch {epoch}/{self.epochs}", self.verbose)
+            for b, idx in enumerate(batches, start=1):
+                logits = self._logits([docs[i] for i in idx])
+                loss = loss_fn(logits, torch.as_tensor(target[idx], device=self.device_))
+                scaler.scale(loss / self.gradient_accumulation_steps).backward()
+                total_loss += float(loss.detach()) * len(idx)
+                if b % self.gradient_accumulation_steps == 0 or b == len(batches):
+                    scaler.unscale_(optimizer)
+                    torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
+                    scaler.step(optimizer)
+                    scaler.update()
+                    schedule.step()
+                    optimizer.zero_grad(set_to_none=True)
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{total_loss / min(b * self.batch_size, len(order)):.4f}")
+            if bar is not None:
+                bar.close()
+            row = {"epoch": epoch, "train_loss": total_loss / len(order), "seconds": time.perf_counter() - t0}
+            if len(val_idx):
+                val_logits = self._predict_logits([docs[i] for i in val_idx])
+                row["val_loss"] = float(loss_fn(val_logits, torch.as_tensor(target[val_idx], device=self.device_)))
+                row["val_accuracy"] = float((val_logits.argmax(1).cpu().numpy() == target[val_idx]).mean())
+            self.history_.append(row)
+            if self.verbose:
+                print("nlpkit: " + ", ".join(f"{k} {v:.4g}" for k, v in row.items()), file=sys.stderr, flush=True)
+            if len(val_idx):
+                if best is None or row["val_loss"] < best[0]:
+                    state = {k: v.detach().to("cpu", copy=True) for k, v in self.model_.state_dict().items()}
+                    best = (row["val_loss"], epoch, state)
+                elif epoch - best[1] >= self.n_iter_no_change:
+                    break
+        if best is not None:
+            self.model_.load_state_dict(best[2])
+            self.best_epoch_ = best[1]
+        else:
+            self.best_epoch_ = len(self.history_)
+        self.n_iter_ = len(self.history_)
+        self.model_.eval()
+        return self
+
+    def _validation_split(self, X: list[Any], target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Indices to train on and to early-stop on; pairs sharing a text stay on one side."""
+        everything = np.arange(len(X))
+        n_val = round(self.validation_fraction * len(X))
+        if not self.early_stopping or n_val < 2 * len(self.classes_) or len(X) - n_val < len(self.classes_):
+            return everything, everything[:0]
+        from sklearn.model_selection import GroupShuffleSplit, StratifiedShuffleSplit
+
+        if isinstance(X[0], tuple | list):
+            groups = [str(b) for _, b in X]
+            fit, val = next(
+                GroupShuffleSplit(1, test_size=self.validation_fraction, random_state=self.random_state).split(
+                    X, target, groups
+                )
+            )
+        elif np.bincount(target).min() >= 2:
+            fit, val = next(StratifiedShuffleSplit(1, test_size=n_val, random_state=self.random_state).split(X, target))
+        else:
+            perm = np.random.default_rng(self.random_state).permutation(len(X))
+            fit, val = perm[n_val:], perm[:n_val]
+        return np.sort(fit), np.sort(val)
+
+    # -- predict -------------------------------------------------------------------------
+
+    def _predict_logits(self, docs: list[list[dict[str, list[int]]]]) -> Any:
+        import torch
+
+        self.model_.eval()
+        parts = []
+        with torch.inference_mode():
+            for i in range(0, len(docs), self.batch_size):
+                parts.append(self._logits(docs[i : i + self.batch_size]))
+        return torch.cat(parts) if parts else torch.zeros((0, len(self.classes_)))
+
+    def _model(self) -> Any:
+        check_is_fitted(self, "classes_")
+        if getattr(self, "model_", None) is None:
+            raise ModelError("the transformer weights are not loaded; load the model with nlpkit.load_model")
+        return self.model_
+
+    def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
+        import torch
+
+        self._model()
+        X = list(X)
+        if not X:
+            return np.zeros((0, len(self.classes_)))
+        logits = self._predict_logits(self._windows(X))
+        return np.asarray(torch.softmax(logits, dim=1).cpu().numpy(), dtype=np.float64)
+
+    # -- persistence (the weights live beside the skops file, as safetensors) -------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        for key in ("model_", "tokenizer_", "device_", "amp_dtype_"):
+            state.pop(key, None)
+        return state
+
+    def save_encoder(self, folder: Path) -> list[str]:
+        model = self._model()
+        out = folder / WEIGHTS_DIR
+        out.mkdir(parents=True, exist_ok=True)
+        with quiet_transformers():
+            model.save_pretrained(out, safe_serialization=True)
+        self.tokenizer_.save_pretrained(out)
+        return sorted(str(p.relative_to(folder)) for p in out.rglob("*") if p.is_file())
+
+    def attach_encoder(self, folder: Path) -> None:
+        self._load(folder / WEIGHTS_DIR, "auto" if self.device == "cuda" else self.device)
+        self.model_.eval()
+
+
+def _amp_dtype(precision: str, device: str) -> Any:
+    import torch
+
+    gpu = device.startswith("cuda")
+    if precision == "fp32" or (precision == "auto" and not gpu):
+        return None
+    if precision == "fp16":
+        if not gpu:
+            raise UsageError("precision=fp16 needs a CUDA GPU; use bf16 or fp32 on CPU")
+        return torch.float16
+    if precision == "bf16" or torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float16
+
+
+def _progress(total: int, desc: str, verbose: int) -> Any:
+    if not verbose:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="batch", file=sys.stderr, leave=False, disable=None)
+
+
+def make_transformer(task: str, **params: Any) -> Estimator:
+    if task == "stance":
+        params.setdefault("class_weight", "balanced")
+    return TransformerClassifier(**params)
