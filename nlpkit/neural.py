@@ -1,13 +1,20 @@
-"""What every torch/transformers path shares: the device choice and quiet, clearly failing loads."""
+"""What every torch/transformers path shares: device and precision, quiet loads, the fine-tuning loop."""
 
 from __future__ import annotations
 
+import math
+import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nlpkit.errors import ModelError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def resolve_device(device: str) -> str:
@@ -48,3 +55,137 @@ def load_pretrained(load: Callable[[str], Any], name_or_path: str | Path, what: 
     except (OSError, ValueError, KeyError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise ModelError(f"{name_or_path}: cannot load {what} from it ({first})") from e
+
+
+PRECISIONS = ("auto", "fp32", "fp16", "bf16")
+
+
+def amp_dtype(precision: str, device: str) -> Any:
+    """The autocast dtype for a precision setting on a device; None for plain fp32."""
+    import torch
+
+    from nlpkit.errors import UsageError
+
+    if precision not in PRECISIONS:
+        raise UsageError(f"precision={precision!r}: use one of {', '.join(PRECISIONS)}")
+    gpu = device.startswith("cuda")
+    if precision == "fp32" or (precision == "auto" and not gpu):
+        return None
+    if precision == "fp16":
+        if not gpu:
+            raise UsageError("precision=fp16 needs a CUDA GPU; use bf16 or fp32 on CPU")
+        return torch.float16
+    if precision == "bf16" or torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float16
+
+
+def autocast(device: str, dtype: Any) -> Any:
+    import torch
+
+    kind = device.split(":")[0]
+    if dtype is None:
+        return torch.autocast(device_type=kind, enabled=False)
+    return torch.autocast(device_type=kind, dtype=dtype)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How a plain PyTorch fine-tuning loop runs (shared by every neural trainer)."""
+
+    learning_rate: float = 5e-5
+    epochs: int = 3
+    batch_size: int = 16
+    gradient_accumulation_steps: int = 1
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    n_iter_no_change: int = 2
+    random_state: int = 0
+    verbose: int = 0
+
+
+def fine_tune(
+    model: Any,
+    train_idx: np.ndarray,
+    batch_loss: Callable[[np.ndarray], Any],
+    schedule: Schedule,
+    *,
+    validate: Callable[[], dict[str, float]] | None = None,
+    amp: Any = None,
+) -> tuple[list[dict[str, float]], int]:
+    """Fine-tune `model` on batches of `train_idx`; return the per-epoch history and the epoch kept.
+
+    `batch_loss(indices)` returns the mean loss of a batch (computed under autocast by the
+    caller when `amp` is set). AdamW with linear warm-up and decay, gradient accumulation,
+    clipping at norm 1, and a loss scaler for fp16. With `validate` (returning at least
+    `val_loss`), the weights of the epoch with the lowest validation loss are restored at the
+    end and training stops after `n_iter_no_change` epochs without improvement.
+    """
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    s = schedule
+    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    groups: list[dict[str, Any]] = [
+        {"params": [p for n, p in named if not n.endswith(no_decay)]},
+        {"params": [p for n, p in named if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=s.learning_rate, weight_decay=s.weight_decay)
+    steps = math.ceil(math.ceil(len(train_idx) / s.batch_size) / s.gradient_accumulation_steps) * s.epochs
+    lr_schedule = get_linear_schedule_with_warmup(optimizer, int(s.warmup_ratio * steps), steps)
+    scaler = torch.amp.GradScaler(enabled=amp is torch.float16)
+    import numpy as np
+
+    rng = np.random.default_rng(s.random_state)
+    history: list[dict[str, float]] = []
+    best: tuple[float, int, dict[str, Any]] | None = None
+    t0 = time.perf_counter()
+    for epoch in range(1, s.epochs + 1):
+        model.train()
+        order = rng.permutation(train_idx)
+        batches = [order[i : i + s.batch_size] for i in range(0, len(order), s.batch_size)]
+        total = 0.0
+        bar = progress(len(batches), f"epoch {epoch}/{s.epochs}", s.verbose)
+        for b, idx in enumerate(batches, start=1):
+            loss = batch_loss(idx)
+            scaler.scale(loss / s.gradient_accumulation_steps).backward()
+            total += float(loss.detach()) * len(idx)
+            if b % s.gradient_accumulation_steps == 0 or b == len(batches):
+                scaler.unscale_(optimizer)
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                scaler.step(optimizer)
+                scaler.update()
+                lr_schedule.step()
+                optimizer.zero_grad(set_to_none=True)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{total / min(b * s.batch_size, len(order)):.4f}")
+        if bar is not None:
+            bar.close()
+        row = {"epoch": epoch, "train_loss": total / max(1, len(order)), "seconds": time.perf_counter() - t0}
+        if validate is not None:
+            model.eval()
+            row.update(validate())
+        history.append(row)
+        if s.verbose:
+            print("nlpkit: " + ", ".join(f"{k} {v:.4g}" for k, v in row.items()), file=sys.stderr, flush=True)
+        if validate is not None:
+            if best is None or row["val_loss"] < best[0]:
+                state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+                best = (row["val_loss"], epoch, state)
+            elif epoch - best[1] >= s.n_iter_no_change:
+                break
+    if best is not None:
+        model.load_state_dict(best[2])
+    model.eval()
+    return history, best[1] if best is not None else len(history)
+
+
+def progress(total: int, desc: str, verbose: int) -> Any:
+    """A tqdm bar on stderr when `verbose` (and stderr is a terminal); None otherwise."""
+    if not verbose:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="batch", file=sys.stderr, leave=False, disable=None)

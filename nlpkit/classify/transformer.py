@@ -13,9 +13,6 @@ with `save_pretrained` (safetensors) in the model folder's `transformer/`, never
 
 from __future__ import annotations
 
-import math
-import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,11 +23,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from nlpkit.classify.base import Estimator, PredictFromProba
 from nlpkit.errors import ModelError, UsageError
-from nlpkit.neural import load_pretrained, quiet_transformers, resolve_device
+from nlpkit.neural import (
+    PRECISIONS,
+    Schedule,
+    amp_dtype,
+    autocast,
+    fine_tune,
+    load_pretrained,
+    quiet_transformers,
+    resolve_device,
+)
 
 WEIGHTS_DIR = "transformer"
 AGGREGATES = ("mean", "max", "first")
-PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 
 
 class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
@@ -166,12 +171,7 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         return summed / counts[:, None]
 
     def _autocast(self) -> Any:
-        import torch
-
-        kind = self.device_.split(":")[0]
-        if self.amp_dtype_ is None:
-            return torch.autocast(device_type=kind, enabled=False)
-        return torch.autocast(device_type=kind, dtype=self.amp_dtype_)
+        return autocast(self.device_, self.amp_dtype_)
 
     def _load(self, path: str | Path, device: str, **kwargs: Any) -> None:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -184,13 +184,12 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
             raise ModelError(f"{path}: the transformer backend needs a fast tokenizer (tokenizer.json)")
         self.device_ = resolve_device(device)
         self.model_.to(self.device_)
-        self.amp_dtype_ = _amp_dtype(self.precision, self.device_)
+        self.amp_dtype_ = amp_dtype(self.precision, self.device_)
 
     # -- fit -----------------------------------------------------------------------------
 
     def fit(self, X: Sequence[Any], y: Sequence[str]) -> TransformerClassifier:
         import torch
-        from transformers import get_linear_schedule_with_warmup
 
         self._check_params()
         X = list(X)
@@ -218,62 +217,32 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         elif self.class_weight is not None:
             raise UsageError(f"class_weight={self.class_weight!r}: use 'balanced' or leave it unset")
         loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
-        no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
-        groups: list[dict[str, Any]] = [
-            {"params": [p for n, p in self.model_.named_parameters() if not n.endswith(no_decay)]},
-            {"params": [p for n, p in self.model_.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
-        ]
-        optimizer = torch.optim.AdamW(groups, lr=self.learning_rate, weight_decay=self.weight_decay)
-        steps_per_epoch = math.ceil(math.ceil(len(fit_idx) / self.batch_size) / self.gradient_accumulation_steps)
-        total = steps_per_epoch * self.epochs
-        schedule = get_linear_schedule_with_warmup(optimizer, int(self.warmup_ratio * total), total)
-        scaler = torch.amp.GradScaler(enabled=self.amp_dtype_ is torch.float16)
-        rng = np.random.default_rng(self.random_state)
-        self.history_: list[dict[str, float]] = []
-        best: tuple[float, int, dict[str, Any]] | None = None
-        t0 = time.perf_counter()
-        for epoch in range(1, self.epochs + 1):
-            self.model_.train()
-            order = rng.permutation(fit_idx)
-            batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
-            total_loss = 0.0
-            bar = _progress(len(batches), f"epoch {epoch}/{self.epochs}", self.verbose)
-            for b, idx in enumerate(batches, start=1):
-                logits = self._logits([docs[i] for i in idx])
-                loss = loss_fn(logits, torch.as_tensor(target[idx], device=self.device_))
-                scaler.scale(loss / self.gradient_accumulation_steps).backward()
-                total_loss += float(loss.detach()) * len(idx)
-                if b % self.gradient_accumulation_steps == 0 or b == len(batches):
-                    scaler.unscale_(optimizer)
-                    torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
-                    scaler.step(optimizer)
-                    scaler.update()
-                    schedule.step()
-                    optimizer.zero_grad(set_to_none=True)
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(loss=f"{total_loss / min(b * self.batch_size, len(order)):.4f}")
-            if bar is not None:
-                bar.close()
-            row = {"epoch": epoch, "train_loss": total_loss / len(order), "seconds": time.perf_counter() - t0}
-            if len(val_idx):
-                val_logits = self._predict_logits([docs[i] for i in val_idx])
-                row["val_loss"] = float(loss_fn(val_logits, torch.as_tensor(target[val_idx], device=self.device_)))
-                row["val_accuracy"] = float((val_logits.argmax(1).cpu().numpy() == target[val_idx]).mean())
-            self.history_.append(row)
-            if self.verbose:
-                print("nlpkit: " + ", ".join(f"{k} {v:.4g}" for k, v in row.items()), file=sys.stderr, flush=True)
-            if len(val_idx):
-                if best is None or row["val_loss"] < best[0]:
-                    state = {k: v.detach().to("cpu", copy=True) for k, v in self.model_.state_dict().items()}
-                    best = (row["val_loss"], epoch, state)
-                elif epoch - best[1] >= self.n_iter_no_change:
-                    break
-        if best is not None:
-            self.model_.load_state_dict(best[2])
-            self.best_epoch_ = best[1]
-        else:
-            self.best_epoch_ = len(self.history_)
+
+        def batch_loss(idx: np.ndarray) -> Any:
+            return loss_fn(self._logits([docs[i] for i in idx]), torch.as_tensor(target[idx], device=self.device_))
+
+        def validate() -> dict[str, float]:
+            logits = self._predict_logits([docs[i] for i in val_idx])
+            gold = torch.as_tensor(target[val_idx], device=self.device_)
+            return {
+                "val_loss": float(loss_fn(logits, gold)),
+                "val_accuracy": float((logits.argmax(1) == gold).float().mean()),
+            }
+
+        schedule = Schedule(
+            learning_rate=self.learning_rate,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            gradient_accumulation_steps=self.gradient_accumulation_steps,
+            weight_decay=self.weight_decay,
+            warmup_ratio=self.warmup_ratio,
+            n_iter_no_change=self.n_iter_no_change,
+            random_state=self.random_state,
+            verbose=self.verbose,
+        )
+        self.history_, self.best_epoch_ = fine_tune(
+            self.model_, fit_idx, batch_loss, schedule, validate=validate if len(val_idx) else None, amp=self.amp_dtype_
+        )
         self.n_iter_ = len(self.history_)
         self.model_.eval()
         return self
@@ -348,29 +317,6 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
     def attach_encoder(self, folder: Path) -> None:
         self._load(folder / WEIGHTS_DIR, "auto" if self.device == "cuda" else self.device)
         self.model_.eval()
-
-
-def _amp_dtype(precision: str, device: str) -> Any:
-    import torch
-
-    gpu = device.startswith("cuda")
-    if precision == "fp32" or (precision == "auto" and not gpu):
-        return None
-    if precision == "fp16":
-        if not gpu:
-            raise UsageError("precision=fp16 needs a CUDA GPU; use bf16 or fp32 on CPU")
-        return torch.float16
-    if precision == "bf16" or torch.cuda.is_bf16_supported():
-        return torch.bfloat16
-    return torch.float16
-
-
-def _progress(total: int, desc: str, verbose: int) -> Any:
-    if not verbose:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit="batch", file=sys.stderr, leave=False, disable=None)
 
 
 def make_transformer(task: str, **params: Any) -> Estimator:
