@@ -48,12 +48,13 @@ def brief_articles(
     length: str | int | LengthSpec = 3,
     clean: bool = True,
     topic_model: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Iterator[Failure | tuple[Brief, list[str]]]:
     """Brief each article of a stream; failures pass through, one bad article never stops the rest."""
     from nlpkit.errors import NlpkitError
     from nlpkit.summarize.base import get_summarizer
 
-    summarizer = get_summarizer(method)
+    summarizer = get_summarizer(method, **(options or {}))
     spec = LengthSpec.parse(length)
     model = None
     if topic_model is not None:

@@ -190,6 +190,12 @@ def load_model(name_or_path: str | Path) -> Any:
     check_versions(meta, folder)
     task = meta["task"]
     backend = meta.get("backend", "tfidf")
+    if task == "summarizer" and backend == "seq2seq":
+        from nlpkit.summarize.abstractive import AbstractiveSummarizer
+
+        summarizer = AbstractiveSummarizer(folder, **meta.get("generation", {}))
+        summarizer.verified = True  # checked above; not hashed again when the weights load
+        return summarizer
     if task == "summarizer":
         from nlpkit.summarize.supervised import SupervisedSummarizer
 

@@ -407,6 +407,7 @@ def train_summarizer(
     text_field: str = "text",
     summary_field: str = "summary",
     title_field: str = "title",
+    backend: str = "extractive",
     dev_split: float = 0.1,
     seed: int = 0,
     force: bool = False,
@@ -414,8 +415,10 @@ def train_summarizer(
     command: str | None = None,
     log: Callable[[str], None] | None = None,
 ) -> TrainResult:
-    """Train an extractive sentence scorer on (article, reference summary) pairs and save it.
+    """Train a summarizer on (article, reference summary) pairs and save it.
 
+    `backend="extractive"` learns a sentence scorer; `backend="seq2seq"` fine-tunes the
+    seq2seq model named by `params["base_model"]` (other params: see `fine_tune_seq2seq`).
     A held-out `dev_split` share of the articles is summarized (3 sentences) and scored with
     ROUGE beside Lead-3; the model is trained on the rest.
     """
@@ -452,19 +455,33 @@ def train_summarizer(
     random.Random(seed).shuffle(pairs)
     n_dev = max(1, round(dev_split * len(pairs)))
     dev, train_part = pairs[:n_dev], pairs[n_dev:]
-    say(f"training a sentence scorer on {len(train_part)} articles, evaluating on {len(dev)}")
+    if backend not in ("extractive", "seq2seq"):
+        raise UsageError(f"summarizer backend {backend!r}: use extractive or seq2seq")
+    what = "a sentence scorer" if backend == "extractive" else "a seq2seq model"
+    say(f"training {what} on {len(train_part)} articles, evaluating on {len(dev)}")
     docs = [prepare(t, title=title or None) for t, _, title in train_part]
-    scorer = SentenceScorer(**(params or {})).fit(docs, [s for _, s, _ in train_part])
-    name = Path(out).name if out else "summarizer"
+    params = dict(params or {})
     meta: dict[str, Any] = {
-        "name": name,
+        "name": Path(out).name if out else "summarizer",
         "version": "1",
         "task": "summarizer",
-        "backend": "extractive",
-        "params": params or {},
+        "backend": backend,
+        "params": params,
         "labels": [],
     }
-    model = SupervisedSummarizer(scorer, meta)
+    model: Any
+    if backend == "seq2seq":
+        from nlpkit.summarize.abstractive import fine_tune_seq2seq
+
+        options = {k: v for k, v in params.items() if k != "base_model"}
+        model, history, best = fine_tune_seq2seq(
+            params.get("base_model", ""), docs, [s for _, s, _ in train_part], **options
+        )
+        meta.update(history=history, best_epoch=best, generation=model.generation_options())
+        model.meta = meta
+    else:
+        scorer = SentenceScorer(**params).fit(docs, [s for _, s, _ in train_part])
+        model = SupervisedSummarizer(scorer, meta)
     dev_docs = [prepare(t, title=title or None) for t, _, title in dev]
     refs = [["\n".join(s.text for s in segment(ref).sentences)] for _, ref, _ in dev]
     three = LengthSpec(sentences=3)

@@ -66,12 +66,37 @@ class ScoredSentence:
 
 
 @dataclass(frozen=True)
+class UnsupportedSpan:
+    """A span of a generated summary sentence that the article does not support."""
+
+    text: str
+    kind: str  # "number", "quote" or "name"
+    sentence: int  # index of the summary sentence
+    start: int  # character offsets in that sentence
+    end: int
+
+
+@dataclass(frozen=True)
 class Summary:
-    """The output of a summarizer: selected sentences in document order."""
+    """The output of a summarizer: its sentences in order.
+
+    Extractive sentences are copied from the article (offsets into it, faithful by
+    construction). Generated (abstractive) sentences have offsets -1 unless the model copied
+    them verbatim; `unsupported` lists the spans the faithfulness guard could not find in
+    the article, and `dropped` counts sentences removed for them in strict mode.
+    """
 
     sentences: tuple[ScoredSentence, ...]
     method: str
     length: str
+    abstractive: bool = False
+    unsupported: tuple[UnsupportedSpan, ...] = ()
+    dropped: int = 0
+
+    @property
+    def faithful(self) -> bool:
+        """True when every sentence comes from the article or passed the guard."""
+        return not self.unsupported
 
     @property
     def text(self) -> str:
@@ -106,8 +131,12 @@ class Brief:
             "sentences": [asdict(s) for s in self.summary.sentences],
             "method": self.summary.method,
             "length": self.summary.length,
-            "faithful": True,
+            "faithful": self.summary.faithful,
+            "faithfulness": "checked" if self.summary.abstractive else "extractive: sentences copied from the article",
+            "unsupported": [asdict(u) for u in self.summary.unsupported],
         }
+        if self.summary.dropped:
+            out["dropped"] = self.summary.dropped
         if self.topic is not None:
             out["topic"] = self.topic.label
             out["topic_score"] = self.topic.score

@@ -49,22 +49,62 @@ def summarize_command(
     no_clean: Annotated[
         bool, typer.Option("--no-clean", help="Do not strip comments, share prompts, bylines, ...")
     ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="Abstractive: seq2seq model folder, nlpkit seq2seq model, or Hub id."),
+    ] = None,
+    beams: Annotated[int | None, typer.Option("--beams", help="Abstractive: beam search width (4).")] = None,
+    min_tokens: Annotated[
+        int | None, typer.Option("--min-tokens", help="Abstractive: fewest tokens generated per chunk (10).")
+    ] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option("--max-tokens", help="Abstractive: most tokens generated per chunk (128).")
+    ] = None,
+    no_repeat_ngram: Annotated[
+        int | None, typer.Option("--no-repeat-ngram", help="Abstractive: never repeat an n-gram of this size (3).")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Abstractive: drop sentences with numbers/quotes/names not in the article.")
+    ] = False,
+    device: Annotated[
+        str | None, typer.Option("--device", help="Abstractive: auto (GPU when present), cpu or cuda.")
+    ] = None,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
 ) -> None:
-    """Print a short brief of each article: its headline and the sentences that carry the story."""
+    """Print a short brief of each article: its headline and the sentences that carry the story.
+
+    Extractive methods copy sentences from the article. `--method abstractive --model M`
+    generates the brief with a seq2seq model and flags unsupported numbers, quotes and names
+    (in --format json; --strict drops those sentences).
+    """
     from nlpkit.api import brief_articles
     from nlpkit.io.readers import Fields, read_articles
     from nlpkit.summarize.length import LengthSpec
     from nlpkit.types import Failure
 
     spec = LengthSpec.parse(length)
+    given = {
+        "model": model,
+        "num_beams": beams,
+        "min_tokens": min_tokens,
+        "max_tokens": max_tokens,
+        "no_repeat_ngram_size": no_repeat_ngram,
+        "strict": strict or None,
+        "device": device,
+    }
+    options = {k: v for k, v in given.items() if v is not None}
     records = read_articles(paths, fields=Fields(text=text_field, title=title_field, id=id_field))
     failed = 0
     first = True
     for item in brief_articles(
-        records, method=method, length=spec, clean=not no_clean, topic_model=topic_model if topic else None
+        records,
+        method=method,
+        length=spec,
+        clean=not no_clean,
+        topic_model=topic_model if topic else None,
+        options=options,
     ):
         if isinstance(item, Failure):
             failed += 1
@@ -73,6 +113,9 @@ def summarize_command(
         brief, warnings = item
         for w in warnings:
             warn(w)
+        if brief.summary.unsupported and fmt is not BriefFormat.json:
+            spans = ", ".join(f"{u.kind} {u.text!r}" for u in brief.summary.unsupported)
+            warn(f"{brief.source or brief.id}: not found in the article: {spans} (--strict drops these sentences)")
         sys.stdout.write(render(brief, fmt, first=first))
         sys.stdout.flush()
         first = False

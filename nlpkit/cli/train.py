@@ -37,7 +37,7 @@ def _parse_params(items: list[str]) -> dict[str, Any]:
 def _backend_help() -> str:
     from nlpkit.classify import BACKENDS
 
-    return f"Classifier backend ({', '.join(BACKENDS.names())})."
+    return f"Classifier backend ({', '.join(BACKENDS.names())}; default tfidf), or summarizer backend (extractive, seq2seq)."
 
 
 @handle_errors
@@ -47,7 +47,7 @@ def train_command(
         str, typer.Argument(help="CSV/TSV/JSON/JSONL/Parquet file, a saved dataset folder, or a Hub dataset name.")
     ],
     out: Annotated[str, typer.Option("--out", "-o", help="Model folder to write.")],
-    backend: Annotated[str, typer.Option("--backend", "-b", help=_backend_help())] = "tfidf",
+    backend: Annotated[str | None, typer.Option("--backend", "-b", help=_backend_help())] = None,
     base_model: Annotated[
         str | None,
         typer.Option(
@@ -91,7 +91,8 @@ def train_command(
         params["base_model"] = base_model
     if device != "auto":
         params["device"] = device
-    if backend == "transformer":
+    backend = backend or ("extractive" if task is Task.summarizer else "tfidf")
+    if backend in ("transformer", "seq2seq"):
         params.setdefault("verbose", 1)  # progress bar and one line per epoch on stderr
 
     def log(msg: str) -> None:
@@ -105,6 +106,7 @@ def train_command(
             out=out,
             text_field=text_field,
             summary_field=summary_field,
+            backend=backend,
             dev_split=dev_split,
             seed=seed,
             force=force,

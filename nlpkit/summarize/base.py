@@ -28,6 +28,7 @@ for _name, _cls in {
     "centroid": "CentroidSummarizer",
 }.items():
     SUMMARIZERS.add_lazy(_name, f"nlpkit.summarize.extractive:{_cls}")
+SUMMARIZERS.add_lazy("abstractive", "nlpkit.summarize.abstractive:AbstractiveSummarizer")
 
 
 def select(
@@ -93,7 +94,14 @@ def select(
 def get_summarizer(method: str, **options: Any) -> Summarizer:
     """A summarizer by registered name, or from a trained summarizer's model folder."""
     if method in SUMMARIZERS:
-        return SUMMARIZERS.get(method)(**options)
+        factory = SUMMARIZERS.get(method)
+        try:
+            return factory(**options)
+        except TypeError as e:
+            from nlpkit.errors import UsageError
+
+            given = ", ".join(sorted(options))
+            raise UsageError(f"method {method!r} takes no options ({given}); they are for --method abstractive") from e
     from pathlib import Path
 
     if Path(method).is_dir() or "/" in method or method.startswith("."):
@@ -106,6 +114,12 @@ def get_summarizer(method: str, **options: Any) -> Summarizer:
             raise ModelError(
                 f"{method}: this model is a {getattr(model, 'task', 'classifier')} model, not a summarizer"
             )
+        if options:
+            if not hasattr(model, "set_params"):
+                from nlpkit.errors import UsageError
+
+                raise UsageError(f"{method}: generation options apply to seq2seq summarizers only")
+            model.set_params(**options)
         return model
     return SUMMARIZERS.get(method)(**options)  # raises with the list of known names
 
