@@ -42,6 +42,9 @@ _EXPORTS = {
     "train": "nlpkit.training",
     "train_summarizer": "nlpkit.training",
     "score_archive": "nlpkit.scoring",
+    "AbstractiveSummarizer": "nlpkit.summarize.abstractive",
+    "unsupported_spans": "nlpkit.summarize.faithfulness",
+    "UnsupportedSpan": "nlpkit.types",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -53,12 +56,14 @@ if TYPE_CHECKING:
     from nlpkit.io.readers import Fields, read_articles
     from nlpkit.persistence import load_model, save_model
     from nlpkit.scoring import score_archive
+    from nlpkit.summarize.abstractive import AbstractiveSummarizer
     from nlpkit.summarize.base import SUMMARIZERS, prepare, summarize
+    from nlpkit.summarize.faithfulness import unsupported_spans
     from nlpkit.summarize.length import LengthSpec
     from nlpkit.text.clean import clean
     from nlpkit.text.segment import segment
     from nlpkit.training import train, train_summarizer
-    from nlpkit.types import Article, Brief, Document, Failure, Prediction, Sentence, Summary
+    from nlpkit.types import Article, Brief, Document, Failure, Prediction, Sentence, Summary, UnsupportedSpan
 
 
 def __getattr__(name: str) -> Any:

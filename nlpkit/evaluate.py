@@ -359,6 +359,7 @@ def evaluate_classifier(
     body_id_field: str = "Body ID",
     report: str | Path | None = None,
     force: bool = False,
+    device: str | None = None,
 ) -> dict[str, Any]:
     """Evaluate a classifier (folder, bundled name or loaded model) on labelled data.
 
@@ -371,7 +372,7 @@ def evaluate_classifier(
     from nlpkit.persistence import load_model
     from nlpkit.training import load_labelled
 
-    clf = check_model(load_model(model) if isinstance(model, str | Path) else model)
+    clf = check_model(load_model(model, device=device) if isinstance(model, str | Path) else model)
     out_dir = prepare_report_dir(report, force=force) if report is not None else None
     if clf.task == "stance" and target_field == "target":
         target_field = None  # let load_labelled find the target column (target, Headline, title, ...)

@@ -176,8 +176,11 @@ def load_skops(path: Path) -> Any:
     return sio.load(path, trusted=untrusted)
 
 
-def load_model(name_or_path: str | Path) -> Any:
+def load_model(name_or_path: str | Path, *, device: str | None = None) -> Any:
     """Load a model folder (or a bundled model by name), after checking its files.
+
+    `device` (`auto`, `cpu`, `cuda`) places a neural model; by default it goes where it was
+    trained to go (`auto`: the GPU when one is present). Linear models ignore it.
 
     Example:
         >>> import nlpkit
@@ -193,13 +196,15 @@ def load_model(name_or_path: str | Path) -> Any:
     if task == "summarizer" and backend == "seq2seq":
         from nlpkit.summarize.abstractive import AbstractiveSummarizer
 
-        summarizer = AbstractiveSummarizer(folder, **meta.get("generation", {}))
+        summarizer = AbstractiveSummarizer(folder, **{**meta.get("generation", {}), "device": device or "auto"})
         summarizer.verified = True  # checked above; not hashed again when the weights load
         return summarizer
     if task == "summarizer":
         from nlpkit.summarize.supervised import SupervisedSummarizer
 
-        return SupervisedSummarizer(load_skops(folder / WEIGHTS_FILE), meta, path=str(folder))
+        scorer = load_skops(folder / WEIGHTS_FILE)
+        scorer.attach_encoder(folder, device=device)  # a no-op unless it was trained with an encoder
+        return SupervisedSummarizer(scorer, meta, path=str(folder))
     from nlpkit.classify.base import TASKS, ClassifierModel
 
     if task not in TASKS:
@@ -210,7 +215,7 @@ def load_model(name_or_path: str | Path) -> Any:
         raise ModelError(f"{folder}: unknown backend {backend!r}; known: {', '.join(BACKENDS.names())}")
     estimator = load_skops(folder / WEIGHTS_FILE)
     if hasattr(estimator, "attach_encoder"):
-        estimator.attach_encoder(folder)  # the encoder is stored as safetensors, never through skops
+        estimator.attach_encoder(folder, device=device)  # stored as safetensors, never through skops
     return ClassifierModel(estimator, meta, path=str(folder))
 
 

@@ -60,6 +60,7 @@ class ScoreOptions:
     length: str = "3"
     target: str | None = None
     clean: bool = True
+    device: str | None = None
 
     def __post_init__(self) -> None:
         unknown = [t for t in self.tasks if t not in TASKS]
@@ -91,8 +92,9 @@ class Scorer:
         from nlpkit.summarize.length import LengthSpec
 
         self.options = options
-        self.topic = check_model(load_model(options.topic_model)) if "topic" in options.tasks else None
-        self.stance = check_model(load_model(options.stance_model)) if "stance" in options.tasks else None
+        topic, stance, device = options.topic_model, options.stance_model, options.device
+        self.topic = check_model(load_model(topic, device=device)) if "topic" in options.tasks else None
+        self.stance = check_model(load_model(stance, device=device)) if "stance" in options.tasks else None
         if self.topic is not None and self.topic.task != "topic":
             raise UsageError(f"--topic-model {options.topic_model}: a {self.topic.task} model, not a topic model")
         if self.stance is not None and self.stance.task != "stance":
@@ -242,6 +244,11 @@ class ScoreSummary:
             self.stances[row["stance"]] = self.stances.get(row["stance"], 0) + 1
 
 
+def _job_options(options: ScoreOptions) -> dict[str, Any]:
+    """The options that decide the output rows (where the models run does not)."""
+    return {k: v for k, v in asdict(options).items() if k != "device"}
+
+
 def _manifest_path(out: Path) -> Path:
     return out.with_name(f".{out.name}.manifest.json")
 
@@ -350,7 +357,7 @@ def _score_local(
     errors_path = Path(errors) if errors else None
     # Through JSON, so it compares equal to the manifest read back (tuples become lists).
     job = json.loads(
-        json.dumps({"inputs": inputs, "options": asdict(options), "fields": asdict(fields), "format": fmt})
+        json.dumps({"inputs": inputs, "options": _job_options(options), "fields": asdict(fields), "format": fmt})
     )
     if force:
         for p in {out, spool, manifest_file, *([errors_path] if errors_path else [])}:

@@ -19,7 +19,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def _commands() -> list[str]:
     blocks = re.findall(r"```console\n(.*?)```", README, re.S)
     lines = [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
-    return [line for line in lines if "nlpkit " in line and "bench/" not in line]
+    return [line for line in lines if ("nlpkit " in line or line.startswith("export ")) and "bench/" not in line]
 
 
 def _python_blocks() -> list[str]:
@@ -33,16 +33,25 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _nlpkit(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    if "|" in command:
+def _nlpkit(command: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a README line; `export NAME=$(...)` lines set NAME in `env` for the lines after them."""
+    env = os.environ.copy() if env is None else env
+    python = shlex.quote(sys.executable)
+    if command.startswith("export "):
+        name, _, value = command.removeprefix("export ").partition("=")
+        value = value.replace("$(python ", f"$({python} ")
+        r = subprocess.run(f"printf %s {value}", shell=True, cwd=cwd, capture_output=True, text=True, env=env)
+        env[name] = r.stdout
+        return r
+    if "|" in command or "$" in command:
         return subprocess.run(
-            command.replace("nlpkit ", f"{shlex.quote(sys.executable)} -m nlpkit "),
+            command.replace("nlpkit ", f"{python} -m nlpkit "),
             shell=True,
             cwd=cwd,
             capture_output=True,
             text=True,
-            timeout=300,
-            env=os.environ.copy(),
+            timeout=600,
+            env=env,
         )
     args = shlex.split(command)[1:]
     return subprocess.run([sys.executable, "-m", "nlpkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
@@ -61,8 +70,9 @@ def test_quickstart_command(workdir: Path) -> None:
 
 def test_tour_commands_run_in_order(workdir: Path) -> None:
     """As a user would: one after the other in the same folder (later commands use earlier outputs)."""
+    env = os.environ.copy()
     for command in _commands():
-        r = _nlpkit(command, workdir)
+        r = _nlpkit(command, workdir, env)
         assert r.returncode == 0, f"{command}\n{r.stderr}"
         assert r.stdout.strip(), command
 

@@ -69,7 +69,7 @@ class SentenceEncoder:
         return sorted(str(p.relative_to(folder.parent)) for p in folder.rglob("*") if p.is_file())
 
 
-class _EncoderMixin:
+class EncoderMixin:
     """Keeps the encoder out of the skops state; the model folder stores it as safetensors."""
 
     base_model: str
@@ -78,9 +78,12 @@ class _EncoderMixin:
     device: str
     encoder_: SentenceEncoder | None
 
-    def _load_encoder(self, path: str | Path | None = None) -> SentenceEncoder:
+    def _load_encoder(self, path: str | Path | None = None, device: str | None = None) -> SentenceEncoder:
         return SentenceEncoder(
-            path or self.base_model, max_length=self.max_length, batch_size=self.batch_size, device=self.device
+            path or self.base_model,
+            max_length=self.max_length,
+            batch_size=self.batch_size,
+            device=device or self.device,
         )
 
     def __getstate__(self) -> dict[str, Any]:
@@ -94,8 +97,8 @@ class _EncoderMixin:
         assert self.encoder_ is not None
         return self.encoder_.save(folder / ENCODER_DIR)
 
-    def attach_encoder(self, folder: Path) -> None:
-        self.encoder_ = self._load_encoder(folder / ENCODER_DIR)
+    def attach_encoder(self, folder: Path, device: str | None = None) -> None:
+        self.encoder_ = self._load_encoder(folder / ENCODER_DIR, device or ("auto" if self.device == "cuda" else None))
 
     def _fit_encoder(self) -> SentenceEncoder:
         if not self.base_model:
@@ -104,14 +107,14 @@ class _EncoderMixin:
         return self.encoder_
 
     def _encoder(self) -> SentenceEncoder:
-        check_is_fitted(self, "head_")
+        check_is_fitted(self)
         if getattr(self, "encoder_", None) is None:
             raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
         assert self.encoder_ is not None
         return self.encoder_
 
 
-class EmbeddingClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
+class EmbeddingClassifier(EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
     """Sentence-encoder vectors with a logistic-regression head (topic)."""
 
     def __init__(
@@ -147,7 +150,7 @@ class EmbeddingClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin, Base
         return np.asarray(self.head_.predict_proba(self._encoder().encode(list(X))))
 
 
-class EmbeddingStanceClassifier(_EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
+class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
     """[u, v, |u - v|, u * v] of target and text vectors, plus the tfidf pair features, with a linear head."""
 
     def __init__(

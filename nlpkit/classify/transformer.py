@@ -314,8 +314,8 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         self.tokenizer_.save_pretrained(out)
         return sorted(str(p.relative_to(folder)) for p in out.rglob("*") if p.is_file())
 
-    def attach_encoder(self, folder: Path) -> None:
-        self._load(folder / WEIGHTS_DIR, "auto" if self.device == "cuda" else self.device)
+    def attach_encoder(self, folder: Path, device: str | None = None) -> None:
+        self._load(folder / WEIGHTS_DIR, device or ("auto" if self.device == "cuda" else self.device))
         self.model_.eval()
 
 

@@ -12,3 +12,4 @@ IdField = Annotated[str, typer.Option("--id-field", help="Field with the article
 Force = Annotated[bool, typer.Option("--force", help="Overwrite outputs that already exist.")]
 Bodies = Annotated[str | None, typer.Option("--bodies", help="Stance: table of article bodies to join (FNC-1 style).")]
 BodyIdField = Annotated[str, typer.Option("--body-id-field", help="Join key between the data and --bodies.")]
+Device = Annotated[str | None, typer.Option("--device", help="Neural models: auto (GPU when present), cpu or cuda.")]

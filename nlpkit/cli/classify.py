@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from nlpkit.cli import handle_errors
-from nlpkit.cli._options import IdField, TextField, TitleField
+from nlpkit.cli._options import Device, IdField, TextField, TitleField
 
 
 @handle_errors
@@ -31,6 +31,7 @@ def classify_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     batch_size: Annotated[int, typer.Option("--batch-size", help="Articles per model call.")] = 64,
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Classify the raw text.")] = False,
+    device: Device = None,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
@@ -47,7 +48,7 @@ def classify_command(
         raise UsageError(f"--format {fmt!r}: use text or json")
     if top_k < 1:
         raise UsageError("--top-k must be at least 1")
-    clf = check_model(load_model(model))
+    clf = check_model(load_model(model, device=device))
     records = read_articles(paths, fields=Fields(text=text_field, title=title_field, id=id_field, target=target_field))
     failed = 0
     batch: list = []

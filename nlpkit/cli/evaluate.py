@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from nlpkit.cli import handle_errors
-from nlpkit.cli._options import Bodies, BodyIdField, Force, TextField, TitleField
+from nlpkit.cli._options import Bodies, BodyIdField, Device, Force, TextField, TitleField
 
 
 @handle_errors
@@ -43,6 +43,7 @@ def evaluate_command(
     text_field: TextField = "text",
     title_field: TitleField = "title",
     force: Force = False,
+    device: Device = None,
 ) -> None:
     """Evaluate a summarizer with ROUGE (Lead-3 always beside it) or a classifier with accuracy, F1 and more."""
     from nlpkit.summarize.base import SUMMARIZERS
@@ -87,6 +88,7 @@ def evaluate_command(
         body_id_field=body_id_field,
         report=report,
         force=force,
+        device=device,
     )
     print(json.dumps(result) if fmt == "json" else format_classification_report(result))
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from nlpkit.cli import handle_errors
-from nlpkit.cli._options import Force, IdField, TextField, TitleField
+from nlpkit.cli._options import Device, Force, IdField, TextField, TitleField
 
 
 @handle_errors
@@ -51,6 +51,7 @@ def score_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Summary at the end: text or json.")] = "text",
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Score the raw text.")] = False,
+    device: Device = None,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
@@ -74,6 +75,7 @@ def score_command(
         length=length,
         target=target,
         clean=not no_clean,
+        device=device,
     )
     fields = Fields(text=text_field, title=title_field, id=id_field, target=target_field)
     bar = None

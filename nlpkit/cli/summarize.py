@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from nlpkit.cli import handle_errors, warn
-from nlpkit.cli._options import IdField, TextField, TitleField
+from nlpkit.cli._options import Device, IdField, TextField, TitleField
 
 if TYPE_CHECKING:
     from nlpkit.types import Brief
@@ -66,9 +66,7 @@ def summarize_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Abstractive: drop sentences with numbers/quotes/names not in the article.")
     ] = False,
-    device: Annotated[
-        str | None, typer.Option("--device", help="Abstractive: auto (GPU when present), cpu or cuda.")
-    ] = None,
+    device: Device = None,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",

@@ -131,6 +131,7 @@ def summarize(
     length: str | int | LengthSpec = 3,
     title: str | None = None,
     clean: bool = True,
+    **options: Any,
 ) -> Summary:
     """Summarize one article.
 
@@ -141,6 +142,8 @@ def summarize(
         length: `3` sentences, `"20%"` of them, or a `"60w"` word budget.
         title: The headline, when known; otherwise taken from the first line if it looks like one.
         clean: Run the default cleaning steps first.
+        options: For `method="abstractive"`: `model=` (a seq2seq folder or Hub id) and the
+            generation options of `AbstractiveSummarizer` (`num_beams`, `max_tokens`, `strict`, ...).
 
     Example:
         >>> text = "Oil prices rise\\n\\nOil prices rose by 2% on Monday after the Gulf talks failed. Traders cited fears."
@@ -148,7 +151,7 @@ def summarize(
         'Oil prices rose by 2% on Monday after the Gulf talks failed.'
     """
     doc = text if isinstance(text, Document) else prepare(text, title=title, clean=clean)
-    return get_summarizer(method).summarize(doc, LengthSpec.parse(length))
+    return get_summarizer(method, **options).summarize(doc, LengthSpec.parse(length))
 
 
 def prepare(text: str, *, title: str | None = None, clean: bool = True, skip: Sequence[str] = ()) -> Document:

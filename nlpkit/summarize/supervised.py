@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from nlpkit.classify.embedding import EncoderMixin
 from nlpkit.summarize.base import select
 from nlpkit.summarize.extractive import _head, _norm, _Vectors, content_words, pagerank
 from nlpkit.summarize.length import LengthSpec
@@ -40,6 +42,8 @@ FEATURES = (
     "name_density",
     "quote",
 )
+#: Added when the scorer has an encoder (`base_model`): cosine similarities of sentence vectors.
+ENCODER_FEATURES = ("encoder_title_similarity", "encoder_centroid_similarity", "encoder_lead_similarity")
 
 
 def sentence_features(doc: Document) -> tuple[np.ndarray, _Vectors]:
@@ -113,24 +117,67 @@ def oracle_labels(doc: Document, reference: str, max_sentences: int = 3) -> list
     return sorted(chosen)
 
 
-class SentenceScorer(BaseEstimator):
-    """Gradient-boosted trees over `sentence_features`, fitted on oracle labels."""
+class SentenceScorer(EncoderMixin, BaseEstimator):
+    """Gradient-boosted trees over `sentence_features`, fitted on oracle labels.
+
+    With `base_model` (a sentence-encoder folder or Hub id), `ENCODER_FEATURES` are added:
+    each sentence's cosine similarity to the headline, to the article's mean vector and to
+    its first sentence. The encoder is then saved in the model folder's `encoder/`.
+    """
 
     def __init__(
-        self, *, max_iter: int = 200, learning_rate: float = 0.05, max_oracle: int = 3, random_state: int = 0
+        self,
+        *,
+        max_iter: int = 200,
+        learning_rate: float = 0.05,
+        max_oracle: int = 3,
+        base_model: str = "",
+        max_length: int = 128,
+        batch_size: int = 64,
+        device: str = "auto",
+        random_state: int = 0,
     ) -> None:
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_oracle = max_oracle
+        self.base_model = base_model
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.device = device
         self.random_state = random_state
+
+    def features(self, doc: Document) -> tuple[np.ndarray, _Vectors]:
+        """`sentence_features`, plus `ENCODER_FEATURES` when the scorer has an encoder."""
+        feats, v = sentence_features(doc)
+        if not self.base_model or len(feats) == 0:
+            return feats, v
+        encoder = self._encoder()
+        texts = [s.text for s in doc.sentences[: len(feats)]]
+        E = encoder.encode([*texts, doc.title or texts[0]])
+        sents, title = E[:-1], E[-1]
+        centroid = sents.mean(axis=0)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+        extra = np.column_stack(
+            [sents @ title if doc.title else np.zeros(len(sents)), sents @ centroid, sents @ sents[0]]
+        )
+        return np.hstack([feats, extra]), v
+
+    def save_encoder(self, folder: Path) -> list[str]:
+        return super().save_encoder(folder) if self.base_model else []
+
+    def attach_encoder(self, folder: Path, device: str | None = None) -> None:
+        if self.base_model:
+            super().attach_encoder(folder, device)
 
     def fit(self, docs: Sequence[Document], references: Sequence[str]) -> SentenceScorer:
         from sklearn.ensemble import HistGradientBoostingClassifier
 
+        if self.base_model:
+            self._fit_encoder()
         X, y = [], []
         for doc, ref in zip(docs, references, strict=True):
             doc = _head(doc)
-            feats, _ = sentence_features(doc)
+            feats, _ = self.features(doc)
             chosen = set(oracle_labels(doc, ref, self.max_oracle))
             X.append(feats)
             y += [int(i in chosen) for i in range(len(feats))]
@@ -157,11 +204,11 @@ class SupervisedSummarizer:
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
         doc = _head(doc)
-        feats, v = sentence_features(doc)
+        feats, v = self.estimator.features(doc)
         scores = self.estimator.score(feats)
         return select(
             doc, list(scores), length, method=self.name, redundancy=v.redundancy, max_overlap=0.5, penalty=0.3
         )
 
-    def save_weights(self, folder: Any) -> list[str]:
-        return []
+    def save_weights(self, folder: Path) -> list[str]:
+        return self.estimator.save_encoder(folder)

@@ -67,7 +67,7 @@ def test_bad_length_is_a_usage_error(data_dir: Path) -> None:
 
 def test_unknown_method(data_dir: Path) -> None:
     r = _run("summarize", str(data_dir / "article.txt"), "--method", "magic")
-    assert r.exit_code == 2 and "known: auto, centroid, lead, lexrank, textrank" in r.stderr
+    assert r.exit_code == 2 and "known: abstractive, auto, centroid, lead, lexrank, textrank" in r.stderr
 
 
 def test_binary_and_invalid_utf8(tmp_path: Path) -> None:

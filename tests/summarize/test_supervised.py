@@ -59,3 +59,21 @@ def test_too_little_data(tmp_path: Path) -> None:
     p.write_text(json.dumps({"text": "A b. C d.", "summary": "A b."}) + "\n")
     with pytest.raises(DataError, match="at least 4"):
         nlpkit.train_summarizer(p)
+
+
+def test_encoder_features_are_learned_saved_and_reloaded(pairs: Path, tiny_encoder: Path, tmp_path: Path) -> None:
+    from nlpkit.summarize.supervised import ENCODER_FEATURES
+
+    params = {"max_iter": 20, "base_model": str(tiny_encoder), "max_length": 32}
+    r = nlpkit.train_summarizer(pairs, out=tmp_path / "enc", dev_split=0.2, params=params)
+    meta = json.loads((tmp_path / "enc" / "nlpkit.json").read_text())
+    assert "encoder/model.safetensors" in meta["files"]
+    doc = prepare(json.loads(pairs.read_text().splitlines()[0])["text"])
+    feats, _ = r.model.estimator.features(doc)
+    assert feats.shape[1] == len(FEATURES) + len(ENCODER_FEATURES) and np.isfinite(feats).all()
+    again = nlpkit.load_model(tmp_path / "enc")
+    assert np.allclose(again.estimator.features(doc)[0], feats, atol=1e-5)
+    assert (
+        again.summarize(doc, nlpkit.LengthSpec(sentences=1)).text
+        == r.model.summarize(doc, nlpkit.LengthSpec(sentences=1)).text
+    )
