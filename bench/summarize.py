@@ -7,7 +7,8 @@ Data (from ../shared/data or --data):
                 and at the reference's own sentence count
 sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
 
-Usage: python bench/summarize.py [--data DIR] [--limit N]
+Usage: python bench/summarize.py [--data DIR] [--limit N] [--sets cnndm_writer,bbc_summary]
+                                 [--trained DIR ...] [--abstractive MODEL ...]
 """
 
 from __future__ import annotations
@@ -85,6 +86,23 @@ def nlpkit_system(method: str) -> System:
     return run
 
 
+GUARD: dict[str, list[int]] = {}  # abstractive system -> [sentences, sentences flagged]
+
+
+def abstractive_system(model: str) -> System:
+    """A seq2seq model through `--method abstractive`; counts what the faithfulness guard flags."""
+    summarizer = get_summarizer("abstractive", model=model)
+    counts = GUARD.setdefault(f"abstractive {Path(model).name}", [0, 0])
+
+    def run(text: str, title: str, k: int) -> list[str]:
+        summary = summarizer.summarize(prepare(text, title=title or None), LengthSpec(sentences=k))
+        counts[0] += len(summary.sentences)
+        counts[1] += len({u.sentence for u in summary.unsupported})
+        return [s.text for s in summary.sentences]
+
+    return run
+
+
 def load(data: Path, limit: int | None) -> dict[str, list[Item]]:
     groups: dict[str, list] = collections.OrderedDict()
     for r in jsonl(data / "cnndm_writer" / "writer_summaries.jsonl"):
@@ -148,9 +166,14 @@ def main() -> None:
     parser.add_argument(
         "--trained", action="append", default=[], help="a trained summarizer folder to add (repeatable)"
     )
+    parser.add_argument(
+        "--abstractive", action="append", default=[], help="a seq2seq model (folder or Hub id) to add (repeatable)"
+    )
+    parser.add_argument("--sets", default="cnndm_writer,bbc_summary", help="data sets to run, comma-separated")
     args = parser.parse_args()
-    sets = load(data_dir(args.data), args.limit)
+    sets = {k: v for k, v in load(data_dir(args.data), args.limit).items() if k in args.sets.split(",")}
     systems: dict[str, System] = {f"nlpkit {m}": nlpkit_system(m) for m in [*NLPKIT_METHODS, *args.trained]}
+    systems |= {f"abstractive {Path(m).name}": abstractive_system(m) for m in args.abstractive}
     for name in ("lexrank", "textrank", "lsa"):
         system = sumy_system(name)
         if system is None:
@@ -171,6 +194,8 @@ def main() -> None:
                     f"{100 * scores['rougeLsum']:7.2f} {rate:11.0f}",
                     flush=True,
                 )
+    for name, (total, flagged) in GUARD.items():
+        print(f"\n{name}: {flagged} of {total} generated sentences had unsupported numbers, quotes or names")
     ours, theirs = whole_process(ROOT / "data" / "article.txt")
     print("\nwhole process, one article (data/article.txt), median of 7 runs:")
     print(f"  nlpkit summarize (auto): {ours:.3f} s")

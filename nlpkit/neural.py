@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,15 @@ def load_pretrained(load: Callable[[str], Any], name_or_path: str | Path, what: 
         raise ModelError(f"{name_or_path}: cannot load {what} from it ({first})") from e
 
 
+def save_pretrained(model: Any, tokenizer: Any, out: Path, root: Path) -> list[str]:
+    """Model (safetensors) and tokenizer into `out`; the files written, relative to `root`."""
+    out.mkdir(parents=True, exist_ok=True)
+    with quiet_transformers():
+        model.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    return sorted(str(p.relative_to(root)) for p in out.rglob("*") if p.is_file())
+
+
 PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 
 
@@ -102,6 +111,12 @@ class Schedule:
     n_iter_no_change: int = 2
     random_state: int = 0
     verbose: int = 0
+
+    @classmethod
+    def of(cls, source: Any) -> Schedule:
+        """The schedule fields of an estimator's attributes, or of a dict (others are ignored)."""
+        get = source.get if isinstance(source, dict) else lambda k, d: getattr(source, k, d)
+        return cls(**{f.name: get(f.name, f.default) for f in fields(cls)})
 
 
 def fine_tune(

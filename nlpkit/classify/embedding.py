@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from nlpkit.classify.base import Estimator, Pair, PredictFromProba
 from nlpkit.errors import ModelError
-from nlpkit.neural import load_pretrained, quiet_transformers, resolve_device
+from nlpkit.neural import load_pretrained, resolve_device, save_pretrained
 
 ENCODER_DIR = "encoder"
 
@@ -62,11 +62,7 @@ class SentenceEncoder:
         return vectors[[row[t] for t in texts]]
 
     def save(self, folder: Path) -> list[str]:
-        folder.mkdir(parents=True, exist_ok=True)
-        with quiet_transformers():
-            self.model.save_pretrained(folder, safe_serialization=True)
-        self.tokenizer.save_pretrained(folder)
-        return sorted(str(p.relative_to(folder.parent)) for p in folder.rglob("*") if p.is_file())
+        return save_pretrained(self.model, self.tokenizer, folder, folder.parent)
 
 
 class EncoderMixin:

@@ -30,8 +30,8 @@ from nlpkit.neural import (
     autocast,
     fine_tune,
     load_pretrained,
-    quiet_transformers,
     resolve_device,
+    save_pretrained,
 )
 
 WEIGHTS_DIR = "transformer"
@@ -229,17 +229,7 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
                 "val_accuracy": float((logits.argmax(1) == gold).float().mean()),
             }
 
-        schedule = Schedule(
-            learning_rate=self.learning_rate,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            gradient_accumulation_steps=self.gradient_accumulation_steps,
-            weight_decay=self.weight_decay,
-            warmup_ratio=self.warmup_ratio,
-            n_iter_no_change=self.n_iter_no_change,
-            random_state=self.random_state,
-            verbose=self.verbose,
-        )
+        schedule = Schedule.of(self)
         self.history_, self.best_epoch_ = fine_tune(
             self.model_, fit_idx, batch_loss, schedule, validate=validate if len(val_idx) else None, amp=self.amp_dtype_
         )
@@ -306,13 +296,7 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         return state
 
     def save_encoder(self, folder: Path) -> list[str]:
-        model = self._model()
-        out = folder / WEIGHTS_DIR
-        out.mkdir(parents=True, exist_ok=True)
-        with quiet_transformers():
-            model.save_pretrained(out, safe_serialization=True)
-        self.tokenizer_.save_pretrained(out)
-        return sorted(str(p.relative_to(folder)) for p in out.rglob("*") if p.is_file())
+        return save_pretrained(self._model(), self.tokenizer_, folder / WEIGHTS_DIR, folder)
 
     def attach_encoder(self, folder: Path, device: str | None = None) -> None:
         self._load(folder / WEIGHTS_DIR, device or ("auto" if self.device == "cuda" else self.device))

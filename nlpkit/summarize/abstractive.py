@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.errors import ModelError, UsageError
-from nlpkit.neural import amp_dtype, autocast, load_pretrained, quiet_transformers, resolve_device
+from nlpkit.neural import amp_dtype, autocast, load_pretrained, quiet_transformers, resolve_device, save_pretrained
 from nlpkit.summarize.faithfulness import unsupported_spans
 from nlpkit.summarize.length import LengthSpec
 from nlpkit.types import Document, ScoredSentence, Summary
@@ -221,13 +221,7 @@ class AbstractiveSummarizer:
         return {k: getattr(self, k) for k in keys} | {"max_chunks": self.max_chunks, "prefix": self.prefix}
 
     def save_weights(self, folder: Path) -> list[str]:
-        net = self._load()
-        out = folder / WEIGHTS_DIR
-        out.mkdir(parents=True, exist_ok=True)
-        with quiet_transformers():
-            net.save_pretrained(out, safe_serialization=True)
-        self.tokenizer_.save_pretrained(out)
-        return sorted(str(p.relative_to(folder)) for p in out.rglob("*") if p.is_file())
+        return save_pretrained(self._load(), self.tokenizer_, folder / WEIGHTS_DIR, folder)
 
     def __repr__(self) -> str:
         return f"AbstractiveSummarizer(model={self.model!r}, num_beams={self.num_beams}, strict={self.strict})"
@@ -267,25 +261,20 @@ def fine_tune_seq2seq(
     *,
     max_source_tokens: int = 512,
     max_target_tokens: int = 128,
-    learning_rate: float = 5e-5,
-    epochs: int = 3,
-    batch_size: int = 4,
-    gradient_accumulation_steps: int = 1,
-    weight_decay: float = 0.01,
-    warmup_ratio: float = 0.1,
     validation_fraction: float = 0.1,
-    n_iter_no_change: int = 2,
     precision: str = "auto",
     device: str = "auto",
-    random_state: int = 0,
-    verbose: int = 0,
-    **generation: Any,
+    **params: Any,
 ) -> tuple[AbstractiveSummarizer, list[dict[str, float]], int]:
     """Fine-tune a seq2seq model on (article, reference) pairs; return the summarizer, history, epoch kept.
 
     The source of each pair is the article's first chunk, exactly as `summarize` feeds it;
-    `validation_fraction` of the pairs is held out for early stopping on the loss.
+    `validation_fraction` of the pairs is held out for early stopping on the loss. `params`
+    are the loop's `Schedule` fields (`learning_rate`, `epochs`, `batch_size` (4), ...) and
+    `AbstractiveSummarizer`'s generation options, saved with the model.
     """
+    from dataclasses import fields
+
     import numpy as np
     import torch
 
@@ -293,15 +282,20 @@ def fine_tune_seq2seq(
 
     if not base_model:
         raise ModelError("the seq2seq backend needs --base-model (a seq2seq model folder or Hub id)")
-    torch.manual_seed(random_state)
-    summarizer = AbstractiveSummarizer(base_model, device=device, max_input_tokens=max_source_tokens, **generation)
+    schedule = Schedule.of({"batch_size": 4, **params})
+    generation = {k: v for k, v in params.items() if k not in {f.name for f in fields(Schedule)}}
+    torch.manual_seed(schedule.random_state)
+    try:
+        summarizer = AbstractiveSummarizer(base_model, device=device, max_input_tokens=max_source_tokens, **generation)
+    except TypeError as e:
+        raise UsageError(f"seq2seq training: unknown parameter ({e})") from e
     net = summarizer._load()
     tok = summarizer.tokenizer_
     amp = amp_dtype(precision, summarizer.device_)
     sources = [summarizer.prefix_ + (summarizer.chunks(d) or [""])[0] for d in docs]
     enc = tok(sources, truncation=True, max_length=summarizer.input_tokens_)
     labels = tok(text_target=list(summaries), truncation=True, max_length=max_target_tokens)["input_ids"]
-    order = np.random.default_rng(random_state).permutation(len(docs))
+    order = np.random.default_rng(schedule.random_state).permutation(len(docs))
     n_val = round(validation_fraction * len(docs)) if len(docs) >= 10 else 0
     val_idx, fit_idx = np.sort(order[:n_val]), np.sort(order[n_val:])
 
@@ -320,21 +314,10 @@ def fine_tune_seq2seq(
     def validate() -> dict[str, float]:
         total = 0.0
         with torch.inference_mode():
-            for i in range(0, len(val_idx), batch_size):
-                idx = val_idx[i : i + batch_size]
+            for i in range(0, len(val_idx), schedule.batch_size):
+                idx = val_idx[i : i + schedule.batch_size]
                 total += float(batch_loss(idx)) * len(idx)
         return {"val_loss": total / len(val_idx)}
 
-    schedule = Schedule(
-        learning_rate=learning_rate,
-        epochs=epochs,
-        batch_size=batch_size,
-        gradient_accumulation_steps=gradient_accumulation_steps,
-        weight_decay=weight_decay,
-        warmup_ratio=warmup_ratio,
-        n_iter_no_change=n_iter_no_change,
-        random_state=random_state,
-        verbose=verbose,
-    )
     history, best = fine_tune(net, fit_idx, batch_loss, schedule, validate=validate if n_val else None, amp=amp)
     return summarizer, history, best

@@ -69,7 +69,7 @@ def test_empty_document_gives_empty_summary() -> None:
 
 
 def test_unknown_method_lists_known_ones() -> None:
-    with pytest.raises(nlpkit.NlpkitError, match="known: auto"):
+    with pytest.raises(nlpkit.NlpkitError, match="known: abstractive, auto"):
         nlpkit.summarize("Text.", method="nope")
 
 
