@@ -121,3 +121,11 @@ def test_missing_or_wrong_base_model(data_dir: Path) -> None:
         nlpkit.train("topic", data_dir / "topics.jsonl", backend="transformer")
     with pytest.raises(ModelError, match="cannot load"):
         nlpkit.train("topic", data_dir / "topics.jsonl", backend="transformer", params={"base_model": str(data_dir)})
+
+
+@pytest.mark.parametrize("params", [{"precision": "bf16"}, {"gradient_accumulation_steps": 2, "batch_size": 2}])
+def test_bf16_autocast_and_gradient_accumulation_train(tiny_encoder: Path, params: dict) -> None:
+    model = _fitted(tiny_encoder, epochs=2, **params)
+    proba = model.predict_proba(SENTENCES)
+    assert proba.shape == (6, 3) and np.isfinite(proba).all() and np.allclose(proba.sum(1), 1)
+    assert len(model.history_) == 2
