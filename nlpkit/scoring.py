@@ -57,6 +57,7 @@ class ScoreOptions:
     topic_model: str = "topic"
     stance_model: str = "stance"
     summary_method: str = "auto"
+    summary_model: str | None = None
     length: str = "3"
     target: str | None = None
     clean: bool = True
@@ -99,9 +100,13 @@ class Scorer:
             raise UsageError(f"--topic-model {options.topic_model}: a {self.topic.task} model, not a topic model")
         if self.stance is not None and self.stance.task != "stance":
             raise UsageError(f"--stance-model {options.stance_model}: a {self.stance.task} model, not a stance model")
-        self.summarizer = get_summarizer(options.summary_method) if "brief" in options.tasks else None
+        self.summarizer = None
+        if "brief" in options.tasks:
+            extra = {"model": options.summary_model} if options.summary_model else {}
+            self.summarizer = get_summarizer(options.summary_method, **extra)
         self.length = LengthSpec.parse(options.length)
-        self.brief_method = f"{options.summary_method}@nlpkit-{__version__}"
+        used = f"{options.summary_method}:{options.summary_model}" if options.summary_model else options.summary_method
+        self.brief_method = f"{used}@nlpkit-{__version__}"
 
     def score(self, records: Sequence[Record]) -> list[dict[str, Any]]:
         from nlpkit.summarize.base import prepare

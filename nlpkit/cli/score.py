@@ -26,6 +26,9 @@ def score_command(
     summary_method: Annotated[
         str, typer.Option("--summary-method", help="Summarization method for the brief.")
     ] = "auto",
+    summary_model: Annotated[
+        str | None, typer.Option("--summary-model", help="With --summary-method abstractive: the seq2seq model.")
+    ] = None,
     length: Annotated[str, typer.Option("--length", "-l", help="Brief length: 3, 20% or 60w.")] = "3",
     target: Annotated[
         str | None,
@@ -72,6 +75,7 @@ def score_command(
         topic_model=topic_model,
         stance_model=stance_model,
         summary_method=summary_method,
+        summary_model=summary_model,
         length=length,
         target=target,
         clean=not no_clean,

@@ -120,6 +120,8 @@ class AbstractiveSummarizer:
         limits.append(model_max if model_max and model_max < 1_000_000 else None)
         known = [n for n in limits if n]
         self.input_tokens_ = min(known) if known else DEFAULT_INPUT_TOKENS
+        # A decoder with learned positions cannot write past them (the start token takes one).
+        self.positions_ = getattr(config, "max_position_embeddings", None)
         if self.prefix is None:
             task = (getattr(config, "task_specific_params", None) or {}).get("summarization", {})
             self.prefix_ = task.get("prefix") or ("summarize: " if config.model_type == "t5" else "")
@@ -156,6 +158,7 @@ class AbstractiveSummarizer:
         import torch
 
         net = self._load()
+        most = min(self.max_tokens, self.positions_ - 2) if self.positions_ else self.max_tokens
         outputs: list[str] = []
         with torch.inference_mode(), autocast(self.device_, self.amp_), quiet_transformers():
             for i in range(0, len(texts), self.batch_size):
@@ -169,8 +172,8 @@ class AbstractiveSummarizer:
                 ids = net.generate(
                     **batch,
                     num_beams=self.num_beams,
-                    min_new_tokens=min(self.min_tokens, self.max_tokens),
-                    max_new_tokens=self.max_tokens,
+                    min_new_tokens=min(self.min_tokens, most),
+                    max_new_tokens=most,
                     no_repeat_ngram_size=self.no_repeat_ngram_size,
                     length_penalty=self.length_penalty,
                     early_stopping=self.num_beams > 1,

@@ -224,3 +224,13 @@ def test_ray_engine_matches_local(tmp_path: Path) -> None:
     local_rows = sorted(_rows(local), key=lambda r: r["id"])
     assert ray_rows == local_rows
     assert s.read == len(local_rows) and s.failed == 3
+
+
+def test_abstractive_briefs(tmp_path: Path, tiny_bart: Path, data_dir: Path) -> None:
+    out = tmp_path / "briefs.jsonl"
+    args = ["--tasks", "brief", "--summary-method", "abstractive", "--summary-model", str(tiny_bart), "-w", "1"]
+    r = runner.invoke(app, ["score", str(data_dir / "articles.jsonl"), "--out", str(out), *args, "--quiet"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 5 and all(row["brief_method"].startswith("abstractive:") for row in rows)
+    assert all(isinstance(row["brief"], str) for row in rows)
