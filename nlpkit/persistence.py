@@ -253,6 +253,13 @@ def model_card(meta: dict[str, Any]) -> str:
                 lines.append(f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
     else:
         lines.append("No held-out evaluation was run.")
+    history = meta.get("history") or []
+    if history:
+        lines += ["", "## Training", "", f"Weights kept from epoch {meta.get('best_epoch', len(history))}.", ""]
+        keys = [k for k in ("train_loss", "val_loss", "val_accuracy", "seconds") if k in history[0]]
+        lines += ["| epoch | " + " | ".join(keys) + " |", "| ---: |" + " ---: |" * len(keys)]
+        for row in history:
+            lines.append(f"| {row['epoch']} | " + " | ".join(f"{row[k]:.4g}" for k in keys) + " |")
     lines += [
         "",
         "## Reproduce",

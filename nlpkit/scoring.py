@@ -76,7 +76,19 @@ class ScoreOptions:
             cols += ["stance", "stance_score", "stance_target", "stance_model"]
         if "brief" in self.tasks:
             cols += ["brief", "brief_method"]
+            if self.generated_briefs():
+                cols.append("brief_unsupported")
         return [*cols, "error"]
+
+    def generated_briefs(self) -> bool:
+        """Whether the brief is generated (abstractive), so rows also carry the guard's findings."""
+        if self.summary_method == "abstractive":
+            return True
+        meta = Path(self.summary_method) / "nlpkit.json"
+        try:
+            return bool(meta.is_file() and json.loads(meta.read_text(encoding="utf-8")).get("backend") == "seq2seq")
+        except (OSError, ValueError):
+            return False
 
     def column_types(self) -> dict[str, str]:
         return {"topic_score": "float", "stance_score": "float"}
@@ -147,9 +159,13 @@ class Scorer:
                     stance_model=self.stance.ident,
                 )
         if self.summarizer is not None:
+            generated = self.options.generated_briefs()
             for row, _, d in ok:
-                row["brief"] = self.summarizer.summarize(d, self.length).text
+                summary = self.summarizer.summarize(d, self.length)
+                row["brief"] = summary.text
                 row["brief_method"] = self.brief_method
+                if generated:  # the guard's findings: "kind: text" per unsupported span
+                    row["brief_unsupported"] = "; ".join(f"{u.kind}: {u.text}" for u in summary.unsupported)
         return rows
 
 

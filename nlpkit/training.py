@@ -370,6 +370,8 @@ def train(
         "train_seconds": round(seconds, 2),
         "command": command or " ".join(shlex.quote(a) for a in ["nlpkit", *sys.argv[1:]]),
     }
+    if getattr(estimator, "history_", None):  # neural backends: loss per epoch and the epoch kept
+        meta.update(history=estimator.history_, best_epoch=estimator.best_epoch_)
     model = ClassifierModel(estimator, meta)
     path = save_model(model, out, force=force) if out is not None else None
     return TrainResult(model=model, path=path, metrics=metrics, notes=notes, seconds=seconds)

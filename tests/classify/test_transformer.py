@@ -35,6 +35,8 @@ def test_topic_round_trip_keeps_predictions_and_window_strategy(
     assert meta["backend"] == "transformer"
     assert "transformer/model.safetensors" in meta["files"]
     assert meta["params"]["max_windows"] == 3
+    assert len(meta["history"]) == meta["best_epoch"] == 1
+    assert "## Training" in (tmp_path / "tr" / "README.md").read_text()
     texts = [LONG, "the bank cut rates"]
     again = nlpkit.load_model(tmp_path / "tr")
     assert again.estimator.aggregate == "mean" and again.estimator.max_windows == 3

@@ -233,4 +233,4 @@ def test_abstractive_briefs(tmp_path: Path, tiny_bart: Path, data_dir: Path) -> 
     assert r.exit_code == 0, r.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 5 and all(row["brief_method"].startswith("abstractive:") for row in rows)
-    assert all(isinstance(row["brief"], str) for row in rows)
+    assert all(isinstance(row["brief"], str) and isinstance(row["brief_unsupported"], str) for row in rows)
