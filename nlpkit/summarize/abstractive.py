@@ -297,6 +297,8 @@ def fine_tune_seq2seq(
     amp = amp_dtype(precision, summarizer.device_)
     sources = [summarizer.prefix_ + (summarizer.chunks(d) or [""])[0] for d in docs]
     enc = tok(sources, truncation=True, max_length=summarizer.input_tokens_)
+    if summarizer.positions_:  # a decoder with learned positions cannot read longer targets
+        max_target_tokens = min(max_target_tokens, summarizer.positions_ - 2)
     labels = tok(text_target=list(summaries), truncation=True, max_length=max_target_tokens)["input_ids"]
     order = np.random.default_rng(schedule.random_state).permutation(len(docs))
     n_val = round(validation_fraction * len(docs)) if len(docs) >= 10 else 0

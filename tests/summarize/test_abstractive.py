@@ -124,7 +124,11 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_seq2seq_training_round_trip(tiny_bart: Path, tmp_path: Path) -> None:
     data = tmp_path / "pairs.jsonl"
-    rows = [{"text": f"{s}. The match report follows {i}.", "summary": s} for i in range(3) for s in SENTENCES]
+    # References longer than the tiny decoder's 64 positions: they must be cut, not crash.
+    long = " ".join(SENTENCES * 2)
+    rows = [
+        {"text": f"{s}. The match report follows {i}.", "summary": f"{s} {long}"} for i in range(3) for s in SENTENCES
+    ]
     data.write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "s2s"
     result = nlpkit.train_summarizer(
