@@ -49,12 +49,17 @@ def quiet_transformers() -> Iterator[None]:
 
 def load_pretrained(load: Callable[[str], Any], name_or_path: str | Path, what: str) -> Any:
     """`load(str(name_or_path))` quietly, turning a missing or wrong folder into a `ModelError`."""
+    name = str(name_or_path)
+    local = Path(name).expanduser()
+    if not local.exists() and (local.is_absolute() or name.startswith((".", "~")) or name.count("/") > 1):
+        raise ModelError(f"{name}: no such folder (give a model folder, or a Hugging Face Hub id with a network)")
     try:
         with quiet_transformers():
-            return load(str(name_or_path))
+            return load(str(local) if local.exists() else name)
     except (OSError, ValueError, KeyError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise ModelError(f"{name_or_path}: cannot load {what} from it ({first})") from e
+        hint = "" if local.exists() else "; as a Hub id it needs a network and the exact name"
+        raise ModelError(f"{name}: cannot load {what} from it ({first}{hint})") from e
 
 
 def save_pretrained(model: Any, tokenizer: Any, out: Path, root: Path) -> list[str]:

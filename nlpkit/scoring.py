@@ -116,6 +116,8 @@ class Scorer:
         if "brief" in options.tasks:
             extra = {"model": options.summary_model} if options.summary_model else {}
             self.summarizer = get_summarizer(options.summary_method, **extra)
+            if hasattr(self.summarizer, "load"):
+                self.summarizer.load()  # a bad seq2seq model fails here, once
         self.length = LengthSpec.parse(options.length)
         used = f"{options.summary_method}:{options.summary_model}" if options.summary_model else options.summary_method
         self.brief_method = f"{used}@nlpkit-{__version__}"

@@ -103,6 +103,11 @@ class AbstractiveSummarizer:
             return folder / WEIGHTS_DIR
         return self.model
 
+    def load(self) -> AbstractiveSummarizer:
+        """Load the model now (otherwise: on first use), so a bad model is one error up front."""
+        self._load()
+        return self
+
     def _load(self) -> Any:
         if self._net is not None:
             return self._net

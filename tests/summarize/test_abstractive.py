@@ -152,3 +152,10 @@ def test_seq2seq_training_round_trip(tiny_bart: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["faithfulness"] == "checked"
     assert loaded.summarize(doc, LengthSpec(sentences=1)).abstractive
+
+
+def test_a_bad_model_is_one_error_not_one_per_article(data_dir: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-model"
+    args = ["summarize", str(data_dir / "articles.jsonl"), "--method", "abstractive", "--model", str(missing)]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 1 and r.stderr.count("error:") == 1 and "no such folder" in r.stderr
