@@ -121,10 +121,15 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
     def _windows(self, X: Sequence[Any]) -> list[list[dict[str, list[int]]]]:
         """Token windows per input: a list (one entry per text) of encodings, at most `max_windows` each."""
         tok = self.tokenizer_
-        limit = min(self.max_length, getattr(tok, "model_max_length", self.max_length) or self.max_length)
+        # The window is also capped by what the model can read (its tokenizer's and its positions' limits).
+        tok_max = getattr(tok, "model_max_length", None)
+        caps = [self.max_length, tok_max if tok_max and tok_max < 1_000_000 else None]
+        caps.append(getattr(self.model_.config, "max_position_embeddings", None))
+        limit = min(c for c in caps if c)
+        stride = min(self._stride(), limit // 4)
         windows = 1 if self.aggregate == "first" else self.max_windows
         # Enough characters for every window the model will read; the tail is never tokenized.
-        chars = (windows * (limit - self._stride()) + self._stride()) * 12
+        chars = (windows * (limit - stride) + stride) * 12
         pairs = bool(X) and isinstance(X[0], tuple | list)
         if pairs:
             targets = [str(t) for t, _ in X]
@@ -136,7 +141,7 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
                 [str(b)[:chars] for _, b in X],
                 truncation="only_second",
                 max_length=limit,
-                stride=self._stride(),
+                stride=stride,
                 return_overflowing_tokens=True,
             )
         else:
@@ -144,7 +149,7 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
                 [str(x)[:chars] for x in X],
                 truncation=True,
                 max_length=limit,
-                stride=self._stride(),
+                stride=stride,
                 return_overflowing_tokens=True,
             )
         keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
