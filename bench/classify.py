@@ -234,7 +234,11 @@ def main() -> None:
         backend, _, name = key.partition(".")
         if not name or not value:
             parser.error(f"--param {item!r}: use BACKEND.KEY=VALUE")
-        BACKEND_PARAMS.setdefault(backend, {})[name] = json.loads(value) if value[0] in "0123456789-[{tfn" else value
+        try:
+            parsed: Any = json.loads(value)
+        except ValueError:
+            parsed = value  # a plain string, e.g. aggregate=first
+        BACKEND_PARAMS.setdefault(backend, {})[name] = parsed
     for b in backends:
         if BACKEND_PARAMS.get(b):
             print(f"nlpkit {b} parameters: {BACKEND_PARAMS[b]}")

@@ -55,8 +55,6 @@ def brief_articles(
     from nlpkit.summarize.base import get_summarizer
 
     summarizer = get_summarizer(method, **(options or {}))
-    if hasattr(summarizer, "load"):
-        summarizer.load()  # a neural summarizer: a bad model is one error, not one per article
     spec = LengthSpec.parse(length)
     model = None
     if topic_model is not None:

@@ -30,6 +30,13 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def load_device(requested: str | None, trained: str) -> str:
+    """Where a saved model goes: the device asked for, else where it was trained (a GPU only if one is here)."""
+    if requested:
+        return requested
+    return "auto" if trained.startswith("cuda") else trained
+
+
 @contextmanager
 def quiet_transformers() -> Iterator[None]:
     """Silence transformers' load reports and weight-loading bars for the duration."""

@@ -134,6 +134,15 @@ def read_meta(folder: Path) -> dict[str, Any]:
     return meta
 
 
+def peek_meta(path: str | Path) -> dict[str, Any] | None:
+    """A folder's `nlpkit.json` without checks or weights (None when it has none or it is unreadable)."""
+    try:
+        meta = json.loads((Path(path) / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 def verify_files(folder: Path, meta: dict[str, Any]) -> None:
     """Refuse a folder whose files do not match the checksums recorded when it was saved."""
     for name, digest in meta["files"].items():
@@ -196,14 +205,12 @@ def load_model(name_or_path: str | Path, *, device: str | None = None) -> Any:
     if task == "summarizer" and backend == "seq2seq":
         from nlpkit.summarize.abstractive import AbstractiveSummarizer
 
-        summarizer = AbstractiveSummarizer(folder, **{**meta.get("generation", {}), "device": device or "auto"})
-        summarizer.verified = True  # checked above; not hashed again when the weights load
-        return summarizer
+        return AbstractiveSummarizer.from_folder(folder, meta, device=device)
     if task == "summarizer":
         from nlpkit.summarize.supervised import SupervisedSummarizer
 
         scorer = load_skops(folder / WEIGHTS_FILE)
-        scorer.attach_encoder(folder, device=device)  # a no-op unless it was trained with an encoder
+        scorer.attach_tensors(folder, device=device)  # a no-op unless it was trained with an encoder
         return SupervisedSummarizer(scorer, meta, path=str(folder))
     from nlpkit.classify.base import TASKS, ClassifierModel
 
@@ -214,8 +221,8 @@ def load_model(name_or_path: str | Path, *, device: str | None = None) -> Any:
     if backend not in BACKENDS:
         raise ModelError(f"{folder}: unknown backend {backend!r}; known: {', '.join(BACKENDS.names())}")
     estimator = load_skops(folder / WEIGHTS_FILE)
-    if hasattr(estimator, "attach_encoder"):
-        estimator.attach_encoder(folder, device=device)  # stored as safetensors, never through skops
+    if hasattr(estimator, "attach_tensors"):
+        estimator.attach_tensors(folder, device=device)  # stored as safetensors, never through skops
     return ClassifierModel(estimator, meta, path=str(folder))
 
 

@@ -82,13 +82,11 @@ class ScoreOptions:
 
     def generated_briefs(self) -> bool:
         """Whether the brief is generated (abstractive), so rows also carry the guard's findings."""
-        if self.summary_method == "abstractive":
-            return True
-        meta = Path(self.summary_method) / "nlpkit.json"
-        try:
-            return bool(meta.is_file() and json.loads(meta.read_text(encoding="utf-8")).get("backend") == "seq2seq")
-        except (OSError, ValueError):
-            return False
+        from nlpkit.persistence import peek_meta
+
+        return (
+            self.summary_method == "abstractive" or (peek_meta(self.summary_method) or {}).get("backend") == "seq2seq"
+        )
 
     def column_types(self) -> dict[str, str]:
         return {"topic_score": "float", "stance_score": "float"}
@@ -113,11 +111,10 @@ class Scorer:
         if self.stance is not None and self.stance.task != "stance":
             raise UsageError(f"--stance-model {options.stance_model}: a {self.stance.task} model, not a stance model")
         self.summarizer = None
+        self.generated_briefs = "brief" in options.tasks and options.generated_briefs()
         if "brief" in options.tasks:
             extra = {"model": options.summary_model} if options.summary_model else {}
             self.summarizer = get_summarizer(options.summary_method, **extra)
-            if hasattr(self.summarizer, "load"):
-                self.summarizer.load()  # a bad seq2seq model fails here, once
         self.length = LengthSpec.parse(options.length)
         used = f"{options.summary_method}:{options.summary_model}" if options.summary_model else options.summary_method
         self.brief_method = f"{used}@nlpkit-{__version__}"
@@ -161,12 +158,11 @@ class Scorer:
                     stance_model=self.stance.ident,
                 )
         if self.summarizer is not None:
-            generated = self.options.generated_briefs()
             for row, _, d in ok:
                 summary = self.summarizer.summarize(d, self.length)
                 row["brief"] = summary.text
                 row["brief_method"] = self.brief_method
-                if generated:  # the guard's findings: "kind: text" per unsupported span
+                if self.generated_briefs:  # the guard's findings: "kind: text" per unsupported span
                     row["brief_unsupported"] = "; ".join(f"{u.kind}: {u.text}" for u in summary.unsupported)
         return rows
 

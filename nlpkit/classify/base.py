@@ -144,8 +144,8 @@ class ClassifierModel:
         return self.predict_scores([text])[0]
 
     def save_weights(self, folder: Any) -> list[str]:
-        """Files besides the skops weights (a neural encoder, as safetensors); [] for tfidf models."""
-        save = getattr(self.estimator, "save_encoder", None)
+        """Files besides the skops weights (neural tensors, as safetensors); [] for tfidf models."""
+        save = getattr(self.estimator, "save_tensors", None)
         return list(save(folder)) if save is not None else []
 
     def __repr__(self) -> str:

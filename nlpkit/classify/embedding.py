@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from nlpkit.classify.base import Estimator, Pair, PredictFromProba
 from nlpkit.errors import ModelError
-from nlpkit.neural import load_pretrained, resolve_device, save_pretrained
+from nlpkit.neural import load_device, load_pretrained, resolve_device, save_pretrained
 
 ENCODER_DIR = "encoder"
 
@@ -87,14 +87,14 @@ class EncoderMixin:
         state.pop("encoder_", None)
         return state
 
-    def save_encoder(self, folder: Path) -> list[str]:
+    def save_tensors(self, folder: Path) -> list[str]:
         if getattr(self, "encoder_", None) is None:
             raise ModelError("the embedding model has no encoder to save; fit it first")
         assert self.encoder_ is not None
         return self.encoder_.save(folder / ENCODER_DIR)
 
-    def attach_encoder(self, folder: Path, device: str | None = None) -> None:
-        self.encoder_ = self._load_encoder(folder / ENCODER_DIR, device or ("auto" if self.device == "cuda" else None))
+    def attach_tensors(self, folder: Path, device: str | None = None) -> None:
+        self.encoder_ = self._load_encoder(folder / ENCODER_DIR, load_device(device, self.device))
 
     def _fit_encoder(self) -> SentenceEncoder:
         if not self.base_model:

@@ -29,6 +29,7 @@ from nlpkit.neural import (
     amp_dtype,
     autocast,
     fine_tune,
+    load_device,
     load_pretrained,
     resolve_device,
     save_pretrained,
@@ -300,11 +301,11 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
             state.pop(key, None)
         return state
 
-    def save_encoder(self, folder: Path) -> list[str]:
+    def save_tensors(self, folder: Path) -> list[str]:
         return save_pretrained(self._model(), self.tokenizer_, folder / WEIGHTS_DIR, folder)
 
-    def attach_encoder(self, folder: Path, device: str | None = None) -> None:
-        self._load(folder / WEIGHTS_DIR, device or ("auto" if self.device == "cuda" else self.device))
+    def attach_tensors(self, folder: Path, device: str | None = None) -> None:
+        self._load(folder / WEIGHTS_DIR, load_device(device, self.device))
         self.model_.eval()
 
 

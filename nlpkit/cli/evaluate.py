@@ -94,15 +94,9 @@ def evaluate_command(
 
 
 def _is_summarizer_folder(path: str) -> bool:
-    from pathlib import Path
+    from nlpkit.persistence import peek_meta
 
-    meta = Path(path) / "nlpkit.json"
-    if not meta.is_file():
-        return False
-    try:
-        return json.loads(meta.read_text(encoding="utf-8")).get("task") == "summarizer"
-    except (OSError, ValueError):
-        return False
+    return (peek_meta(path) or {}).get("task") == "summarizer"
 
 
 def register(app: typer.Typer) -> None:

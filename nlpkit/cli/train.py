@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from nlpkit.cli import handle_errors
-from nlpkit.cli._options import Bodies, BodyIdField, Force, TextField
+from nlpkit.cli._options import Bodies, BodyIdField, Device, Force, TextField
 
 
 class Task(str, Enum):
@@ -55,9 +55,7 @@ def train_command(
             help="Embedding/transformer backends, seq2seq summarizer: model folder (or Hub id, with a network).",
         ),
     ] = None,
-    device: Annotated[
-        str, typer.Option("--device", help="Neural backends: auto (GPU when present), cpu or cuda.")
-    ] = "auto",
+    device: Device = None,
     label_field: Annotated[str, typer.Option("--label-field", help="Column with the label.")] = "label",
     summary_field: Annotated[
         str, typer.Option("--summary-field", help="Summarizer: column with the reference summary.")
@@ -89,7 +87,7 @@ def train_command(
     params = _parse_params(param or [])
     if base_model is not None:
         params["base_model"] = base_model
-    if device != "auto":
+    if device is not None:
         params["device"] = device
     backend = backend or ("extractive" if task is Task.summarizer else "tfidf")
     if backend in ("transformer", "seq2seq"):

@@ -75,32 +75,35 @@ class AbstractiveSummarizer:
         self.strict = strict
         self.device = device
         self.batch_size = batch_size
-        self.verified = False
         self.meta: dict[str, Any] = {"task": "summarizer", "backend": "seq2seq", "name": "abstractive"}
         self.path = ""
         self._net: Any = None
 
     def set_params(self, **params: Any) -> AbstractiveSummarizer:
         for key, value in params.items():
-            if key.startswith("_") or key == "verified" or not hasattr(self, key):
+            if key.startswith("_") or key in ("meta", "path", "name") or not hasattr(self, key):
                 raise UsageError(f"the abstractive summarizer has no option {key!r}")
             setattr(self, key, value)
         return self
 
     # -- loading -------------------------------------------------------------------------
 
-    def _weights(self) -> Path | str:
-        """The transformers folder to load: inside an nlpkit model folder, or the path/Hub id itself."""
-        from nlpkit.persistence import META_FILE, read_meta, verify_files
+    @classmethod
+    def from_folder(cls, folder: Path, meta: dict[str, Any], *, device: str | None = None) -> AbstractiveSummarizer:
+        """A saved seq2seq summarizer (folder already checked by `load_model`), with its generation options."""
+        if meta.get("task") != "summarizer" or meta.get("backend") != "seq2seq":
+            raise ModelError(f"{folder}: not a seq2seq summarizer ({meta.get('task')}, {meta.get('backend')})")
+        summarizer = cls(folder / WEIGHTS_DIR, **{**meta.get("generation", {}), "device": device or "auto"})
+        summarizer.meta, summarizer.path = meta, str(folder)
+        summarizer.name = str(meta.get("name", cls.name))  # briefs say which trained model wrote them
+        return summarizer
 
-        folder = Path(self.model)
-        if (folder / META_FILE).is_file():
-            meta = read_meta(folder)
-            if meta.get("task") != "summarizer" or meta.get("backend") != "seq2seq":
-                raise ModelError(f"{folder}: not a seq2seq summarizer ({meta.get('task')}, {meta.get('backend')})")
-            if not self.verified:
-                verify_files(folder, meta)
-            return folder / WEIGHTS_DIR
+    def _weights(self) -> Path | str:
+        """The transformers folder to load: an nlpkit model folder's (checked), or the path/Hub id itself."""
+        from nlpkit.persistence import load_model, peek_meta
+
+        if peek_meta(self.model) is not None:
+            return load_model(self.model).model  # checksums verified, then its `seq2seq/` folder
         return self.model
 
     def load(self) -> AbstractiveSummarizer:
@@ -220,9 +223,7 @@ class AbstractiveSummarizer:
             dropped=dropped,
         )
 
-    # -- saving (see nlpkit.persistence.save_model) -------------------------------------------
-
-    estimator = None  # nothing for skops: the weights are safetensors
+    # -- saving (see nlpkit.persistence.save_model; no skops part, the weights are safetensors) --
 
     def generation_options(self) -> dict[str, Any]:
         keys = ("num_beams", "min_tokens", "max_tokens", "no_repeat_ngram_size", "length_penalty", "max_input_tokens")

@@ -92,36 +92,37 @@ def select(
 
 
 def get_summarizer(method: str, **options: Any) -> Summarizer:
-    """A summarizer by registered name, or from a trained summarizer's model folder."""
-    if method in SUMMARIZERS:
-        factory = SUMMARIZERS.get(method)
-        try:
-            return factory(**options)
-        except TypeError as e:
-            from nlpkit.errors import UsageError
+    """A summarizer by registered name, or from a trained summarizer's model folder.
 
-            given = ", ".join(sorted(options))
-            raise UsageError(f"method {method!r} takes no options ({given}); they are for --method abstractive") from e
+    A neural summarizer is loaded here, so a bad model is one error before any article.
+    """
     from pathlib import Path
 
-    if Path(method).is_dir() or "/" in method or method.startswith("."):
+    from nlpkit.errors import ModelError, UsageError
+
+    summarizer: Any
+    if method not in SUMMARIZERS and (Path(method).is_dir() or "/" in method or method.startswith(".")):
         from nlpkit.persistence import load_model
 
-        model = load_model(method)
-        if not hasattr(model, "summarize"):
-            from nlpkit.errors import ModelError
-
-            raise ModelError(
-                f"{method}: this model is a {getattr(model, 'task', 'classifier')} model, not a summarizer"
-            )
+        summarizer = load_model(method)
+        if not hasattr(summarizer, "summarize"):
+            task = getattr(summarizer, "task", "classifier")
+            raise ModelError(f"{method}: this model is a {task} model, not a summarizer")
         if options:
-            if not hasattr(model, "set_params"):
-                from nlpkit.errors import UsageError
-
+            if not hasattr(summarizer, "set_params"):
                 raise UsageError(f"{method}: generation options apply to seq2seq summarizers only")
-            model.set_params(**options)
-        return model
-    return SUMMARIZERS.get(method)(**options)  # raises with the list of known names
+            summarizer.set_params(**options)
+    else:
+        factory = SUMMARIZERS.get(method)  # raises with the list of known names
+        try:
+            summarizer = factory(**options)
+        except TypeError as e:
+            given = ", ".join(sorted(options))
+            raise UsageError(f"method {method!r} takes no options ({given}); they are for --method abstractive") from e
+    load = getattr(summarizer, "load", None)
+    if load is not None:
+        load()
+    return summarizer
 
 
 def summarize(

@@ -162,12 +162,12 @@ class SentenceScorer(EncoderMixin, BaseEstimator):
         )
         return np.hstack([feats, extra]), v
 
-    def save_encoder(self, folder: Path) -> list[str]:
-        return super().save_encoder(folder) if self.base_model else []
+    def save_tensors(self, folder: Path) -> list[str]:
+        return super().save_tensors(folder) if self.base_model else []
 
-    def attach_encoder(self, folder: Path, device: str | None = None) -> None:
+    def attach_tensors(self, folder: Path, device: str | None = None) -> None:
         if self.base_model:
-            super().attach_encoder(folder, device)
+            super().attach_tensors(folder, device)
 
     def fit(self, docs: Sequence[Document], references: Sequence[str]) -> SentenceScorer:
         from sklearn.ensemble import HistGradientBoostingClassifier
@@ -211,4 +211,4 @@ class SupervisedSummarizer:
         )
 
     def save_weights(self, folder: Path) -> list[str]:
-        return self.estimator.save_encoder(folder)
+        return self.estimator.save_tensors(folder)
