@@ -102,9 +102,12 @@ class AbstractiveSummarizer:
         """The transformers folder to load: an nlpkit model folder's (checked), or the path/Hub id itself."""
         from nlpkit.persistence import load_model, peek_meta
 
-        if peek_meta(self.model) is not None:
-            return load_model(self.model).model  # checksums verified, then its `seq2seq/` folder
-        return self.model
+        meta = peek_meta(self.model)
+        if meta is None:
+            return self.model
+        if meta.get("task") != "summarizer" or meta.get("backend") != "seq2seq":
+            raise ModelError(f"{self.model}: not a seq2seq summarizer ({meta.get('task')}, {meta.get('backend')})")
+        return load_model(self.model).model  # checksums verified, then its `seq2seq/` folder
 
     def load(self) -> AbstractiveSummarizer:
         """Load the model now (otherwise: on first use), so a bad model is one error up front."""

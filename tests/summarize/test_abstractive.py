@@ -159,3 +159,10 @@ def test_a_bad_model_is_one_error_not_one_per_article(data_dir: Path, tmp_path: 
     args = ["summarize", str(data_dir / "articles.jsonl"), "--method", "abstractive", "--model", str(missing)]
     r = runner.invoke(app, args)
     assert r.exit_code == 1 and r.stderr.count("error:") == 1 and "no such folder" in r.stderr
+
+
+def test_a_classifier_folder_is_not_a_seq2seq_model() -> None:
+    from nlpkit.persistence import resolve_model_path
+
+    with pytest.raises(ModelError, match="not a seq2seq summarizer"):
+        get_summarizer("abstractive", model=str(resolve_model_path("topic")))
