@@ -205,19 +205,9 @@ def _groups(data: LabelledData) -> list[str] | None:
 
 
 def _split(data: LabelledData, dev_split: float, seed: int) -> tuple[list[int], list[int]]:
-    import numpy as np
-    from sklearn.model_selection import GroupShuffleSplit, train_test_split
+    from nlpkit.classify.base import holdout_split
 
-    idx = np.arange(len(data.texts))
-    groups = _groups(data)
-    if groups is not None:
-        splitter = GroupShuffleSplit(n_splits=1, test_size=dev_split, random_state=seed)
-        tr, dv = next(splitter.split(idx, data.labels, groups))
-        return tr.tolist(), dv.tolist()
-    counts = Counter(data.labels)
-    stratify = data.labels if min(counts.values()) >= 2 else None
-    tr, dv = train_test_split(idx, test_size=dev_split, random_state=seed, stratify=stratify)
-    return sorted(tr.tolist()), sorted(dv.tolist())
+    return holdout_split(data.labels, _groups(data), dev_split, seed)
 
 
 def _folds(data: LabelledData, k: int, seed: int) -> list[tuple[list[int], list[int]]]:

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.classify.base import Estimator, PredictFromProba
+from nlpkit.classify.base import Estimator, PredictFromProba, holdout_split
 from nlpkit.errors import ModelError, UsageError
 from nlpkit.neural import (
     PRECISIONS,
@@ -249,21 +249,9 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         n_val = round(self.validation_fraction * len(X))
         if not self.early_stopping or n_val < 2 * len(self.classes_) or len(X) - n_val < len(self.classes_):
             return everything, everything[:0]
-        from sklearn.model_selection import GroupShuffleSplit, StratifiedShuffleSplit
-
-        if isinstance(X[0], tuple | list):
-            groups = [str(b) for _, b in X]
-            fit, val = next(
-                GroupShuffleSplit(1, test_size=self.validation_fraction, random_state=self.random_state).split(
-                    X, target, groups
-                )
-            )
-        elif np.bincount(target).min() >= 2:
-            fit, val = next(StratifiedShuffleSplit(1, test_size=n_val, random_state=self.random_state).split(X, target))
-        else:
-            perm = np.random.default_rng(self.random_state).permutation(len(X))
-            fit, val = perm[n_val:], perm[:n_val]
-        return np.sort(fit), np.sort(val)
+        groups = [str(b) for _, b in X] if isinstance(X[0], tuple | list) else None
+        fit, val = holdout_split(target.tolist(), groups, self.validation_fraction, self.random_state)
+        return np.asarray(fit), np.asarray(val)
 
     # -- predict -------------------------------------------------------------------------
 
