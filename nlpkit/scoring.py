@@ -414,9 +414,9 @@ def _score_local(
         summary.tally(row)
         last_id = row.get("id")
         if row.get("error"):
-            error_rows.append({"source": row.get("source"), "id": row.get("id"), "error": row["error"]})
+            error_rows.append(row)
     if errors_path is not None:  # rebuilt from the output, so it matches it exactly after a resume
-        errors_path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in error_rows), encoding="utf-8")
+        errors_path.write_text(_error_lines(error_rows), encoding="utf-8")
     error_rows.clear()
     _write_manifest(manifest_file, job, "running", summary)
 
@@ -438,13 +438,7 @@ def _score_local(
             writer.write(rows)
             failed = [r for r in rows if r.get("error")]
             if errors_file is not None and failed:
-                errors_file.write(
-                    "".join(
-                        json.dumps({"source": r["source"], "id": r["id"], "error": r["error"]}, ensure_ascii=False)
-                        + "\n"
-                        for r in failed
-                    )
-                )
+                errors_file.write(_error_lines(failed))
                 errors_file.flush()
             for r in rows:
                 summary.tally(r)
@@ -458,6 +452,14 @@ def _score_local(
         finish_parquet(spool, out, columns, options.column_types())
     _write_manifest(manifest_file, job, "complete", summary)
     return summary
+
+
+def _error_lines(rows: list[dict[str, Any]]) -> str:
+    """JSONL lines of the errors file (source, id, error) for failed output rows."""
+    return "".join(
+        json.dumps({"source": r.get("source"), "id": r.get("id"), "error": r["error"]}, ensure_ascii=False) + "\n"
+        for r in rows
+    )
 
 
 def _write_manifest(path: Path, job: dict[str, Any], status: str, summary: ScoreSummary) -> None:
