@@ -27,9 +27,10 @@ from _data import data_dir, jsonl
 
 LOOP = r"""
 import json, sys
-from nlpkit.persistence import load_model
-from nlpkit.summarize.base import get_summarizer, prepare
-from nlpkit.summarize.length import LengthSpec
+from nlpkit.catalog import load_model
+from nlpkit.catalog import get_summarizer
+from nlpkit.text.prepare import prepare
+from nlpkit.summarizers.length import LengthSpec
 topic, stance = load_model("topic"), load_model("stance")
 summ, length = get_summarizer("auto"), LengthSpec.parse("3")
 with open(sys.argv[1]) as f, open(sys.argv[2], "w") as out:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from nlpkit.evaluate import boundary_scores, read_boundary_gold
+from nlpkit.metrics import boundary_scores
 from nlpkit.text.segment import rule_segment
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.text.gold import read_boundary_gold
 
 Spans = Sequence[tuple[int, int]]
 

@@ -27,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _data import data_dir, jsonl
 
+from nlpkit.catalog import get_summarizer
 from nlpkit.evaluate import rouge
-from nlpkit.summarize.base import get_summarizer, prepare
-from nlpkit.summarize.length import LengthSpec
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.text.prepare import prepare
 from nlpkit.text.segment import segment
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,43 +24,46 @@ _EXPORTS = {
     "Sentence": "nlpkit.types",
     "Summary": "nlpkit.types",
     "NlpkitError": "nlpkit.errors",
-    "LengthSpec": "nlpkit.summarize.length",
-    "summarize": "nlpkit.summarize.base",
-    "prepare": "nlpkit.summarize.base",
-    "SUMMARIZERS": "nlpkit.summarize.base",
+    "LengthSpec": "nlpkit.summarizers.length",
+    "summarize": "nlpkit.api",
+    "prepare": "nlpkit.text.prepare",
+    "SUMMARIZERS": "nlpkit.summarizers.base",
     "brief_article": "nlpkit.api",
     "brief_articles": "nlpkit.api",
     "clean": "nlpkit.text.clean",
     "segment": "nlpkit.text.segment",
     "read_articles": "nlpkit.io.readers",
     "Fields": "nlpkit.io.readers",
-    "rouge": "nlpkit.evaluate",
+    "rouge": "nlpkit.metrics",
     "evaluate_summarizer": "nlpkit.evaluate",
     "evaluate_classifier": "nlpkit.evaluate",
-    "load_model": "nlpkit.persistence",
+    "load_model": "nlpkit.catalog",
     "save_model": "nlpkit.persistence",
     "train": "nlpkit.training",
     "train_summarizer": "nlpkit.training",
     "score_archive": "nlpkit.scoring",
-    "AbstractiveSummarizer": "nlpkit.summarize.abstractive",
-    "unsupported_spans": "nlpkit.summarize.faithfulness",
+    "AbstractiveSummarizer": "nlpkit.summarizers.abstractive",
+    "unsupported_spans": "nlpkit.summarizers.faithfulness",
     "UnsupportedSpan": "nlpkit.types",
 }
 
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
-    from nlpkit.api import brief_article, brief_articles
+    from nlpkit.api import brief_article, brief_articles, summarize
+    from nlpkit.catalog import load_model
     from nlpkit.errors import NlpkitError
-    from nlpkit.evaluate import evaluate_classifier, evaluate_summarizer, rouge
+    from nlpkit.evaluate import evaluate_classifier, evaluate_summarizer
     from nlpkit.io.readers import Fields, read_articles
-    from nlpkit.persistence import load_model, save_model
+    from nlpkit.metrics import rouge
+    from nlpkit.persistence import save_model
     from nlpkit.scoring import score_archive
-    from nlpkit.summarize.abstractive import AbstractiveSummarizer
-    from nlpkit.summarize.base import SUMMARIZERS, prepare, summarize
-    from nlpkit.summarize.faithfulness import unsupported_spans
-    from nlpkit.summarize.length import LengthSpec
+    from nlpkit.summarizers.abstractive import AbstractiveSummarizer
+    from nlpkit.summarizers.base import SUMMARIZERS
+    from nlpkit.summarizers.faithfulness import unsupported_spans
+    from nlpkit.summarizers.length import LengthSpec
     from nlpkit.text.clean import clean
+    from nlpkit.text.prepare import prepare
     from nlpkit.text.segment import segment
     from nlpkit.training import train, train_summarizer
     from nlpkit.types import Article, Brief, Document, Failure, Prediction, Sentence, Summary, UnsupportedSpan

@@ -33,3 +33,34 @@ class OutputError(NlpkitError):
 
 class UnknownNameError(UsageError):
     """A registry lookup failed; the message lists the known names."""
+
+
+class Interrupted(NlpkitError):
+    """A job stopped by Ctrl-C or SIGTERM; what was written is kept and can be resumed."""
+
+    def __init__(self, message: str, signum: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signum  # 130 for Ctrl-C, 143 for SIGTERM, as a shell reports them
+
+
+#: Longest message text taken from an exception or a record (the rest is cut with "...").
+MAX_MESSAGE = 240
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Text fit for a one-line message: control characters escaped, runs of blanks collapsed, capped.
+
+    Example:
+        >>> one_line("bad\\x00byte\\n  here " + "x" * 300, limit=20)
+        'bad\\\\x00byte here ...'
+    """
+    out = []
+    for ch in " ".join(str(text).split()):
+        out.append(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii"))
+    flat = "".join(out)
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def describe(error: BaseException, limit: int = MAX_MESSAGE) -> str:
+    """An exception as one short line: its message, or its type when it has none."""
+    return one_line(str(error) or type(error).__name__, limit)

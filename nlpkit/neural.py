@@ -5,16 +5,15 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
 
 from nlpkit.errors import ModelError
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 def resolve_device(device: str) -> str:
@@ -162,8 +161,6 @@ def fine_tune(
     steps = math.ceil(math.ceil(len(train_idx) / s.batch_size) / s.gradient_accumulation_steps) * s.epochs
     lr_schedule = get_linear_schedule_with_warmup(optimizer, int(s.warmup_ratio * steps), steps)
     scaler = torch.amp.GradScaler(enabled=amp is torch.float16)
-    import numpy as np
-
     rng = np.random.default_rng(s.random_state)
     history: list[dict[str, float]] = []
     best: tuple[float, int, dict[str, Any]] | None = None
@@ -216,3 +213,91 @@ def progress(total: int, desc: str, verbose: int) -> Any:
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc=desc, unit="batch", file=sys.stderr, leave=False, disable=None)
+
+
+ENCODER_DIR = "encoder"
+
+
+class SentenceEncoder:
+    """Mean-pooled, L2-normalised sentence vectors from a Hugging Face encoder (folder or Hub id)."""
+
+    def __init__(
+        self, name_or_path: str | Path, *, max_length: int = 256, batch_size: int = 32, device: str = "auto"
+    ) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.tokenizer = load_pretrained(AutoTokenizer.from_pretrained, name_or_path, "an encoder")
+        self.model = load_pretrained(AutoModel.from_pretrained, name_or_path, "an encoder")
+        self.device = resolve_device(device)
+        self.model.to(self.device).eval()
+        self.max_length = max_length
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import torch
+
+        uniq = list(dict.fromkeys(texts))  # pairs repeat texts (one body, many headlines)
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(uniq), self.batch_size):
+                batch = self.tokenizer(
+                    uniq[i : i + self.batch_size],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                ).to(self.device)
+                hidden = self.model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                out.append(torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy())
+        vectors = np.vstack(out) if out else np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
+        row = {t: i for i, t in enumerate(uniq)}
+        return vectors[[row[t] for t in texts]]
+
+    def save(self, folder: Path) -> list[str]:
+        return save_pretrained(self.model, self.tokenizer, folder, folder.parent)
+
+
+class EncoderMixin:
+    """Keeps the encoder out of the skops state; the model folder stores it as safetensors."""
+
+    base_model: str
+    max_length: int
+    batch_size: int
+    device: str
+    encoder_: SentenceEncoder | None
+
+    def _load_encoder(self, path: str | Path | None = None, device: str | None = None) -> SentenceEncoder:
+        return SentenceEncoder(
+            path or self.base_model,
+            max_length=self.max_length,
+            batch_size=self.batch_size,
+            device=device or self.device,
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())  # type: ignore[misc]
+        state.pop("encoder_", None)
+        return state
+
+    def save_tensors(self, folder: Path) -> list[str]:
+        if getattr(self, "encoder_", None) is None:
+            raise ModelError("the embedding model has no encoder to save; fit it first")
+        assert self.encoder_ is not None
+        return self.encoder_.save(folder / ENCODER_DIR)
+
+    def attach_tensors(self, folder: Path, device: str | None = None) -> None:
+        self.encoder_ = self._load_encoder(folder / ENCODER_DIR, load_device(device, self.device))
+
+    def _fit_encoder(self) -> SentenceEncoder:
+        if not self.base_model:
+            raise ModelError("the embedding backend needs --base-model (an encoder folder or Hub id)")
+        self.encoder_ = self._load_encoder()
+        return self.encoder_
+
+    def _encoder(self) -> SentenceEncoder:
+        if getattr(self, "encoder_", None) is None:
+            raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
+        assert self.encoder_ is not None
+        return self.encoder_

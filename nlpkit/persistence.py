@@ -28,7 +28,7 @@ META_FILE = "nlpkit.json"
 WEIGHTS_FILE = "model.skops"
 
 #: Module prefixes whose types a skops file may contain; anything else is refused.
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "nlpkit.classify.", "nlpkit.summarize.")
+TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "nlpkit.classify.", "nlpkit.summarizers.")
 TRUSTED_NAMES = frozenset(
     {"builtins.slice", "builtins.frozenset", "collections.OrderedDict", "collections.defaultdict"}
 )
@@ -185,45 +185,13 @@ def load_skops(path: Path) -> Any:
     return sio.load(path, trusted=untrusted)
 
 
-def load_model(name_or_path: str | Path, *, device: str | None = None) -> Any:
-    """Load a model folder (or a bundled model by name), after checking its files.
-
-    `device` (`auto`, `cpu`, `cuda`) places a neural model; by default it goes where it was
-    trained to go (`auto`: the GPU when one is present). Linear models ignore it.
-
-    Example:
-        >>> import nlpkit
-        >>> nlpkit.load_model("topic").task
-        'topic'
-    """
+def open_model_folder(name_or_path: str | Path) -> tuple[Path, dict[str, Any]]:
+    """A model folder (by path or bundled name) and its description, after checking every file."""
     folder = resolve_model_path(name_or_path)
     meta = read_meta(folder)
     verify_files(folder, meta)
     check_versions(meta, folder)
-    task = meta["task"]
-    backend = meta.get("backend", "tfidf")
-    if task == "summarizer" and backend == "seq2seq":
-        from nlpkit.summarize.abstractive import AbstractiveSummarizer
-
-        return AbstractiveSummarizer.from_folder(folder, meta, device=device)
-    if task == "summarizer":
-        from nlpkit.summarize.supervised import SupervisedSummarizer
-
-        scorer = load_skops(folder / WEIGHTS_FILE)
-        scorer.attach_tensors(folder, device=device)  # a no-op unless it was trained with an encoder
-        return SupervisedSummarizer(scorer, meta, path=str(folder))
-    from nlpkit.classify.base import TASKS, ClassifierModel
-
-    if task not in TASKS:
-        raise ModelError(f"{folder}: unknown task {task!r} in {META_FILE}")
-    from nlpkit.classify import BACKENDS
-
-    if backend not in BACKENDS:
-        raise ModelError(f"{folder}: unknown backend {backend!r}; known: {', '.join(BACKENDS.names())}")
-    estimator = load_skops(folder / WEIGHTS_FILE)
-    if hasattr(estimator, "attach_tensors"):
-        estimator.attach_tensors(folder, device=device)  # stored as safetensors, never through skops
-    return ClassifierModel(estimator, meta, path=str(folder))
+    return folder, meta
 
 
 def model_card(meta: dict[str, Any]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -121,23 +121,3 @@ class Brief:
     summary: Summary
     source: str = ""
     topic: Prediction | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "source": self.source,
-            "summary": self.summary.text,
-            "sentences": [asdict(s) for s in self.summary.sentences],
-            "method": self.summary.method,
-            "length": self.summary.length,
-            "faithful": self.summary.faithful,
-            "faithfulness": "checked" if self.summary.abstractive else "extractive: sentences copied from the article",
-            "unsupported": [asdict(u) for u in self.summary.unsupported],
-        }
-        if self.summary.dropped:
-            out["dropped"] = self.summary.dropped
-        if self.topic is not None:
-            out["topic"] = self.topic.label
-            out["topic_score"] = self.topic.score
-        return out

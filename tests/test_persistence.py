@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 import nlpkit
+from nlpkit.catalog import load_model
 from nlpkit.errors import ModelError, OutputError
-from nlpkit.persistence import load_model, save_model
+from nlpkit.persistence import save_model
 
 
 @pytest.fixture

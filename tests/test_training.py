@@ -7,7 +7,8 @@ import pytest
 
 import nlpkit
 from nlpkit.errors import DataError
-from nlpkit.training import load_labelled
+from nlpkit.io.labelled import LabelFields, load_labelled
+from nlpkit.training import data_split
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
@@ -48,19 +49,15 @@ def test_duplicates_whitespace_and_case_variants(tmp_path: Path) -> None:
 
 
 def test_stance_split_never_shares_a_body(data_dir: Path) -> None:
-    from nlpkit.training import _split
-
     data = load_labelled(data_dir / "stance.jsonl", task="stance")
-    tr, dv = _split(data, 0.3, 0)
+    tr, dv = data_split(data, share=0.3, seed=0).first()
     assert not {data.texts[i] for i in tr} & {data.texts[i] for i in dv}
 
 
 def test_group_field_keeps_groups_apart(tmp_path: Path) -> None:
-    from nlpkit.training import _split
-
     rows = [{"text": f"t{i}", "label": "ab"[i % 2], "g": str(i // 4)} for i in range(40)]
-    data = load_labelled(_write(tmp_path / "d.jsonl", rows), task="topic", group_field="g")
-    tr, dv = _split(data, 0.25, 0)
+    data = load_labelled(_write(tmp_path / "d.jsonl", rows), task="topic", fields=LabelFields(group="g"))
+    tr, dv = data_split(data, share=0.25, seed=0).first()
     assert not {data.groups[i] for i in tr} & {data.groups[i] for i in dv}  # type: ignore[index]
 
 
@@ -70,10 +67,7 @@ def test_bodies_join_fnc_style(tmp_path: Path) -> None:
     data = load_labelled(
         tmp_path / "stances.csv",
         task="stance",
-        bodies=tmp_path / "bodies.csv",
-        text_field="articleBody",
-        target_field="Headline",
-        label_field="Stance",
+        fields=LabelFields(bodies=tmp_path / "bodies.csv", text="articleBody", target="Headline", label="Stance"),
     )
     assert data.inputs() == [("Dog bites man", "A dog bit a man."), ("Dog bites man", "Oil rose.")]
     assert data.groups == ["1", "2"]

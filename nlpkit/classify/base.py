@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Protocol, overload
 
@@ -151,23 +150,6 @@ class ClassifierModel:
 
     def __repr__(self) -> str:
         return f"ClassifierModel(task={self.task!r}, backend={self.meta.get('backend')!r}, labels={self.labels})"
-
-
-def holdout_split(
-    labels: Sequence[Any], groups: Sequence[str] | None, test_size: float, seed: int
-) -> tuple[list[int], list[int]]:
-    """Sorted (train, held-out) indices: grouped when `groups` is given (a group never straddles),
-    else stratified by label when every label has two examples, else random."""
-    from sklearn.model_selection import GroupShuffleSplit, train_test_split
-
-    idx = np.arange(len(labels))
-    if groups is not None:
-        tr, dv = next(GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed).split(idx, labels, groups))
-    else:
-        counts = Counter(labels)
-        stratify = labels if min(counts.values()) >= 2 else None
-        tr, dv = train_test_split(idx, test_size=test_size, random_state=seed, stratify=stratify)
-    return sorted(tr.tolist()), sorted(dv.tolist())
 
 
 def weights_digest(files: dict[str, str]) -> str:

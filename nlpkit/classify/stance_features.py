@@ -10,14 +10,13 @@ target, the text and their product.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from nlpkit.summarize.extractive import STOP_WORDS, stem
+from nlpkit.text.tokens import content_of, stem, tokens
 
 REFUTING = frozenset(
     """fake fraud fraudulent hoax false falsely deny denies denied denying debunk debunked debunks not
@@ -35,16 +34,6 @@ NEGATION = frozenset(
     "not no never nothing none nobody neither nor cannot isn't wasn't aren't weren't don't doesn't didn't won't can't n't deny denies denied".split()
 )
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-
-
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
-
-
-def _content(tokens: Sequence[str]) -> list[str]:
-    return [stem(t) for t in tokens if t not in STOP_WORDS and not t.isdigit()]
-
 
 def _ngrams(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
@@ -54,9 +43,9 @@ class _Side:
     """What the features need of one side of a pair, computed once per distinct text."""
 
     def __init__(self, text: str) -> None:
-        tok = _tokens(text)
+        tok = tokens(text)
         self.tokens = tok
-        self.content = _content(tok)
+        self.content = content_of(tok)
         lead = self.content[:60]
         self.words, self.lead_words = set(self.content), set(lead)
         self.grams = {n: _ngrams(self.content, n) for n in (2, 3)}

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.classify.base import Estimator, PredictFromProba, holdout_split
+from nlpkit.classify.base import Estimator, PredictFromProba
 from nlpkit.errors import ModelError, UsageError
 from nlpkit.neural import (
     PRECISIONS,
@@ -34,6 +34,7 @@ from nlpkit.neural import (
     resolve_device,
     save_pretrained,
 )
+from nlpkit.splits import holdout
 
 WEIGHTS_DIR = "transformer"
 AGGREGATES = ("mean", "max", "first")
@@ -244,13 +245,20 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         return self
 
     def _validation_split(self, X: list[Any], target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Indices to train on and to early-stop on; pairs sharing a text stay on one side."""
+        """Indices to train on and to early-stop on; pairs sharing a target or a text stay on one side."""
         everything = np.arange(len(X))
         n_val = round(self.validation_fraction * len(X))
         if not self.early_stopping or n_val < 2 * len(self.classes_) or len(X) - n_val < len(self.classes_):
             return everything, everything[:0]
-        groups = [str(b) for _, b in X] if isinstance(X[0], tuple | list) else None
-        fit, val = holdout_split(target.tolist(), groups, self.validation_fraction, self.random_state)
+        labels = [str(t) for t in target.tolist()]
+        pairs = isinstance(X[0], tuple | list)
+        fit, val = holdout(
+            labels,
+            self.validation_fraction,
+            self.random_state,
+            targets=[str(t) for t, _ in X] if pairs else None,
+            texts=[str(b) for _, b in X] if pairs else None,
+        ).first()
         return np.asarray(fit), np.asarray(val)
 
     # -- predict -------------------------------------------------------------------------

@@ -41,32 +41,56 @@ def _root(
 
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line error to stderr and exit with `code`."""
-    print(f"nlpkit: error: {message}", file=sys.stderr)
+    from nlpkit.errors import one_line
+
+    print(f"nlpkit: error: {one_line(message, 2000)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    print(f"nlpkit: warning: {message}", file=sys.stderr)
+    from nlpkit.errors import one_line
+
+    print(f"nlpkit: warning: {one_line(message, 2000)}", file=sys.stderr)
 
 
 def handle_errors(func: F) -> F:
-    """Turn nlpkit's errors (and a few OS ones) into one-line messages and exit codes."""
+    """Turn nlpkit's errors (and the OS's) into one-line messages and exit codes; never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from nlpkit.errors import NlpkitError
 
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            sys.stdout.flush()  # a full disk or a closed pipe shows here, not as a traceback at exit
+            return result
         except NlpkitError as e:
             fail(str(e), e.exit_code)
         except KeyboardInterrupt:
             fail("interrupted", 130)
         except BrokenPipeError:
+            _silence_stdout()
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except MemoryError:
+            fail("out of memory; give smaller inputs (or a smaller --batch-size)", 1)
+        except OSError as e:
+            _silence_stdout()
+            where = f"{e.filename}: " if e.filename else ""
+            fail(f"{where}{e.strerror or e} (errno {e.errno})", 1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again at exit."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _register() -> None:

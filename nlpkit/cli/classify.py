@@ -9,14 +9,12 @@ from typing import Annotated
 import typer
 
 from nlpkit.cli import handle_errors
-from nlpkit.cli._options import Device, IdField, TextField, TitleField
+from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
 
 
 @handle_errors
 def classify_command(
-    paths: Annotated[
-        list[str], typer.Argument(help="Article files, folders, JSONL/CSV/Parquet tables, or - for stdin.")
-    ],
+    paths: Paths,
     model: Annotated[
         str, typer.Option("--model", "-m", help="A bundled model (topic, stance) or a model folder.")
     ] = "topic",
@@ -32,68 +30,40 @@ def classify_command(
     batch_size: Annotated[int, typer.Option("--batch-size", help="Articles per model call.")] = 64,
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Classify the raw text.")] = False,
     device: Device = None,
+    follow_links: FollowLinks = False,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
 ) -> None:
     """Label each article with a topic or stance model: label and probability, one result per article, in order."""
+    from nlpkit.api import classify_articles
+    from nlpkit.catalog import load_model
     from nlpkit.classify.base import check_model
     from nlpkit.errors import UsageError
     from nlpkit.io.readers import Fields, read_articles
-    from nlpkit.persistence import load_model
-    from nlpkit.scoring import article_inputs
+    from nlpkit.records import label_record, top_labels
     from nlpkit.types import Failure
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt!r}: use text or json")
-    if top_k < 1:
-        raise UsageError("--top-k must be at least 1")
+    if top_k < 1 or batch_size < 1:
+        raise UsageError("--top-k and --batch-size must be at least 1")
     clf = check_model(load_model(model, device=device))
-    records = read_articles(paths, fields=Fields(text=text_field, title=title_field, id=id_field, target=target_field))
+    fields = Fields(text=text_field, title=title_field, id=id_field, target=target_field)
+    records = read_articles(paths, fields=fields, follow_links=follow_links)
     failed = 0
-    batch: list = []
-
-    def flush() -> None:
-        nonlocal failed
-        if not batch:
-            return
-        inputs, ok = [], []
-        for art in batch:
-            try:
-                inputs.append(article_inputs(art, clf.task, target=target, clean=not no_clean))
-                ok.append(art)
-            except UsageError as e:
-                failed += 1
-                print(f"nlpkit: error: {art.source}: {e}", file=sys.stderr)
-        for art, pred in zip(ok, clf.predict_scores(inputs) if inputs else [], strict=True):
-            ranked = sorted(pred.scores.items(), key=lambda kv: -kv[1])[:top_k]
-            if fmt == "json":
-                row = {
-                    "id": art.id,
-                    "source": art.source,
-                    "label": pred.label,
-                    "score": pred.score,
-                    "top": [{"label": lab, "score": p} for lab, p in ranked],
-                    "model": clf.name,
-                    "task": clf.task,
-                }
-                print(json.dumps(row, ensure_ascii=False))
-            else:
-                labels = ", ".join(f"{lab} {p:.3f}" for lab, p in ranked)
-                print(f"{art.id}\t{labels}")
-        sys.stdout.flush()
-        batch.clear()
-
-    for rec in records:
-        if isinstance(rec, Failure):
-            flush()
+    for item in classify_articles(records, clf, target=target, clean=not no_clean, batch_size=batch_size):
+        if isinstance(item, Failure):
             failed += 1
-            print(f"nlpkit: error: {rec.error}", file=sys.stderr)
+            print(f"nlpkit: error: {item.error}", file=sys.stderr)
             continue
-        batch.append(rec)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+        article, pred = item
+        if fmt == "json":
+            row = label_record(article, pred, model=clf.name, task=clf.task, top_k=top_k)
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(f"{article.id}\t" + ", ".join(f"{lab} {p:.3f}" for lab, p in top_labels(pred, top_k)))
+        sys.stdout.flush()
     if failed:
         raise typer.Exit(1)
 

@@ -32,8 +32,9 @@ def evaluate_command(
         str, typer.Option("--label-field", help="Field with the gold label (classifiers).")
     ] = "label",
     target_field: Annotated[
-        str, typer.Option("--target-field", help="Field with the stance target (stance models).")
-    ] = "target",
+        str | None,
+        typer.Option("--target-field", help="Field with the stance target (default: target, Headline, headline, ...)."),
+    ] = None,
     bodies: Bodies = None,
     body_id_field: BodyIdField = "Body ID",
     report: Annotated[
@@ -46,7 +47,7 @@ def evaluate_command(
     device: Device = None,
 ) -> None:
     """Evaluate a summarizer with ROUGE (Lead-3 always beside it) or a classifier with accuracy, F1 and more."""
-    from nlpkit.summarize.base import SUMMARIZERS
+    from nlpkit.summarizers.base import SUMMARIZERS
 
     if model in SUMMARIZERS or _is_summarizer_folder(model):
         from nlpkit.evaluate import evaluate_summarizer
@@ -65,27 +66,23 @@ def evaluate_command(
         if fmt == "json":
             print(json.dumps(m))
             return
-        lead = m["lead3"]
-        assert isinstance(lead, dict)
+        from nlpkit.reports import rouge_table
+
         print(f"{m['n']} articles from {data}")
-        print(f"{'system':<14} {'length':>6} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-Lsum':>10}")
-        for name, r in ((model, m), ("lead-3", lead)):
-            print(
-                f"{name[:14]:<14} {r['length']:>6} {100 * r['rouge1']:8.2f} {100 * r['rouge2']:8.2f} {100 * r['rougeLsum']:10.2f}"
-            )
+        print(rouge_table([(model, m), ("lead-3", m["lead3"])]))
         if report:
             print(f"report written to {report}")
         return
-    from nlpkit.evaluate import evaluate_classifier, format_classification_report
+    from nlpkit.evaluate import evaluate_classifier
+    from nlpkit.io.labelled import LabelFields
+    from nlpkit.reports import format_classification_report
 
     result = evaluate_classifier(
         model,
         data,
-        text_field=text_field,
-        label_field=label_field,
-        target_field=target_field,
-        bodies=bodies,
-        body_id_field=body_id_field,
+        fields=LabelFields(
+            text=text_field, label=label_field, target=target_field, bodies=bodies, body_id=body_id_field
+        ),
         report=report,
         force=force,
         device=device,

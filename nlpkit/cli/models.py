@@ -40,7 +40,7 @@ def models_command(
             f"  {name:<12} {meta['task']:<10} {meta.get('backend', ''):<10} labels: {', '.join(meta.get('labels', [])) or '-'}"
         )
         print(f"  {'':<12} {figures} on {m.get('evaluated_on', '?')}; data: {meta.get('data', {}).get('source', '?')}")
-    from nlpkit.summarize.base import SUMMARIZERS
+    from nlpkit.summarizers.base import SUMMARIZERS
 
     print(f"\nsummarization methods (no training): {', '.join(SUMMARIZERS.names())}")
     print("details: nlpkit models NAME_OR_FOLDER")

@@ -9,15 +9,13 @@ from typing import Annotated
 import typer
 
 from nlpkit.cli import handle_errors
-from nlpkit.cli._options import Device, Force, IdField, TextField, TitleField
+from nlpkit.cli._options import Device, FollowLinks, Force, IdField, Paths, TextField, TitleField
 
 
 @handle_errors
 def score_command(
-    inputs: Annotated[
-        list[str], typer.Argument(help="Files, folders, globs, archives (.zip .tar .warc ...) or - for stdin.")
-    ],
-    out: Annotated[str, typer.Option("--out", "-o", help="Output: .jsonl, .csv or .parquet (Ray: a folder of parts).")],
+    inputs: Paths,
+    out: Annotated[str, typer.Option("--out", "-o", help="Output file: .jsonl, .csv or .parquet.")],
     tasks: Annotated[
         str, typer.Option("--tasks", help="Comma-separated: topic, stance, brief.")
     ] = "topic,stance,brief",
@@ -55,6 +53,7 @@ def score_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="Summary at the end: text or json.")] = "text",
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Score the raw text.")] = False,
     device: Device = None,
+    follow_links: FollowLinks = False,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
@@ -64,12 +63,14 @@ def score_command(
 
     The exit code is 0 when every record was scored, 1 when any failed (they are in --errors).
     """
-    from nlpkit.errors import UsageError
+    from nlpkit.errors import Interrupted, UsageError
     from nlpkit.io.readers import Fields
-    from nlpkit.scoring import ScoreOptions, count_articles, score_archive
+    from nlpkit.scorer import ScoreOptions
+    from nlpkit.scoring import ENGINES, count_articles, score_archive
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt!r}: use text or json")
+    ENGINES.get(engine)  # an unknown engine is a usage error before anything else
     options = ScoreOptions(
         tasks=tuple(t.strip() for t in tasks.split(",") if t.strip()),
         topic_model=topic_model,
@@ -106,13 +107,13 @@ def score_command(
             errors=errors,
             engine=engine,
             ray_address=ray_address,
+            follow_links=follow_links,
             progress=progress,
         )
     except KeyboardInterrupt:
-        print(
-            f"nlpkit: interrupted; rows written so far are kept: rerun with --resume to continue {out}", file=sys.stderr
-        )
-        raise typer.Exit(130) from None
+        raise Interrupted(
+            f"interrupted; the rows written so far are kept: rerun with --resume to continue {out}"
+        ) from None
     finally:
         if bar is not None:
             bar.close()
@@ -120,9 +121,10 @@ def score_command(
         print(json.dumps(summary.to_dict()))
     else:
         resumed = f" (resumed after {summary.resumed_after})" if summary.resumed_after else ""
+        rate = f"{summary.rate:.0f}" if summary.rate >= 10 else f"{summary.rate:.2g}"
         print(
             f"{summary.read} articles read{resumed}, {summary.scored} scored, {summary.failed} failed "
-            f"in {summary.seconds:.1f} s ({summary.rate:.0f} articles/s, {summary.engine}, {summary.workers} workers)"
+            f"in {summary.seconds:.1f} s ({rate} articles/s, {summary.engine}, {summary.workers} workers)"
         )
         if summary.topics:
             print("topics:  " + ", ".join(f"{k} {v}" for k, v in sorted(summary.topics.items(), key=lambda kv: -kv[1])))
@@ -130,6 +132,8 @@ def score_command(
             print(
                 "stances: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.stances.items(), key=lambda kv: -kv[1]))
             )
+        if summary.stance_skipped:
+            print(f"stance:  left empty for {summary.stance_skipped} articles with no target (see stance_skipped)")
         print(
             f"output: {summary.out}"
             + (f"; failures: {summary.errors_file}" if summary.failed and summary.errors_file else "")

@@ -12,6 +12,7 @@ import typer
 
 from nlpkit.cli import handle_errors, warn
 from nlpkit.cli._options import Device, IdField, TextField, TitleField
+from nlpkit.records import brief_record
 
 if TYPE_CHECKING:
     from nlpkit.types import Brief
@@ -25,7 +26,7 @@ class BriefFormat(str, Enum):
 
 
 def _method_help() -> str:
-    from nlpkit.summarize.base import SUMMARIZERS
+    from nlpkit.summarizers.base import SUMMARIZERS
 
     return f"Summarization method ({', '.join(SUMMARIZERS.names())}) or a trained summarizer's folder."
 
@@ -79,7 +80,7 @@ def summarize_command(
     """
     from nlpkit.api import brief_articles
     from nlpkit.io.readers import Fields, read_articles
-    from nlpkit.summarize.length import LengthSpec
+    from nlpkit.summarizers.length import LengthSpec
     from nlpkit.types import Failure
 
     spec = LengthSpec.parse(length)
@@ -124,7 +125,7 @@ def summarize_command(
 def render(brief: Brief, fmt: BriefFormat, *, first: bool = True) -> str:
     """One brief as text in the chosen format."""
     if fmt is BriefFormat.json:
-        return json.dumps(brief.to_dict(), ensure_ascii=False) + "\n"
+        return json.dumps(brief_record(brief), ensure_ascii=False) + "\n"
     title = brief.title or Path(brief.source).name or brief.id
     sentences = [s.text for s in brief.summary.sentences]
     topic = f"{brief.topic.label} ({brief.topic.score:.2f})" if brief.topic else None

@@ -81,9 +81,15 @@ def train_command(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for splits and models.")] = 0,
     text_field: TextField = "text",
+    title_field: Annotated[
+        str | None, typer.Option("--title-field", help="Column with a separate headline (default: title, if present).")
+    ] = None,
     force: Force = False,
 ) -> None:
     """Train a topic or stance classifier (or an extractive summarizer), evaluate it on held-out data, save it."""
+    from nlpkit.io.labelled import LabelFields
+    from nlpkit.reports import format_classification_report, rouge_table
+
     params = _parse_params(param or [])
     if base_model is not None:
         params["base_model"] = base_model
@@ -102,7 +108,7 @@ def train_command(
         res = train_summarizer(
             data,
             out=out,
-            text_field=text_field,
+            fields=LabelFields(text=text_field, title=title_field),
             summary_field=summary_field,
             backend=backend,
             dev_split=dev_split,
@@ -111,14 +117,11 @@ def train_command(
             params=params,
             log=log,
         )
-        m, lead = res.metrics, res.metrics["lead3"]
+        m = res.metrics
         print(f"evaluated on {m['evaluated_on']} ({m['n']} articles); trained in {res.seconds:.1f} s")
-        print(f"{'system':<10} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-Lsum':>10}")
-        for label, r in (("model", m), ("lead-3", lead)):
-            print(f"{label:<10} {100 * r['rouge1']:8.2f} {100 * r['rouge2']:8.2f} {100 * r['rougeLsum']:10.2f}")
+        print(rouge_table([("model", {**m, "length": "3"}), ("lead-3", {**m["lead3"], "length": "3"})]))
         print(f"model written to {res.path}; use it with: nlpkit summarize ARTICLE --method {res.path}")
         return
-    from nlpkit.evaluate import format_classification_report
     from nlpkit.training import train
 
     result = train(
@@ -126,17 +129,20 @@ def train_command(
         data,
         out=out,
         backend=backend,
-        text_field=text_field,
-        label_field=label_field,
-        target_field=target_field,
-        group_field=group_field,
+        fields=LabelFields(
+            text=text_field,
+            label=label_field,
+            target=target_field,
+            title=title_field,
+            group=group_field,
+            bodies=bodies,
+            body_id=body_id_field,
+        ),
         dev=dev,
         dev_split=dev_split,
         cv=cv,
         seed=seed,
         force=force,
-        bodies=bodies,
-        body_id_field=body_id_field,
         split=split,
         params=params,
         log=log,

@@ -2,7 +2,9 @@
 
 Every reader yields `Article` or, for a record it cannot read, `Failure`, so one bad line
 or member never stops the rest. Nothing is loaded whole: JSONL/CSV are read line by line,
-Parquet by row group, archives member by member with size and ratio limits.
+Parquet by row group, archives member by member. Whatever is read whole (a file, a member,
+a line) is capped at `MAX_MEMBER_BYTES`, and every compressed stream is checked against
+`MAX_RATIO`, so a small hostile file cannot take the memory.
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ import gzip
 import io
 import json
 import os
+import re
+import stat
 import sys
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 from nlpkit import config
-from nlpkit.errors import InputError
+from nlpkit.errors import InputError, describe
 from nlpkit.registry import Registry
 from nlpkit.types import Article, Failure
 
@@ -42,30 +47,60 @@ class Fields:
 Reader = Callable[[IO[bytes], str, Fields], Iterator[Record]]
 READERS: Registry[Reader] = Registry("input format")
 
-#: Largest archive member read (bytes, uncompressed) and largest compression ratio accepted.
-MAX_MEMBER_BYTES = 200 * 1024 * 1024
+#: Largest piece read whole: a file, an archive member, a JSONL line or a CSV field (bytes).
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+#: Largest compression ratio accepted once more than a megabyte has come out of a stream.
 MAX_RATIO = 200
+#: Errors while reading compressed or damaged data (zlib's own error is not an OSError).
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def decode(data: bytes, source: str) -> tuple[str, str | None]:
-    """Bytes to text: UTF-8 (with or without BOM), else Windows-1252; binary data is refused.
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 (with or without BOM), else Windows-1252.
 
+    Binary data is refused; stray control characters (NUL and the like) are dropped.
     Returns `(text, warning)`; the warning says when the text was not valid UTF-8.
     """
     head = data[:8192]
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        raise InputError(f"{source}: looks like a binary file, not text (it contains NUL bytes)")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None
+        return _strip_controls(data.decode("utf-16", errors="replace")), None
+    if b"\x00" in head:
+        utf16 = _utf16_without_bom(head)
+        if utf16 is None:
+            raise InputError(f"{source}: looks like a binary file, not text (it contains NUL bytes)")
+        return _strip_controls(data.decode(utf16, errors="replace")), None
     try:
-        return data.decode("utf-8-sig"), None
+        return _strip_controls(data.decode("utf-8-sig")), None
     except UnicodeDecodeError as e:
         bad_at = e.start
     try:
         text = data.decode("cp1252")
-        return text, f"{source}: not valid UTF-8 (byte {bad_at}); read as Windows-1252"
+        return _strip_controls(text), f"{source}: not valid UTF-8 (byte {bad_at}); read as Windows-1252"
     except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), f"{source}: not valid UTF-8 (byte {bad_at}); bad bytes replaced"
+        text = data.decode("utf-8", errors="replace")
+        return _strip_controls(text), f"{source}: not valid UTF-8 (byte {bad_at}); bad bytes replaced"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """`utf-16-le`/`-be` when NUL bytes sit on one side of most byte pairs of readable text, else None."""
+    even, odd = head[0:-1:2], head[1::2]
+    if len(odd) < 8:
+        return None
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        codec = "utf-16-le"
+    elif even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        codec = "utf-16-be"
+    else:
+        return None
+    sample = head[: len(head) // 2 * 2].decode(codec, errors="replace")
+    readable = sum(ch.isprintable() or ch.isspace() for ch in sample)
+    return codec if readable >= 0.95 * len(sample) else None
+
+
+def _strip_controls(text: str) -> str:
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 def _limit(text: str, source: str, meta: dict[str, Any]) -> str:
@@ -82,12 +117,17 @@ def _article(id_: str, title: str, text: str, source: str, meta: dict[str, Any])
     text = _limit(text, source, meta)
     if not text.strip():
         return Failure(source=source, id=id_, error=f"{source}: empty article (no text)")
-    return Article(id=id_, title=title, text=text, source=source, meta=meta)
+    return Article(id=id_, title=_strip_controls(title), text=text, source=source, meta=meta)
+
+
+def _whole(stream: IO[bytes], source: str) -> tuple[str, str | None]:
+    """A stream read whole (up to the cap) and decoded."""
+    return decode(bounded_read(stream, source), source)
 
 
 def _read_text(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
     try:
-        text, warning = decode(stream.read(), source)
+        text, warning = _whole(stream, source)
     except InputError as e:
         yield Failure(source=source, id=source, error=str(e))
         return
@@ -96,14 +136,21 @@ def _read_text(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
 
 
 def html_to_article(html: str, id_: str, source: str, meta: dict[str, Any]) -> Record:
-    """Reduce an HTML page to its main text (trafilatura) and title."""
+    """Reduce an HTML page to its main text (trafilatura) and title; plain text when trafilatura finds none."""
     import trafilatura
 
-    doc: Any = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    try:
+        doc: Any = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    except (RecursionError, ValueError):  # pathologically nested markup
+        doc = None
     body = (getattr(doc, "text", None) or "").strip()
+    title = (getattr(doc, "title", None) or "").strip()
+    if not body:
+        title, body = _plain_html_text(html)
+        if body:
+            meta.setdefault("warnings", []).append(f"{source}: no main text found; read the page's whole text")
     if not body:
         return Failure(source=source, id=id_, error=f"{source}: no article text found in the HTML page")
-    title = (getattr(doc, "title", None) or "").strip()
     lines = [line.strip() for line in body.split("\n") if line.strip()]
     if lines and title and lines[0] == title:
         lines = lines[1:]
@@ -114,9 +161,26 @@ def html_to_article(html: str, id_: str, source: str, meta: dict[str, Any]) -> R
     return _article(id_, title, "\n\n".join(lines), source, meta)
 
 
+_SKIP_BLOCKS = re.compile(r"<(script|style|noscript|template|svg)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BLOCK_TAGS = re.compile(r"</?(?:p|div|br|h[1-6]|li|tr|article|section|blockquote|header|footer)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _plain_html_text(html: str) -> tuple[str, str]:
+    """(title, text) of a page by stripping its tags: the fallback for markup trafilatura cannot read."""
+    import html as html_lib
+
+    m = _TITLE.search(html)
+    title = " ".join(html_lib.unescape(m.group(1)).split()) if m else ""
+    text = _TAG.sub(" ", _BLOCK_TAGS.sub("\n", _SKIP_BLOCKS.sub(" ", html)))
+    lines = [" ".join(html_lib.unescape(line).split()) for line in text.split("\n")]
+    return title, "\n".join(line for line in lines if line)
+
+
 def _read_html(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
     try:
-        html, warning = decode(stream.read(), source)
+        html, warning = _whole(stream, source)
     except InputError as e:
         yield Failure(source=source, id=source, error=str(e))
         return
@@ -153,36 +217,54 @@ def record_to_article(row: dict[str, Any], source: str, default_id: str, fields:
         if target is None:
             return Failure(source=source, id=id_, error=f"{source}: no {fields.target!r} field for the stance target")
         meta["target"] = target
-    return _article(id_, title, text, source, meta)
+    return _article(id_, title, _strip_controls(text), source, meta)
 
 
 def _is_scalar(v: Any) -> bool:
     return v is None or isinstance(v, (str, int, float, bool))
 
 
+def jsonl_record(raw: bytes | None, where: str, fields: Fields) -> Record:
+    """One JSONL line to an article or a failure (`raw` None: a line over the size cap)."""
+    if raw is None:
+        return Failure(source=where, id=where, error=f"{where}: line longer than {MAX_MEMBER_BYTES:,} bytes; skipped")
+    try:
+        line, _ = decode(raw, where)
+        row = json.loads(line)
+    except (InputError, ValueError, RecursionError) as e:
+        return Failure(source=where, id=where, error=f"{where}: not a JSON object ({describe(e)})")
+    if not isinstance(row, dict):
+        return Failure(source=where, id=where, error=f"{where}: a JSON {type(row).__name__}, not an object")
+    return record_to_article(row, where, where, fields)
+
+
+def jsonl_lines(stream: IO[bytes] | io.RawIOBase) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each non-blank line; bytes are None for a line over the size cap."""
+    lineno = 0
+    while True:
+        raw = stream.readline(MAX_MEMBER_BYTES + 1)
+        if not raw:
+            return
+        lineno += 1
+        if len(raw) > MAX_MEMBER_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line, a chunk at a time
+                raw = stream.readline(1 << 20)
+            yield lineno, None
+        elif raw.strip():
+            yield lineno, raw
+
+
 def _read_jsonl(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
-    for lineno, raw in enumerate(stream, start=1):
-        where = f"{source}:{lineno}"
-        if not raw.strip():
-            continue
-        try:
-            line, _ = decode(raw, where)
-            row = json.loads(line)
-        except (InputError, json.JSONDecodeError) as e:
-            yield Failure(source=where, id=where, error=f"{where}: not a JSON object ({e})")
-            continue
-        if not isinstance(row, dict):
-            yield Failure(source=where, id=where, error=f"{where}: a JSON {type(row).__name__}, not an object")
-            continue
-        yield record_to_article(row, where, where, fields)
+    for lineno, raw in jsonl_lines(stream):
+        yield jsonl_record(raw, f"{source}:{lineno}", fields)
 
 
 def _read_json(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
     try:
-        text, _ = decode(stream.read(), source)
+        text, _ = _whole(stream, source)
         data = json.loads(text)
-    except (InputError, json.JSONDecodeError) as e:
-        yield Failure(source=source, id=source, error=f"{source}: not valid JSON ({e})")
+    except (InputError, ValueError, RecursionError) as e:
+        yield Failure(source=source, id=source, error=f"{source}: not valid JSON ({describe(e)})")
         return
     rows = data if isinstance(data, list) else [data]
     for i, row in enumerate(rows):
@@ -194,7 +276,7 @@ def _read_json(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
 
 
 def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str = ",") -> Iterator[Record]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    csv.field_size_limit(MAX_MEMBER_BYTES)
     wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
     reader = csv.DictReader(wrapper, delimiter=delimiter)
     try:
@@ -202,7 +284,9 @@ def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str = "
             where = f"{source}:{i + 1}"  # line 1 is the header
             yield record_to_article({k: v for k, v in row.items() if k is not None}, where, where, fields)
     except csv.Error as e:
-        yield Failure(source=source, id=source, error=f"{source}: malformed CSV near line {reader.line_num} ({e})")
+        yield Failure(
+            source=source, id=source, error=f"{source}: malformed CSV near line {reader.line_num} ({describe(e)})"
+        )
 
 
 def _read_tsv(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
@@ -215,14 +299,19 @@ def _read_parquet(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Re
     try:
         pf = pq.ParquetFile(stream)
     except Exception as e:  # pyarrow raises several types for a file that is not Parquet
-        yield Failure(source=source, id=source, error=f"{source}: not a Parquet file ({e})")
+        yield Failure(source=source, id=source, error=f"{source}: not a Parquet file ({describe(e)})")
         return
     row = 0
-    for batch in pf.iter_batches(batch_size=1024):
-        for rec in batch.to_pylist():
-            row += 1
-            where = f"{source}:{row}"
-            yield record_to_article(rec, where, where, fields)
+    try:
+        for batch in pf.iter_batches(batch_size=1024):
+            for rec in batch.to_pylist():
+                row += 1
+                where = f"{source}:{row}"
+                yield record_to_article(rec, where, where, fields)
+    except Exception as e:  # a damaged row group: what came before is kept
+        yield Failure(
+            source=source, id=source, error=f"{source}: damaged after row {row} ({describe(e)}); rest skipped"
+        )
 
 
 def format_of(name: str) -> str | None:
@@ -233,11 +322,16 @@ def format_of(name: str) -> str | None:
         return None
 
 
-def _check_member(source: str, size: int, compressed: int | None) -> str | None:
+def member_problem(where: str, name: str, fmt: str, size: int, compressed: int | None) -> str | None:
+    """Why an archive member is not read (unsafe path, nested archive, too large), or None."""
+    if not _safe_name(name):
+        return f"{where}: unsafe member path; skipped"
+    if fmt in ("zip", "tar"):
+        return f"{where}: an archive inside an archive is not read; extract it first"
     if size > MAX_MEMBER_BYTES:
-        return f"{source}: member is {size:,} bytes uncompressed, over the {MAX_MEMBER_BYTES:,} byte limit"
+        return f"{where}: member is {size:,} bytes uncompressed, over the {MAX_MEMBER_BYTES:,} byte limit"
     if compressed is not None and compressed > 0 and size / compressed > MAX_RATIO and size > 1_000_000:
-        return f"{source}: compression ratio {size / compressed:.0f}:1 looks like a zip bomb; skipped"
+        return f"{where}: compression ratio {size / compressed:.0f}:1 looks like a zip bomb; skipped"
     return None
 
 
@@ -246,50 +340,87 @@ def _safe_name(name: str) -> bool:
     return not (name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]))
 
 
+def zip_entries(zf: zipfile.ZipFile, source: str) -> Iterator[tuple[int, zipfile.ZipInfo, str, str]]:
+    """(index, info, where, format) of each member nlpkit reads, in archive order."""
+    for i, info in enumerate(zf.infolist()):
+        fmt = format_of(info.filename)
+        if not info.is_dir() and fmt is not None:
+            yield i, info, f"{source}!{info.filename}", fmt
+
+
+def zip_member_records(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, fmt: str, fields: Fields
+) -> Iterator[Record]:
+    """The records of one zip member, or one failure saying why it was not read."""
+    problem = member_problem(where, info.filename, fmt, info.file_size, info.compress_size)
+    if problem:
+        yield Failure(source=where, id=where, error=problem)
+        return
+    try:
+        with zf.open(info) as member:
+            data = bounded_read(member, where)
+    except (zipfile.BadZipFile, InputError, RuntimeError, NotImplementedError, *READ_ERRORS) as e:
+        yield Failure(source=where, id=where, error=f"{where}: corrupt archive member ({describe(e)})")
+        return
+    yield from read_bytes(data, where, fmt, fields)
+
+
 def _read_zip(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
     try:
         zf = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError) as e:
-        yield Failure(source=source, id=source, error=f"{source}: not a readable zip archive ({e})")
+    except (zipfile.BadZipFile, *READ_ERRORS) as e:
+        yield Failure(source=source, id=source, error=f"{source}: not a readable zip archive ({describe(e)})")
         return
     with zf:
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            where = f"{source}!{info.filename}"
-            fmt = format_of(info.filename)
-            if fmt is None or fmt in ("zip", "tar"):
-                continue
-            if not _safe_name(info.filename):
-                yield Failure(source=where, id=where, error=f"{where}: unsafe member path; skipped")
-                continue
-            problem = _check_member(where, info.file_size, info.compress_size)
-            if problem:
-                yield Failure(source=where, id=where, error=problem)
-                continue
-            try:
-                with zf.open(info) as member:
-                    data = _bounded_read(member, where)
-            except (zipfile.BadZipFile, OSError, EOFError, InputError, RuntimeError) as e:
-                yield Failure(source=where, id=where, error=f"{where}: corrupt archive member ({e})")
-                continue
-            yield from read_bytes(data, where, fmt, fields)
+        for _, info, where, fmt in zip_entries(zf, source):
+            yield from zip_member_records(zf, info, where, fmt, fields)
 
 
-def _bounded_read(stream: IO[bytes], where: str) -> bytes:
+def bounded_read(stream: IO[bytes], where: str) -> bytes:
+    """A stream read whole, refused past `MAX_MEMBER_BYTES`."""
     data = stream.read(MAX_MEMBER_BYTES + 1)
     if len(data) > MAX_MEMBER_BYTES:
-        raise InputError(f"{where}: member is larger than the {MAX_MEMBER_BYTES:,} byte limit")
+        raise InputError(f"{where}: larger than the {MAX_MEMBER_BYTES:,} byte limit for one file or member")
     return data
+
+
+class GuardedGzip(io.RawIOBase):
+    """A gzip stream that refuses to inflate past `MAX_RATIO` times what it has read (a bomb)."""
+
+    def __init__(self, raw: IO[bytes], where: str) -> None:
+        self._raw = raw
+        self._gz = gzip.GzipFile(fileobj=raw, mode="rb")
+        self._where = where
+        self._start = raw.tell() if raw.seekable() else 0
+        self._out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._gz.readinto(buffer)
+        self._out += n
+        if self._out > 1_000_000:
+            consumed = max(1, (self._raw.tell() if self._raw.seekable() else 0) - self._start)
+            if self._out / consumed > MAX_RATIO:
+                raise InputError(
+                    f"{self._where}: gzip data inflates more than {MAX_RATIO}:1 (a decompression bomb); rest skipped"
+                )
+        return n
+
+
+def gunzip(raw: IO[bytes], where: str) -> IO[bytes]:
+    """A buffered, bomb-guarded gzip reader over `raw`."""
+    return io.BufferedReader(GuardedGzip(raw, where), buffer_size=1 << 16)
 
 
 def read_bytes(data: bytes, where: str, fmt: str, fields: Fields) -> Iterator[Record]:
     """Records of one file or archive member held in memory (gzip undone first)."""
     if fmt.endswith(".gz") or where.endswith(".gz"):
         try:
-            data = _bounded_read(gzip.GzipFile(fileobj=io.BytesIO(data)), where)  # type: ignore[arg-type]
-        except (OSError, EOFError) as e:
-            yield Failure(source=where, id=where, error=f"{where}: corrupt gzip data ({e})")
+            data = bounded_read(gunzip(io.BytesIO(data), where), where)
+        except (InputError, *READ_ERRORS) as e:
+            yield Failure(source=where, id=where, error=f"{where}: corrupt gzip data ({describe(e)})")
             return
     yield from READERS.get(fmt.removesuffix(".gz"))(io.BytesIO(data), where, fields)
 
@@ -297,31 +428,27 @@ def read_bytes(data: bytes, where: str, fmt: str, fields: Fields) -> Iterator[Re
 def _read_tar(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
     try:
         tf = tarfile.open(fileobj=stream, mode="r|*")  # noqa: SIM115 -- closed by the `with tf` below
-    except (tarfile.TarError, OSError, EOFError) as e:
-        yield Failure(source=source, id=source, error=f"{source}: not a readable tar archive ({e})")
+    except (tarfile.TarError, *READ_ERRORS) as e:
+        yield Failure(source=source, id=source, error=f"{source}: not a readable tar archive ({describe(e)})")
         return
     try:
         with tf:
             for info in tf:
-                if not info.isfile():
+                fmt = format_of(info.name)
+                if not info.isfile() or fmt is None:
                     continue
                 where = f"{source}!{info.name}"
-                fmt = format_of(info.name)
-                if fmt is None or fmt in ("zip", "tar"):
-                    continue
-                if not _safe_name(info.name):
-                    yield Failure(source=where, id=where, error=f"{where}: unsafe member path; skipped")
-                    continue
-                problem = _check_member(where, info.size, None)
-                if problem:
-                    yield Failure(source=where, id=where, error=problem)
-                    continue
-                member = tf.extractfile(info)
+                problem = member_problem(where, info.name, fmt, info.size, None)
+                member = None if problem else tf.extractfile(info)
                 if member is None:
+                    if problem:
+                        yield Failure(source=where, id=where, error=problem)
                     continue
-                yield from read_bytes(_bounded_read(member, where), where, fmt, fields)
-    except (tarfile.TarError, OSError, EOFError, zipfile.BadZipFile) as e:
-        yield Failure(source=source, id=source, error=f"{source}: corrupt tar archive ({e}); later members skipped")
+                yield from read_bytes(bounded_read(member, where), where, fmt, fields)
+    except (tarfile.TarError, InputError, *READ_ERRORS) as e:
+        yield Failure(
+            source=source, id=source, error=f"{source}: corrupt tar archive ({describe(e)}); later members skipped"
+        )
 
 
 def _read_warc(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
@@ -339,8 +466,10 @@ def _read_warc(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
             if warning:
                 meta["warnings"] = [warning]
             yield html_to_article(html, url or where, where, meta)
-    except (ValueError, OSError, EOFError) as e:
-        yield Failure(source=source, id=source, error=f"{source}: corrupt WARC file ({e}); later records skipped")
+    except (ValueError, InputError, *READ_ERRORS) as e:
+        yield Failure(
+            source=source, id=source, error=f"{source}: corrupt WARC file ({describe(e)}); later records skipped"
+        )
 
 
 for _name, _reader in {
@@ -401,51 +530,106 @@ def detect_format(path: str) -> str:
     return f"{fmt}.gz" if gz else fmt
 
 
-def _read_path(path: Path, fields: Fields, fmt: str | None) -> Iterator[Record]:
+def not_a_regular_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a file (a pipe, a device, missing, no permission), or None."""
+    try:
+        mode = path.stat().st_mode
+    except PermissionError:
+        return f"{path}: permission denied"
+    except OSError as e:
+        return f"{path}: cannot be read ({describe(e)})"
+    if stat.S_ISDIR(mode):
+        return f"{path}: is a folder"
+    if not stat.S_ISREG(mode):
+        return f"{path}: not a regular file (a pipe, device or socket); give a file, or - for standard input"
+    return None
+
+
+def open_input(path: Path, fmt: str) -> IO[bytes]:
+    """A file opened for reading, gzip undone (bomb-guarded) for `.gz` text formats."""
+    raw = open(path, "rb")  # noqa: SIM115 -- the caller closes the returned stream
+    # detect_format gives "tar" for .tar.gz (tarfile undoes gzip itself), so ".gz" here is ours to undo
+    return gunzip(raw, str(path)) if fmt.endswith(".gz") else raw
+
+
+def read_path(path: Path, fields: Fields, fmt: str | None = None) -> Iterator[Record]:
+    """The records of one file, failures included."""
     source = str(path)
     try:
         fmt = fmt or detect_format(source)
     except InputError as e:
         yield Failure(source=source, id=source, error=str(e))
         return
-    base = fmt.removesuffix(".gz")
+    problem = not_a_regular_file(path)
+    if problem:
+        yield Failure(source=source, id=source, error=problem)
+        return
     try:
-        with open(path, "rb") as raw:
-            # detect_format gives "tar" for .tar.gz (tarfile undoes gzip itself), so ".gz" here is ours to undo
-            stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if fmt.endswith(".gz") else raw  # type: ignore[assignment]
+        with open_input(path, fmt) as stream:
             try:
-                yield from READERS.get(base)(stream, source, fields)
-            except (OSError, EOFError) as e:
-                yield Failure(source=source, id=source, error=f"{source}: could not be read to the end ({e})")
+                yield from READERS.get(fmt.removesuffix(".gz"))(stream, source, fields)
+            except (InputError, *READ_ERRORS) as e:
+                yield Failure(source=source, id=source, error=f"{source}: could not be read to the end ({describe(e)})")
     except PermissionError:
         yield Failure(source=source, id=source, error=f"{source}: permission denied")
-    except IsADirectoryError:
-        yield Failure(source=source, id=source, error=f"{source}: is a folder")
+    except OSError as e:
+        yield Failure(source=source, id=source, error=f"{source}: cannot be read ({describe(e)})")
 
 
-def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Path | Failure]:
-    """Paths, folders (recursive, sorted), globs and `-` in the order given."""
+def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> Iterator[Path | Failure]:
+    """Readable files under `root`, sorted by path; links that leave the folder are reported, not followed."""
+    base = root.resolve()
+    seen: set[Path] = set()
+    found: list[Path | Failure] = []
+    for folder, dirs, files in os.walk(root, followlinks=follow_links):
+        here = Path(folder)
+        if here.resolve() in seen:  # a link loop
+            dirs[:] = []
+            continue
+        seen.add(here.resolve())
+        linked_dirs = [d for d in dirs if (here / d).is_symlink()] if not follow_links else []
+        for name in [*files, *linked_dirs]:
+            p = here / name
+            if name.startswith(".") or (name in files and format_of(name) is None):
+                continue
+            if p.is_symlink() and not follow_links and not _inside(p.resolve(), base):
+                error = f"{p}: a link to {p.resolve()}, outside {root}; skipped (--follow-links reads it)"
+                found.append(Failure(source=str(p), id=str(p), error=error))
+            elif name in files and p.resolve() not in exclude:
+                found.append(p)
+    found.sort(key=lambda x: x if isinstance(x, Path) else Path(x.source))
+    if not any(isinstance(x, Path) for x in found):
+        found.append(Failure(source=str(root), id=str(root), error=f"{root}: folder has no readable files"))
+    yield from found
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def expand_inputs(
+    inputs: Iterable[str], *, follow_links: bool = False, exclude: Iterable[Path] = ()
+) -> Iterator[str | Path | Failure]:
+    """Paths, folders (recursive, sorted), globs and `-` in the order given.
+
+    Files in `exclude` (resolved paths, e.g. the job's own outputs) are never listed from a folder.
+    """
+    skip = frozenset(p.resolve() for p in exclude)
     for item in inputs:
         if item == "-":
             yield "-"
             continue
         path = Path(item)
         if path.is_dir():
-            found = False
-            for p in sorted(path.rglob("*")):
-                if p.is_file() and not p.name.startswith(".") and format_of(p.name) is not None:
-                    found = True
-                    yield p
-            if not found:
-                yield Failure(source=item, id=item, error=f"{item}: folder has no readable files")
-        elif path.exists():
+            yield from _folder_files(path, follow_links, skip)
+        elif path.exists() or path.is_symlink():
             yield path
         elif glob.has_magic(item):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 yield Failure(source=item, id=item, error=f"{item}: no files match this pattern")
             for m in matches:
-                if Path(m).is_file():
+                if Path(m).is_file() and Path(m).resolve() not in skip:
                     yield Path(m)
         else:
             yield Failure(source=item, id=item, error=f"{item}: no such file or folder")
@@ -456,6 +640,7 @@ def read_articles(
     *,
     fields: Fields | None = None,
     stdin_format: str = "txt",
+    follow_links: bool = False,
 ) -> Iterator[Record]:
     """Stream articles (and failures) from files, folders, globs, archives and `-` (stdin).
 
@@ -469,17 +654,20 @@ def read_articles(
     fields = fields or Fields()
     if isinstance(inputs, str):
         inputs = [inputs]
-    for item in expand_inputs(inputs):
+    for item in expand_inputs(inputs, follow_links=follow_links):
         if isinstance(item, Failure):
             yield item
         elif item == "-":
-            yield from (_retag(r) for r in READERS.get(stdin_format)(sys.stdin.buffer, "<stdin>", fields))
+            yield from read_stdin(fields, stdin_format)
         else:
             assert isinstance(item, Path)
-            yield from _read_path(item, fields, None)
+            yield from read_path(item, fields)
 
 
-def _retag(record: Record) -> Record:
-    if isinstance(record, Article) and record.id == "<stdin>":
-        return replace(record, id="stdin")
-    return record
+def read_stdin(fields: Fields, fmt: str = "txt") -> Iterator[Record]:
+    """The records on standard input (one article by default)."""
+    try:
+        for rec in READERS.get(fmt)(sys.stdin.buffer, "<stdin>", fields):
+            yield replace(rec, id="stdin") if isinstance(rec, Article) and rec.id == "<stdin>" else rec
+    except (InputError, *READ_ERRORS) as e:
+        yield Failure(source="<stdin>", id="stdin", error=f"<stdin>: could not be read ({describe(e)})")

@@ -45,6 +45,27 @@ def _clean_cell(v: Any) -> Any:
     return v
 
 
+def encode_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> bytes:
+    """Rows as JSONL lines or CSV lines (no header) of the given columns, UTF-8.
+
+    Example:
+        >>> encode_rows([{"id": "a", "topic": "sport"}], ["id", "topic"], "jsonl")
+        b'{"id": "a", "topic": "sport"}\\n'
+    """
+    buf = io.StringIO()
+    if fmt == "csv":
+        w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        w.writerows({k: _clean_cell(r.get(k)) for k in columns} for r in rows)
+    else:
+        for r in rows:
+            buf.write(json.dumps({k: r.get(k) for k in columns}, ensure_ascii=False) + "\n")
+    return buf.getvalue().encode("utf-8")
+
+
+def encode_header(columns: Sequence[str]) -> bytes:
+    return (",".join(columns) + "\n").encode("utf-8")
+
+
 class RowWriter:
     """Append rows in batches; `resume()` first to find how many complete rows are there."""
 
@@ -79,18 +100,15 @@ class RowWriter:
         return max(0, n - 1) if self.fmt == "csv" else n
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
-        if not rows:
+        """Append rows (one write, flushed and fsynced)."""
+        self.write_bytes(encode_rows(rows, self.columns, self.fmt))
+
+    def write_bytes(self, data: bytes) -> None:
+        """Append rows already encoded by `encode_rows` (the CSV header goes first into an empty file)."""
+        if not data:
             return
-        buf = io.StringIO()
-        if self.fmt == "csv":
-            w = csv.DictWriter(buf, fieldnames=self.columns, extrasaction="ignore", lineterminator="\n")
-            if not self.path.exists() or self.path.stat().st_size == 0:
-                w.writeheader()
-            w.writerows({k: _clean_cell(r.get(k)) for k in self.columns} for r in rows)
-        else:
-            for r in rows:
-                buf.write(json.dumps({k: r.get(k) for k in self.columns}, ensure_ascii=False) + "\n")
-        data = buf.getvalue().encode("utf-8")
+        if self.fmt == "csv" and (not self.path.exists() or self.path.stat().st_size == 0):
+            data = encode_header(self.columns) + data
         with self.path.open("ab") as f:
             f.write(data)
             f.flush()

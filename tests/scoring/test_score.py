@@ -116,7 +116,8 @@ def test_resume_after_a_partial_write(tmp_path: Path) -> None:
     out.write_text("".join(lines[:7]) + lines[7][:25])  # as if killed in the middle of a write
     manifest = tmp_path / ".o.jsonl.manifest.json"
     job = json.loads((tmp_path / ".full.jsonl.manifest.json").read_text())
-    job["status"] = "running"
+    # the manifest as a job killed while writing its eighth row leaves it: seven rows done
+    job.update(status="running", rows=7, last_id=json.loads(lines[6])["id"])
     manifest.write_text(json.dumps(job))
     s = score_archive([str(src)], out, options=opts, workers=1, resume=True)
     assert s.resumed_after == 7
@@ -204,8 +205,12 @@ def test_one_target_for_all(tmp_path: Path) -> None:
 def test_bad_options(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown task"):
         ScoreOptions(tasks=("sentiment",))
-    with pytest.raises(UsageError, match="--resume works with the local engine"):
-        score_archive(["data"], tmp_path / "o.jsonl", engine="ray", resume=True)
+    # both engines write through the same output job now, so --resume works with Ray too;
+    # what stays refused is asking to start over and to continue at once
+    with pytest.raises(UsageError, match="--force starts over and --resume continues"):
+        score_archive(["data"], tmp_path / "o.jsonl", engine="ray", resume=True, force=True)
+    with pytest.raises(UsageError, match="unknown engine"):
+        score_archive(["data"], tmp_path / "o.jsonl", engine="spark")
     r = runner.invoke(app, ["score", "data", "--out", "x.txt"])
     assert r.exit_code == 1 and "unknown output type" in r.stderr
 
@@ -218,9 +223,7 @@ def test_ray_engine_matches_local(tmp_path: Path) -> None:
     score_archive([str(src)], local, workers=1)
     ray_out = tmp_path / "ray.jsonl"
     s = score_archive([str(src)], ray_out, engine="ray", workers=1, errors=tmp_path / "ray-errors.jsonl")
-    from nlpkit.ray_engine import read_ray_output
-
-    ray_rows = sorted(read_ray_output(ray_out), key=lambda r: r["id"])
+    ray_rows = sorted(_rows(ray_out), key=lambda r: r["id"])
     local_rows = sorted(_rows(local), key=lambda r: r["id"])
     assert ray_rows == local_rows
     assert s.read == len(local_rows) and s.failed == 3

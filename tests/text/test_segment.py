@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from nlpkit.evaluate import boundary_scores, read_boundary_gold
+from nlpkit.metrics import boundary_scores
 from nlpkit.text.segment import SEGMENTERS, rule_segment, segment
+from tests.text.gold import read_boundary_gold
 
 GOLD = Path(__file__).parents[1] / "data" / "segment_gold.txt"
 

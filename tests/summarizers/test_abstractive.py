@@ -7,12 +7,14 @@ import pytest
 from typer.testing import CliRunner
 
 import nlpkit
+from nlpkit.catalog import get_summarizer
 from nlpkit.cli import app
 from nlpkit.errors import ModelError, UsageError
-from nlpkit.summarize.abstractive import AbstractiveSummarizer, _merge
-from nlpkit.summarize.base import get_summarizer, prepare
-from nlpkit.summarize.faithfulness import unsupported_spans
-from nlpkit.summarize.length import LengthSpec
+from nlpkit.records import brief_record
+from nlpkit.summarizers.abstractive import AbstractiveSummarizer, _merge
+from nlpkit.summarizers.faithfulness import unsupported_spans
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.text.prepare import prepare
 from nlpkit.types import Brief
 from tests.conftest import SENTENCES
 
@@ -88,12 +90,12 @@ def test_strict_drops_flagged_sentences(tiny_bart: Path, monkeypatch: pytest.Mon
     doc = prepare(ARTICLE)
     loose = summarizer.summarize(doc, LengthSpec(sentences=3))
     assert not loose.faithful and [(u.kind, u.text, u.sentence) for u in loose.unsupported] == [("number", "2031", 1)]
-    record = Brief(id="a", title=doc.title, summary=loose).to_dict()
+    record = brief_record(Brief(id="a", title=doc.title, summary=loose))
     assert record["faithful"] is False and record["unsupported"][0]["text"] == "2031"
     assert record["sentences"][2]["start"] == doc.text.index("Two ships")  # copied verbatim: offsets kept
     strict = summarizer.set_params(strict=True).summarize(doc, LengthSpec(sentences=3))
     assert strict.faithful and strict.dropped == 1 and len(strict.sentences) == 2
-    assert Brief(id="a", title=doc.title, summary=strict).to_dict()["dropped"] == 1
+    assert brief_record(Brief(id="a", title=doc.title, summary=strict))["dropped"] == 1
 
 
 def test_extractive_json_says_it_is_faithful(data_dir: Path) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from nlpkit.errors import UsageError
-from nlpkit.summarize.length import LengthSpec
+from nlpkit.summarizers.length import LengthSpec
 
 
 @pytest.mark.parametrize(

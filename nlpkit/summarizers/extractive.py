@@ -7,79 +7,19 @@ the document's own sentences (as LexRank does for single documents).
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
-from nlpkit.summarize.base import select
-from nlpkit.summarize.length import LengthSpec
+from nlpkit.summarizers.base import select
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.text.tokens import content_words
 from nlpkit.types import Document, Summary
 
 #: Graph methods look at this many sentences at most (the start of very long texts).
 MAX_SENTENCES = 400
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over
-    own same she should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very was we were what when where which while who
-    whom why will with would you your yours yourself yourselves said says say mr mrs ms one two new
-    also would could may might must s t don didn doesn isn wasn weren won wouldn couldn shouldn it's
-    i'm he's she's that's there's""".split()
-)
-_SUFFIXES = (
-    "ational",
-    "ization",
-    "fulness",
-    "ousness",
-    "iveness",
-    "ations",
-    "ation",
-    "ments",
-    "ment",
-    "ings",
-    "ing",
-    "ies",
-    "ied",
-    "ers",
-    "er",
-    "ed",
-    "es",
-    "ly",
-    "s",
-)
-
-
-@functools.lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """A light suffix stripper: enough to match "prices"/"price" and "rising"/"rise"."""
-    if len(word) <= 4:
-        return word
-    for suf in _SUFFIXES:
-        if word.endswith(suf) and len(word) - len(suf) >= 3:
-            return word[: -len(suf)]
-    return word
-
-
-def content_words(text: str) -> list[str]:
-    """Lowercased, stemmed words without stop words or bare numbers.
-
-    Example:
-        >>> content_words("The prices were rising in 2024")
-        ['pric', 'ris']
-    """
-    out = []
-    for w in _WORD.findall(text.lower()):
-        if w not in STOP_WORDS and not w.isdigit():
-            out.append(stem(w))
-    return out
 
 
 @dataclass

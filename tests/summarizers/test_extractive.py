@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 import nlpkit
-from nlpkit.summarize.base import SUMMARIZERS, get_summarizer, prepare
-from nlpkit.summarize.length import LengthSpec
+from nlpkit.catalog import get_summarizer
+from nlpkit.summarizers.base import SUMMARIZERS
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.text.prepare import prepare
 
 METHODS = ["auto", "lead", "textrank", "lexrank", "centroid"]
 

@@ -4,7 +4,7 @@ An article longer than the model's input is split on sentence boundaries into ch
 fit; each chunk is summarized, and the chunk summaries are merged: near-repeats dropped,
 then sentences taken in turn from each chunk (first sentences first) until the length is
 met, shown in article order. Every generated sentence goes through the faithfulness guard
-(`nlpkit.summarize.faithfulness`); `strict=True` drops the sentences it flags.
+(`nlpkit.summarizers.faithfulness`); `strict=True` drops the sentences it flags.
 
 `nlpkit train summarizer --backend seq2seq` fine-tunes such a model (`fine_tune_seq2seq`) and
 saves it as an nlpkit model folder (`seq2seq/` in safetensors, checksummed).
@@ -18,8 +18,8 @@ from typing import Any
 
 from nlpkit.errors import ModelError, UsageError
 from nlpkit.neural import amp_dtype, autocast, load_pretrained, quiet_transformers, resolve_device, save_pretrained
-from nlpkit.summarize.faithfulness import unsupported_spans
-from nlpkit.summarize.length import LengthSpec
+from nlpkit.summarizers.faithfulness import unsupported_spans
+from nlpkit.summarizers.length import LengthSpec
 from nlpkit.types import Document, ScoredSentence, Summary
 
 WEIGHTS_DIR = "seq2seq"
@@ -100,14 +100,15 @@ class AbstractiveSummarizer:
 
     def _weights(self) -> Path | str:
         """The transformers folder to load: an nlpkit model folder's (checked), or the path/Hub id itself."""
-        from nlpkit.persistence import load_model, peek_meta
+        from nlpkit.persistence import open_model_folder, peek_meta
 
         meta = peek_meta(self.model)
         if meta is None:
             return self.model
         if meta.get("task") != "summarizer" or meta.get("backend") != "seq2seq":
             raise ModelError(f"{self.model}: not a seq2seq summarizer ({meta.get('task')}, {meta.get('backend')})")
-        return load_model(self.model).model  # checksums verified, then its `seq2seq/` folder
+        folder, _ = open_model_folder(self.model)  # checksums verified, then its `seq2seq/` folder
+        return folder / WEIGHTS_DIR
 
     def load(self) -> AbstractiveSummarizer:
         """Load the model now (otherwise: on first use), so a bad model is one error up front."""

@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from nlpkit.classify.embedding import EncoderMixin
-from nlpkit.summarize.base import select
-from nlpkit.summarize.extractive import _head, _norm, _Vectors, content_words, pagerank
-from nlpkit.summarize.length import LengthSpec
+from nlpkit.neural import EncoderMixin
+from nlpkit.summarizers.base import select
+from nlpkit.summarizers.extractive import _head, _norm, _Vectors, pagerank
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.text.tokens import content_words
 from nlpkit.types import Document, Summary
 
 _NUMBER = re.compile(r"\d")
@@ -200,7 +201,10 @@ class SupervisedSummarizer:
         self.meta = meta
         self.path = path
         self.task = "summarizer"
-        self.name = str(meta.get("name", "supervised"))
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name", "supervised"))
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
         doc = _head(doc)

@@ -8,8 +8,8 @@ import pytest
 
 import nlpkit
 from nlpkit.errors import DataError
-from nlpkit.summarize.base import prepare
-from nlpkit.summarize.supervised import FEATURES, oracle_labels, sentence_features
+from nlpkit.summarizers.supervised import FEATURES, oracle_labels, sentence_features
+from nlpkit.text.prepare import prepare
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_too_little_data(tmp_path: Path) -> None:
 
 
 def test_encoder_features_are_learned_saved_and_reloaded(pairs: Path, tiny_encoder: Path, tmp_path: Path) -> None:
-    from nlpkit.summarize.supervised import ENCODER_FEATURES
+    from nlpkit.summarizers.supervised import ENCODER_FEATURES
 
     params = {"max_iter": 20, "base_model": str(tiny_encoder), "max_length": 32}
     r = nlpkit.train_summarizer(pairs, out=tmp_path / "enc", dev_split=0.2, params=params)

@@ -1,0 +1,215 @@
+"""The local engine: worker processes on this machine, each loading the models once.
+
+The main process plans units (it lists files and cuts JSONL into byte ranges, parsing
+nothing it can leave to the workers), keeps at most two units per worker in flight, and
+writes finished batches in input order. Workers read, parse, score and encode their unit.
+
+Interrupts end the job cleanly: Ctrl-C and SIGTERM stop it between two batches (the output
+stays resumable), the workers ignore Ctrl-C (the main process handles it) and die with the
+main process even when it is killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from nlpkit.errors import Interrupted, NlpkitError, describe
+from nlpkit.io.units import Unit, plan_units
+from nlpkit.io.writers import output_format
+from nlpkit.jobs import Batch, ScoreSummary
+from nlpkit.scorer import ScoreOptions, Scorer, ScoreRequest, UnitScorer
+
+
+class _Stop(threading.Event):
+    """Set by the first Ctrl-C or SIGTERM; remembers which."""
+
+    signum = signal.SIGINT
+
+
+def score_local(request: ScoreRequest) -> ScoreSummary:
+    """Run a scoring job in this process (one worker) or in worker processes."""
+    Scorer(request.options)  # a bad model or option is one clear error here, before any output
+    job = request.output_job("local")
+    done = job.start(inputs=request.inputs, force=request.force, resume=request.resume)
+    units: Iterable[Unit] = plan_units(
+        request.inputs,
+        request.fields,
+        size=request.batch_size,
+        follow_links=request.follow_links,
+        exclude=job.own_files(),
+    )
+    if done:
+        units = job.skip_done(units, done, request.fields)
+    try:
+        with _stop_signals() as stop:
+            run = _in_process if request.workers <= 1 else _in_workers
+            for batch in run(units, request, stop):
+                job.add(batch)
+                if request.progress is not None:
+                    request.progress(job.summary.read)
+                if stop.is_set():
+                    break
+            if stop.is_set():
+                raise Interrupted(_interrupted(request), stop.signum)
+    finally:
+        job.close()
+    return job.finish()
+
+
+def _interrupted(request: ScoreRequest) -> str:
+    return f"interrupted; the rows written so far are kept: rerun with --resume to continue {request.out}"
+
+
+@contextmanager
+def _stop_signals() -> Iterator[_Stop]:
+    """Ctrl-C and SIGTERM set an event the job checks between batches; a second Ctrl-C stops at once."""
+    stop = _Stop()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.signum = signal.Signals(signum)
+        stop.set()
+
+    before = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for s, h in before.items():
+            signal.signal(s, h)
+
+
+def _in_process(units: Iterable[Unit], request: ScoreRequest, stop: threading.Event) -> Iterator[Batch]:
+    from threadpoolctl import threadpool_limits
+
+    work = UnitScorer(request.options, request.fields, job_format(request))
+    # One OpenMP/BLAS thread: per-call threading costs more than it gains on batches this small.
+    with threadpool_limits(limits=1):
+        for unit in units:
+            if stop.is_set():
+                return
+            yield work(unit)
+
+
+def job_format(request: ScoreRequest) -> str:
+    return output_format(request.out)
+
+
+# -- worker processes ------------------------------------------------------------------------
+
+_WORK: UnitScorer | None = None
+
+
+def _worker_main(options: ScoreOptions, fields: Any, fmt: str, tasks: Any, results: Any, parent: int) -> None:
+    """A worker: load the models once, then score units until told to stop."""
+    global _WORK
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    _die_with_parent(parent)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    try:
+        _WORK = UnitScorer(options, fields, fmt)
+    except BaseException as e:  # reported to the main process, which stops the job
+        results.put((-1, f"a worker could not load the models: {describe(e)}"))
+        return
+    while True:
+        item = tasks.get()
+        if item is None:
+            return
+        seq, unit = item
+        try:
+            results.put((seq, _WORK(unit)))
+        except BaseException as e:
+            results.put((seq, f"{type(e).__name__}: {describe(e)}"))
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the main process ends, however it ends (even by SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(1.0)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _in_workers(units: Iterable[Unit], request: ScoreRequest, stop: threading.Event) -> Iterator[Batch]:
+    """Score units in worker processes; yield their batches in input order."""
+    ctx = multiprocessing.get_context("spawn")  # not fork: forking a threaded process can deadlock
+    tasks: Any = ctx.Queue()
+    results: Any = ctx.Queue()
+    args = (request.options, request.fields, job_format(request), tasks, results, os.getpid())
+    procs = [ctx.Process(target=_worker_main, args=args, daemon=True) for _ in range(request.workers)]
+    for p in procs:
+        p.start()
+    try:
+        yield from _ordered(units, tasks, results, procs, request.workers, stop)
+    finally:
+        for _ in procs:
+            tasks.put(None)
+        for p in procs:
+            p.join(timeout=0.5 if stop.is_set() else 5)
+            if p.is_alive():
+                p.kill()
+                p.join()
+        tasks.cancel_join_thread()
+        results.cancel_join_thread()
+
+
+def _ordered(
+    units: Iterable[Unit], tasks: Any, results: Any, procs: list[Any], workers: int, stop: threading.Event
+) -> Iterator[Batch]:
+    """Feed at most two units per worker ahead; hand back results in submission order."""
+    it = iter(units)
+    sent = received = 0
+    done: dict[int, Any] = {}
+    exhausted = False
+    while True:
+        while not exhausted and sent - received < 2 * workers and not stop.is_set():
+            unit = next(it, None)
+            if unit is None:
+                exhausted = True
+                break
+            tasks.put((sent, unit))
+            sent += 1
+        if received == sent and (exhausted or stop.is_set()):
+            return
+        while received not in done:
+            try:
+                seq, value = results.get(timeout=0.5)
+            except queue.Empty:
+                if stop.is_set():
+                    return
+                dead = [p for p in procs if not p.is_alive()]
+                if dead:
+                    raise NlpkitError(f"a worker process ended unexpectedly (exit code {dead[0].exitcode})") from None
+                continue
+            if seq < 0:
+                raise NlpkitError(str(value))
+            done[seq] = value
+        value = done.pop(received)
+        received += 1
+        if isinstance(value, str):
+            raise NlpkitError(f"scoring failed in a worker: {value}")
+        yield value

@@ -1,0 +1,94 @@
+"""`nlpkit score --engine ray`: the same job on a Ray cluster, through Ray Data.
+
+The driver plans the same units as the local engine (file lists, JSONL byte ranges, zip
+member lists: paths, not contents, so the files must be where the cluster can read them),
+a pool of actors — each loading the models once — reads, scores and encodes them, and the
+driver writes the batches in input order through the same `OutputJob`: the output file,
+errors file, resume and summary are those of the local engine, row for row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from nlpkit.errors import UsageError
+from nlpkit.io.units import plan_units
+from nlpkit.jobs import Batch, ScoreSummary
+from nlpkit.scorer import Scorer, ScoreRequest, UnitScorer
+
+
+class _RayUnitScorer:
+    """Ray Data actor: loads the models once, scores one unit per call."""
+
+    def __init__(self, options: Any, fields: Any, fmt: str) -> None:
+        self.work = UnitScorer(options, fields, fmt)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        out = [self.work(unit) for unit in batch["unit"]]
+        return {
+            "data": [b.data for b in out],
+            "meta": [json.dumps({k: v for k, v in dataclasses.asdict(b).items() if k != "data"}) for b in out],
+        }
+
+
+def _batch(row: dict[str, Any]) -> Batch:
+    meta = json.loads(row["meta"])
+    meta["errors"] = tuple(meta["errors"])
+    return Batch(data=bytes(row["data"]), **meta)
+
+
+def score_ray(request: ScoreRequest) -> ScoreSummary:
+    """Run a scoring job with Ray Data (a local Ray, or the cluster at `request.ray_address`)."""
+    try:
+        import ray
+    except ImportError:
+        raise UsageError("the Ray engine needs Ray: pip install 'nlpkit[ray]'") from None
+    if "-" in request.inputs:
+        raise UsageError("the Ray engine reads files, not stdin; use the local engine for -")
+    Scorer(request.options)  # a bad model or option is one clear error here, not one per actor
+    job = request.output_job("ray")
+    done = job.start(inputs=request.inputs, force=request.force, resume=request.resume)
+    planned = plan_units(
+        request.inputs,
+        request.fields,
+        size=request.batch_size,
+        follow_links=request.follow_links,
+        exclude=job.own_files(),
+    )
+    units = list(job.skip_done(planned, done, request.fields) if done else planned)
+    try:
+        if units:
+            _run(ray, request, units, job)
+    finally:
+        job.close()
+    return job.finish()
+
+
+def _run(ray: Any, request: ScoreRequest, units: list[Any], job: Any) -> None:
+    if not ray.is_initialized():
+        # A local Ray gets exactly the workers' CPUs: the driver only plans and writes.
+        ray.init(
+            address=request.ray_address,
+            num_cpus=None if request.ray_address else request.workers,
+            include_dashboard=False,
+            log_to_driver=False,
+            configure_logging=False,
+        )
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.execution_options.preserve_order = True
+    fmt = job.fmt
+    ds = ray.data.from_items([{"unit": u} for u in units], override_num_blocks=len(units))
+    scored = ds.map_batches(
+        _RayUnitScorer,
+        fn_constructor_kwargs={"options": request.options, "fields": request.fields, "fmt": fmt},
+        batch_size=1,
+        batch_format="numpy",
+        concurrency=request.workers,
+    )
+    for row in scored.iter_rows():
+        job.add(_batch(row))
+        if request.progress is not None:
+            request.progress(job.summary.read)

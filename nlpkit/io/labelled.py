@@ -1,0 +1,269 @@
+"""Labelled examples for training and evaluation, read from a table and made fit to learn from.
+
+Labels are normalised (stray whitespace, case variants), exact duplicates are dropped (the
+majority label kept), rows without usable text are skipped, and every change is noted so
+the user sees what was done to their data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from nlpkit.errors import DataError
+from nlpkit.io.tables import join_bodies, read_table
+from nlpkit.text.prepare import model_input, prepare
+
+#: Labels with fewer examples than this are reported.
+FEW_EXAMPLES = 5
+#: Column names tried, in order, for a stance target when none is named.
+TARGET_COLUMNS = ("target", "Headline", "headline", "title", "claim")
+
+
+@dataclass(frozen=True)
+class LabelFields:
+    """Where the parts of a labelled example are in a table.
+
+    Attributes:
+        text: Column with the article text (stance: the body).
+        label: Column with the label.
+        target: Stance: column with the target (headline or claim); found by name when None.
+        title: Column with a headline kept apart from the text (topic), when the table has one.
+        group: Rows sharing this value stay on one side of a split.
+        bodies: FNC-1 style data: a second table of bodies joined on `body_id`.
+        body_id: The join key between the data and `bodies`.
+    """
+
+    text: str = "text"
+    label: str = "label"
+    target: str | None = None
+    title: str | None = None
+    group: str | None = None
+    bodies: str | Path | None = None
+    body_id: str = "Body ID"
+
+
+@dataclass
+class LabelledData:
+    """Texts (and stance targets) with their labels, plus what was changed to make them usable."""
+
+    texts: list[str]
+    labels: list[str]
+    targets: list[str] | None = None
+    groups: list[str] | None = None
+    titles: list[str] | None = None
+    notes: list[str] = field(default_factory=list)
+    source: str = ""
+
+    def inputs(self) -> list[Any]:
+        """What a classifier of this data takes: texts, or (target, text) pairs."""
+        if self.targets is None:
+            return list(self.texts)
+        return list(zip(self.targets, self.texts, strict=True))
+
+    def subset(self, idx: Sequence[int]) -> LabelledData:
+        def pick(xs: list[str] | None) -> list[str] | None:
+            return None if xs is None else [xs[i] for i in idx]
+
+        return LabelledData(
+            texts=[self.texts[i] for i in idx],
+            labels=[self.labels[i] for i in idx],
+            targets=pick(self.targets),
+            groups=pick(self.groups),
+            titles=pick(self.titles),
+            source=self.source,
+        )
+
+    def example_keys(self) -> list[str]:
+        parts = [self.texts] + [xs for xs in (self.targets, self.titles) if xs is not None]
+        return ["\x00".join(p) for p in zip(*parts, strict=True)]
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the examples and labels, independent of their order."""
+        h = hashlib.sha256()
+        for k, lab in sorted(zip(self.example_keys(), self.labels, strict=True)):
+            h.update(k.encode("utf-8", "replace") + b"\x01" + lab.encode() + b"\x02")
+        return h.hexdigest()
+
+    def check_labels(self) -> None:
+        """Refuse data with a single label; note labels too rare to learn reliably."""
+        counts = Counter(self.labels)
+        if len(counts) < 2:
+            only = next(iter(counts))
+            raise DataError(
+                f"{self.source}: every example has the label {only!r}; a classifier needs at least two labels"
+            )
+        for lab, n in sorted(counts.items()):
+            if n < FEW_EXAMPLES:
+                self.notes.append(
+                    f"label {lab!r} has only {n} example{'s' if n != 1 else ''}; its scores will be unreliable"
+                )
+
+
+def load_labelled(
+    data: str | Path,
+    *,
+    task: str,
+    fields: LabelFields | None = None,
+    split: str | None = None,
+    dedupe: bool = True,
+    require_labels: bool = True,
+) -> LabelledData:
+    """Read and tidy labelled examples for a task; every change is noted, every problem is a clear error.
+
+    Example:
+        >>> data = load_labelled("data/stance.jsonl", task="stance")
+        >>> len(data.texts), data.inputs()[0][0]
+        (20, 'Council bans cruise ships from city centre')
+    """
+    fields = fields or LabelFields()
+    rows = read_table(data, split=split)
+    if fields.bodies is not None:
+        rows = join_bodies(rows, fields.bodies, key=fields.body_id, text_field=fields.text)
+        if fields.group is None and fields.body_id in rows[0]:
+            fields = replace(fields, group=fields.body_id)
+    fields = _resolve_columns(data, rows[0], task, fields, require_labels)
+    out = _examples(rows, task, fields, require_labels)
+    out.source = str(data)
+    if not out.texts:
+        raise DataError(f"{data}: no usable rows (text in {fields.text!r} must be non-empty text)")
+    if require_labels:
+        out.labels = _normalise_labels(out.labels, out.notes)
+    return _dedupe(out) if dedupe else out
+
+
+def _resolve_columns(
+    data: str | Path, first: dict[str, Any], task: str, fields: LabelFields, require_labels: bool
+) -> LabelFields:
+    """Fill in the target and title columns found by name; refuse a table without a needed column."""
+    columns = list(first)
+    if task == "stance" and fields.target is None:
+        fields = replace(fields, target=next((c for c in TARGET_COLUMNS if c in columns), "target"))
+    if fields.title is None and task != "stance" and "title" in columns:
+        fields = replace(fields, title="title")
+    needed = {fields.text: "--text-field"}
+    if require_labels:
+        needed[fields.label] = "--label-field"
+    if task == "stance":
+        needed[str(fields.target)] = "--target-field"
+    for col, flag in needed.items():
+        if col not in columns:
+            raise DataError(f"{data}: no column {col!r} (columns: {', '.join(map(str, columns))}); use {flag}")
+    if fields.group is not None and fields.group not in columns:
+        raise DataError(f"{data}: no column {fields.group!r} to group by (columns: {', '.join(map(str, columns))})")
+    return fields
+
+
+def _examples(rows: list[dict[str, Any]], task: str, fields: LabelFields, require_labels: bool) -> LabelledData:
+    out = LabelledData(
+        texts=[],
+        labels=[],
+        targets=[] if task == "stance" else None,
+        groups=[] if fields.group else None,
+        titles=[] if fields.title else None,
+    )
+    bad = 0
+    for r in rows:
+        text = r.get(fields.text)
+        label = r.get(fields.label) if require_labels else ""
+        target = r.get(str(fields.target)) if task == "stance" else None
+        if (
+            not isinstance(text, str)
+            or not text.strip()
+            or label is None
+            or (task == "stance" and not _is_text(target))
+        ):
+            bad += 1
+            continue
+        out.texts.append(text)
+        out.labels.append(str(label).strip())
+        if out.targets is not None:
+            out.targets.append(str(target))
+        if out.groups is not None:
+            out.groups.append(str(r.get(str(fields.group))))
+        if out.titles is not None:
+            title = r.get(str(fields.title))
+            out.titles.append(title if isinstance(title, str) else "")
+    if bad:
+        what = "text/label/target" if task == "stance" else "text/label"
+        out.notes.append(f"{bad} rows without usable {what} were skipped")
+    return out
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _normalise_labels(labels: list[str], notes: list[str]) -> list[str]:
+    empty = sum(1 for lab in labels if not lab)
+    if empty:
+        raise DataError(f"{empty} rows have an empty label; fill or remove them")
+    counts = Counter(labels)
+    by_fold: dict[str, list[str]] = defaultdict(list)
+    for lab in counts:
+        by_fold[lab.casefold()].append(lab)
+    mapping = {}
+    for variants in by_fold.values():
+        canonical = max(variants, key=lambda v: (counts[v], v))
+        for v in variants:
+            mapping[v] = canonical
+        if len(variants) > 1:
+            notes.append(f"labels {', '.join(sorted(variants))} differ only in case: merged as {canonical!r}")
+    return [mapping[lab] for lab in labels]
+
+
+def _dedupe(data: LabelledData) -> LabelledData:
+    seen: set[str] = set()
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    keep: list[int] = []
+    for i, k in enumerate(data.example_keys()):
+        votes[k][data.labels[i]] += 1
+        if k not in seen:
+            seen.add(k)
+            keep.append(i)
+    dropped = len(data.texts) - len(keep)
+    conflicts = sum(1 for v in votes.values() if len(v) > 1)
+    out = data.subset(keep)
+    out.labels = [votes[k].most_common(1)[0][0] for k in out.example_keys()]
+    out.notes = list(data.notes)
+    if dropped:
+        out.notes.append(f"{dropped} exact duplicate examples were dropped")
+    if conflicts:
+        out.notes.append(f"{conflicts} duplicated examples had conflicting labels: the majority label was kept")
+    return out
+
+
+def prepare_examples(data: LabelledData, task: str) -> LabelledData:
+    """The examples as a model sees them at prediction time: cleaned, headline in place (`model_input`)."""
+    cache: dict[tuple[str, str | None], Any] = {}
+    keep: list[int] = []
+    texts: list[str] = []
+    targets: list[str] = []
+    for i, text in enumerate(data.texts):
+        title = data.titles[i] if data.titles is not None else None
+        target = data.targets[i] if data.targets is not None else None
+        key = (text, title or None)
+        doc = cache.get(key) or cache.setdefault(key, prepare(text, title=title or None))
+        item = model_input(task, doc, target=target)
+        if item is None:
+            continue
+        keep.append(i)
+        if isinstance(item, tuple):
+            targets.append(item[0])
+            texts.append(item[1])
+        else:
+            texts.append(item)
+    if not keep:
+        raise DataError(f"{data.source}: no example has text left after cleaning")
+    out = data.subset(keep)
+    out.texts, out.titles = texts, None
+    if out.targets is not None:
+        out.targets = targets
+    out.notes = list(data.notes)
+    if len(keep) < len(data.texts):
+        out.notes.append(f"{len(data.texts) - len(keep)} examples had no text left after cleaning and were skipped")
+    return out

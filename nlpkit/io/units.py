@@ -1,0 +1,275 @@
+"""Work units: the inputs of a batch job cut into pieces a worker can read and parse by itself.
+
+The process that plans the job only lists files, reads JSONL lines as bytes and lists zip
+members; parsing (JSON, HTML, decoding) happens where the unit is scored, so it runs in
+parallel. Formats that cannot be cut cheaply (CSV, Parquet, tar, WARC, stdin) are parsed by
+the planner and travel as records. Whatever the unit, its records are exactly those
+`read_articles` gives for the same inputs, in the same order.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+from nlpkit.errors import InputError, describe
+from nlpkit.io.readers import (
+    READ_ERRORS,
+    Fields,
+    Record,
+    detect_format,
+    expand_inputs,
+    format_of,
+    jsonl_lines,
+    jsonl_record,
+    not_a_regular_file,
+    open_input,
+    read_path,
+    read_stdin,
+    zip_entries,
+    zip_member_records,
+)
+from nlpkit.types import Failure
+
+#: Formats whose files yield exactly one record each.
+_ONE_RECORD = frozenset({"txt", "html", "txt.gz", "html.gz"})
+
+
+class Unit(Protocol):
+    def records(self, fields: Fields) -> list[Record]: ...
+
+    def count(self) -> int | None:
+        """How many records the unit holds, when that is known without parsing it."""
+        ...
+
+
+@dataclass(frozen=True)
+class Lines:
+    """JSONL lines read by the planner (`None` for a line over the size cap), parsed by a worker."""
+
+    source: str
+    numbers: tuple[int, ...]
+    lines: tuple[bytes | None, ...]
+
+    def records(self, fields: Fields) -> list[Record]:
+        return [
+            jsonl_record(raw, f"{self.source}:{n}", fields) for n, raw in zip(self.numbers, self.lines, strict=True)
+        ]
+
+    def count(self) -> int:
+        return len(self.lines)
+
+
+@dataclass(frozen=True)
+class LineRange:
+    """Lines `first`... of a plain JSONL file, as the byte range [start, end), read and parsed by a worker."""
+
+    path: str
+    start: int
+    end: int
+    first: int
+
+    def _lines(self) -> Iterator[tuple[int, bytes | None]]:
+        with open(self.path, "rb") as f:
+            f.seek(self.start)
+            for n, raw in jsonl_lines(_Slice(f, self.end - self.start)):
+                yield self.first + n - 1, raw
+
+    def records(self, fields: Fields) -> list[Record]:
+        return [jsonl_record(raw, f"{self.path}:{n}", fields) for n, raw in self._lines()]
+
+    def count(self) -> int:
+        return sum(1 for _ in self._lines())
+
+
+class _Slice(io.RawIOBase):
+    """The next `size` bytes of a file, as a stream of their own."""
+
+    def __init__(self, f: IO[bytes], size: int) -> None:
+        self._f = f
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readline(self, limit: int | None = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        cap = self._left if limit is None or limit < 0 else min(limit, self._left)
+        line = self._f.readline(cap)
+        self._left -= len(line)
+        return line
+
+
+@dataclass(frozen=True)
+class Files:
+    """Whole files (text, HTML, JSON, and .gz of them) read and parsed by a worker."""
+
+    paths: tuple[str, ...]
+
+    def records(self, fields: Fields) -> list[Record]:
+        return [rec for p in self.paths for rec in read_path(Path(p), fields)]
+
+    def count(self) -> int | None:
+        fmts = [detect_format(p) for p in self.paths]
+        return len(fmts) if all(f in _ONE_RECORD for f in fmts) else None
+
+
+@dataclass(frozen=True)
+class Members:
+    """Members of a zip archive (by index), read and parsed by a worker."""
+
+    archive: str
+    indexes: tuple[int, ...]
+
+    def records(self, fields: Fields) -> list[Record]:
+        out: list[Record] = []
+        try:
+            with zipfile.ZipFile(self.archive) as zf:
+                infos = zf.infolist()
+                for i in self.indexes:
+                    info = infos[i]
+                    where = f"{self.archive}!{info.filename}"
+                    out += zip_member_records(zf, info, where, detect_format(info.filename), fields)
+        except (zipfile.BadZipFile, *READ_ERRORS) as e:
+            out.append(Failure(source=self.archive, id=self.archive, error=f"{self.archive}: {describe(e)}"))
+        return out
+
+    def count(self) -> int | None:
+        return None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Records the planner parsed itself (CSV, TSV, Parquet, tar, WARC, stdin, failures)."""
+
+    items: tuple[Record, ...]
+
+    def records(self, fields: Fields) -> list[Record]:
+        return list(self.items)
+
+    def count(self) -> int:
+        return len(self.items)
+
+
+def plan_units(
+    inputs: Iterable[str],
+    fields: Fields,
+    *,
+    size: int = 256,
+    follow_links: bool = False,
+    exclude: Iterable[Path] = (),
+) -> Iterator[Unit]:
+    """Units of about `size` records each, in input order.
+
+    Example:
+        >>> units = list(plan_units(["data/articles.jsonl", "data/article.txt"], Fields(), size=2))
+        >>> [type(u).__name__ for u in units], [len(u.records(Fields())) for u in units]
+        (['LineRange', 'LineRange', 'LineRange', 'Files'], [2, 2, 1, 1])
+    """
+    files: list[str] = []
+    for item in expand_inputs(inputs, follow_links=follow_links, exclude=exclude):
+        fmt = _format(item)
+        if fmt in _ONE_RECORD or fmt in ("json", "json.gz"):
+            files.append(str(item))
+            if len(files) >= size:
+                yield Files(tuple(files))
+                files = []
+            continue
+        if files:
+            yield Files(tuple(files))
+            files = []
+        if fmt == "jsonl":
+            yield from _line_ranges(Path(str(item)), size)
+        elif fmt == "jsonl.gz":
+            yield from _line_units(Path(str(item)), fmt, size)
+        elif fmt == "zip":
+            yield from _member_units(Path(str(item)), size)
+        else:
+            yield from _parsed_units(item, fields, size)
+    if files:
+        yield Files(tuple(files))
+
+
+def _format(item: str | Path | Failure) -> str | None:
+    """The format of a regular file that can be cut into units, or None (read it as a whole)."""
+    if not isinstance(item, Path) or not_a_regular_file(item):
+        return None
+    return format_of(str(item))
+
+
+def _line_units(path: Path, fmt: str, size: int) -> Iterator[Unit]:
+    numbers: list[int] = []
+    lines: list[bytes | None] = []
+    try:
+        with open_input(path, fmt) as stream:
+            for n, raw in jsonl_lines(stream):
+                numbers.append(n)
+                lines.append(raw)
+                if len(lines) >= size:
+                    yield Lines(str(path), tuple(numbers), tuple(lines))
+                    numbers, lines = [], []
+    except (InputError, *READ_ERRORS) as e:  # a damaged stream or a bomb: the lines before it are kept
+        if lines:
+            yield Lines(str(path), tuple(numbers), tuple(lines))
+            numbers, lines = [], []
+        error = f"{path}: could not be read to the end ({describe(e)})"
+        yield Parsed((Failure(source=str(path), id=str(path), error=error),))
+    if lines:
+        yield Lines(str(path), tuple(numbers), tuple(lines))
+
+
+def _line_ranges(path: Path, size: int, block: int = 1 << 20) -> Iterator[Unit]:
+    """Byte ranges of about `size` lines each (blank lines included), found without parsing anything."""
+    start = pos = 0
+    first = line = 1
+    in_range = 0
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(block):
+                at = 0
+                while (nl := chunk.find(b"\n", at)) >= 0:
+                    at = nl + 1
+                    line += 1
+                    in_range += 1
+                    if in_range >= size:
+                        yield LineRange(str(path), start, pos + at, first)
+                        start, first, in_range = pos + at, line, 0
+                pos += len(chunk)
+    except OSError as e:
+        error = f"{path}: could not be read to the end ({describe(e)})"
+        yield Parsed((Failure(source=str(path), id=str(path), error=error),))
+        return
+    if pos > start:
+        yield LineRange(str(path), start, pos, first)
+
+
+def _member_units(path: Path, size: int) -> Iterator[Unit]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            indexes = [i for i, *_ in zip_entries(zf, str(path))]
+    except (zipfile.BadZipFile, *READ_ERRORS) as e:
+        error = f"{path}: not a readable zip archive ({describe(e)})"
+        yield Parsed((Failure(source=str(path), id=str(path), error=error),))
+        return
+    for i in range(0, len(indexes), size):
+        yield Members(str(path), tuple(indexes[i : i + size]))
+
+
+def _parsed_units(item: str | Path | Failure, fields: Fields, size: int) -> Iterator[Unit]:
+    if isinstance(item, Failure):
+        yield Parsed((item,))
+        return
+    records = read_stdin(fields) if item == "-" else read_path(Path(item), fields)
+    batch: list[Record] = []
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= size:
+            yield Parsed(tuple(batch))
+            batch = []
+    if batch:
+        yield Parsed(tuple(batch))

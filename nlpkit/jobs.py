@@ -1,0 +1,345 @@
+"""Output jobs: one output file written safely, resumably, with an errors file and a summary.
+
+Both scoring engines go through `OutputJob`: it refuses to touch an input or an existing
+output (unless `--force`, and never an input), keeps a manifest beside the output so an
+interrupted job resumes after its last complete row, notices an output that was changed
+behind its back, rebuilds the errors file from the output on resume, and tallies what was
+done. Workers hand it `Batch`es: rows already encoded for the output file, so the process
+that writes does little per article.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nlpkit.errors import OutputError, UsageError, describe
+from nlpkit.io.readers import Fields, expand_inputs
+from nlpkit.io.units import Parsed, Unit
+from nlpkit.io.writers import RowWriter, encode_rows, finish_parquet, output_format, spool_path
+from nlpkit.records import error_record
+
+#: The stages a scoring job spends time in, in pipeline order.
+STAGES = ("read", "prepare", "topic", "stance", "brief", "encode", "write")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Scored rows of one unit of work, encoded for the output, with what the summary needs."""
+
+    data: bytes
+    rows: int
+    last_id: str | None
+    errors: tuple[dict[str, Any], ...]
+    topics: dict[str, int]
+    stances: dict[str, int]
+    stance_skipped: int
+    seconds: dict[str, float]
+
+
+def encode_batch(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, seconds: dict[str, float]) -> Batch:
+    """A `Batch` of rows: encoded as `fmt` lines (`jsonl` or `csv`, no header) and tallied."""
+    t0 = time.perf_counter()
+    data = encode_rows(rows, columns, fmt)
+    ok = [r for r in rows if not r.get("error")]
+    topics = Counter(str(r["topic"]) for r in ok if r.get("topic"))
+    stances = Counter(str(r["stance"]) for r in ok if r.get("stance"))
+    seconds = {**seconds, "encode": seconds.get("encode", 0.0) + time.perf_counter() - t0}
+    return Batch(
+        data=data,
+        rows=len(rows),
+        last_id=str(rows[-1]["id"]) if rows else None,
+        errors=tuple(error_record(r) for r in rows if r.get("error")),
+        topics=dict(topics),
+        stances=dict(stances),
+        stance_skipped=sum(1 for r in ok if r.get("stance_skipped")),
+        seconds=seconds,
+    )
+
+
+@dataclass
+class ScoreSummary:
+    """What a scoring job did: counts, label totals, time per stage."""
+
+    out: str
+    read: int = 0
+    scored: int = 0
+    failed: int = 0
+    resumed_after: int = 0
+    topics: dict[str, int] = field(default_factory=dict)
+    stances: dict[str, int] = field(default_factory=dict)
+    stance_skipped: int = 0
+    seconds: float = 0.0
+    engine: str = "local"
+    workers: int = 1
+    errors_file: str | None = None
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """Articles per second over this run (not counting rows kept from before a resume)."""
+        done = self.read - self.resumed_after
+        return done / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {**asdict(self), "rate": round(self.rate, 1)}
+        out["stages"] = {k: round(v, 3) for k, v in self.stages.items()}
+        return out
+
+    def add(self, batch: Batch) -> None:
+        self.read += batch.rows
+        self.failed += len(batch.errors)
+        self.scored += batch.rows - len(batch.errors)
+        self.stance_skipped += batch.stance_skipped
+        for name, tally in (("topics", batch.topics), ("stances", batch.stances)):
+            totals = getattr(self, name)
+            for k, v in tally.items():
+                totals[k] = totals.get(k, 0) + v
+        for stage, secs in batch.seconds.items():
+            self.stages[stage] = self.stages.get(stage, 0.0) + secs
+
+
+def input_files(inputs: Sequence[str]) -> set[tuple[int, int]]:
+    """(device, inode) of every file the inputs name, to recognise an input however it is spelled."""
+    ids = set()
+    for item in expand_inputs(inputs, follow_links=True):
+        if isinstance(item, Path):
+            try:
+                st = item.stat()
+            except OSError:
+                continue
+            ids.add((st.st_dev, st.st_ino))
+    return ids
+
+
+def refuse_inputs(outputs: Iterable[Path | None], inputs: set[tuple[int, int]], what: str = "output") -> None:
+    """Never write where an input is, with or without --force."""
+    for out in outputs:
+        if out is None or not out.exists():
+            continue
+        st = out.stat()
+        if (st.st_dev, st.st_ino) in inputs:
+            raise UsageError(
+                f"{out}: is one of the inputs; the {what} must go to another file (inputs are never written)"
+            )
+
+
+def check_output_file(out: Path) -> None:
+    """An output path that can be a file: not a folder, not under a file, in a folder that can be made."""
+    if out.is_dir():
+        raise OutputError(f"{out}: is a folder; give a file name (.jsonl, .csv or .parquet)")
+    parent = out.parent
+    for p in [parent, *parent.parents]:
+        if p.exists():
+            if not p.is_dir():
+                raise OutputError(f"{out}: {p} is a file, not a folder")
+            break
+
+
+class OutputJob:
+    """One output file (JSONL, CSV or Parquet) with its manifest and optional errors file.
+
+    `start()` checks the paths, honours `force`/`resume` and returns how many rows are already
+    done; `add()` appends a batch; `finish()` completes the job. `job` identifies the work
+    (inputs, options): a resume with another job is refused.
+    """
+
+    def __init__(
+        self,
+        out: str | Path,
+        *,
+        job: dict[str, Any],
+        columns: Sequence[str],
+        column_types: dict[str, str] | None = None,
+        errors: str | Path | None = None,
+        engine: str = "local",
+        workers: int = 1,
+    ) -> None:
+        self.out = Path(out)
+        self.fmt = output_format(self.out)
+        self.spool = spool_path(self.out)
+        self.manifest = self.out.with_name(f".{self.out.name}.manifest.json")
+        self.errors_path = Path(errors) if errors else None
+        self.columns = list(columns)
+        self.column_types = column_types or {}
+        # Through JSON, so it compares equal to the manifest read back (tuples become lists).
+        self.job = json.loads(json.dumps({**job, "format": self.fmt}))
+        self.writer = RowWriter(self.spool, self.columns)
+        self.summary = ScoreSummary(
+            out=str(self.out), engine=engine, workers=workers, errors_file=str(self.errors_path) if errors else None
+        )
+        self.last_id: str | None = None
+        self._errors_file: Any = None
+        self._t0 = time.perf_counter()
+
+    def own_files(self) -> list[Path]:
+        """The files this job writes (never to be read as inputs)."""
+        return [p for p in (self.out, self.spool, self.manifest, self.errors_path) if p is not None]
+
+    # -- starting ----------------------------------------------------------------------------
+
+    def start(self, *, inputs: Sequence[str], force: bool, resume: bool) -> int:
+        """Check the paths, clear or resume the output, and return the rows already done."""
+        for path in {self.out, self.errors_path} - {None}:
+            assert path is not None
+            check_output_file(path)
+        if self.errors_path is not None and self.errors_path.resolve() in {self.out.resolve(), self.spool.resolve()}:
+            raise UsageError(f"{self.errors_path}: --errors must be another file than --out")
+        refuse_inputs(self.own_files(), input_files(inputs))
+        if force and resume:
+            raise UsageError("--force starts over and --resume continues: give one of them")
+        saved = self._read_manifest()
+        if force:
+            for p in self.own_files():
+                if p.is_file():
+                    p.unlink()
+        elif resume:
+            self._check_resumable(saved)
+        elif self.out.exists() or self.spool.exists():
+            hint = (
+                "use --resume to continue it or --force to start over"
+                if saved and saved.get("status") != "complete"
+                else "use --force to overwrite it"
+            )
+            raise OutputError(f"{self.out}: already exists; {hint}")
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        done = self._resume_rows(saved) if resume else 0
+        self.summary.resumed_after = done
+        self._write_manifest("running")
+        if self.errors_path is not None:
+            self._errors_file = self.errors_path.open("a", encoding="utf-8")
+        self._t0 = time.perf_counter()
+        return done
+
+    def _read_manifest(self) -> dict[str, Any] | None:
+        try:
+            saved = json.loads(self.manifest.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as e:
+            raise OutputError(
+                f"{self.manifest}: unreadable job manifest ({describe(e)}); use --force to start over"
+            ) from e
+        return saved if isinstance(saved, dict) else None
+
+    def _check_resumable(self, saved: dict[str, Any] | None) -> None:
+        if saved is None:
+            if self.spool.exists():
+                raise OutputError(
+                    f"{self.out}: exists but was not written by nlpkit score; use --force to overwrite it"
+                )
+            return
+        if saved.get("status") == "complete" and self.out.exists():
+            raise OutputError(f"{self.out}: this job already finished; use --force to run it again")
+        if saved.get("job") != self.job:
+            raise UsageError(
+                f"{self.out}: was started with other inputs or options; rerun with the same ones, or --force"
+            )
+
+    def _resume_rows(self, saved: dict[str, Any] | None) -> int:
+        """Cut a partial last row, check the output against the manifest, rebuild tallies and errors."""
+        try:
+            done = self.writer.resume()
+            rows = list(self.writer.read_rows()) if done else []
+        except (ValueError, UnicodeDecodeError) as e:
+            raise OutputError(
+                f"{self.out}: damaged (a row is not valid {self.fmt.upper()}: {describe(e)}); use --force to start over"
+            ) from e
+        written = int((saved or {}).get("rows", 0))
+        if done < written or (done == written and written and (saved or {}).get("last_id") != rows[-1].get("id")):
+            raise OutputError(
+                f"{self.out}: holds {done} rows but the job wrote {written}; it was changed after it was written. "
+                "Use --force to start over"
+            )
+        failed = []
+        for row in rows:
+            self.summary.read += 1
+            if row.get("error"):
+                self.summary.failed += 1
+                failed.append(error_record(row))
+                continue
+            self.summary.scored += 1
+            for key, totals in (("topic", self.summary.topics), ("stance", self.summary.stances)):
+                if row.get(key):
+                    totals[row[key]] = totals.get(row[key], 0) + 1
+            self.summary.stance_skipped += bool(row.get("stance_skipped"))
+        self.last_id = str(rows[-1]["id"]) if rows else None
+        if self.errors_path is not None:  # rebuilt from the output, so it matches it exactly
+            self.errors_path.write_text(_jsonl(failed), encoding="utf-8")
+        return done
+
+    def skip_done(self, units: Iterable[Unit], done: int, fields: Fields) -> Iterator[Unit]:
+        """The units after the first `done` records, checking that record `done` is the output's last row."""
+        units = iter(units)
+        left = done
+        while left > 0:
+            unit = next(units, None)
+            if unit is None:
+                raise UsageError(f"{self.out}: has {done} rows but the inputs now hold fewer articles; use --force")
+            n = unit.count()
+            if n is not None and n < left:  # wholly before the last done row: skipped unread
+                left -= n
+                continue
+            records = unit.records(fields)
+            if len(records) < left:
+                left -= len(records)
+                continue
+            last = records[left - 1]
+            if last.id != self.last_id:
+                raise UsageError(
+                    f"{self.out}: row {done} is {self.last_id!r} but input record {done} is {last.id!r}; "
+                    "the inputs changed since the job started: rerun with the same inputs, or --force"
+                )
+            if records[left:]:
+                yield Parsed(tuple(records[left:]))
+            left = 0
+        yield from units
+
+    # -- running -----------------------------------------------------------------------------
+
+    def add(self, batch: Batch) -> None:
+        t0 = time.perf_counter()
+        self.writer.write_bytes(batch.data)
+        if self._errors_file is not None and batch.errors:
+            self._errors_file.write(_jsonl(batch.errors))
+            self._errors_file.flush()
+        self.summary.add(batch)
+        if batch.last_id is not None:
+            self.last_id = batch.last_id
+        self._write_manifest("running")
+        self.summary.stages["write"] = self.summary.stages.get("write", 0.0) + time.perf_counter() - t0
+
+    def finish(self) -> ScoreSummary:
+        self.close()
+        if self.fmt == "parquet":
+            finish_parquet(self.spool, self.out, self.columns, self.column_types)
+        self._write_manifest("complete")
+        return self.summary
+
+    def close(self) -> None:
+        self.summary.seconds = time.perf_counter() - self._t0
+        if self._errors_file is not None:
+            self._errors_file.close()
+            self._errors_file = None
+
+    def _write_manifest(self, status: str) -> None:
+        body = {
+            "job": self.job,
+            "status": status,
+            "rows": self.summary.read,
+            "last_id": self.last_id,
+            "summary": self.summary.to_dict(),
+        }
+        tmp = self.manifest.with_name(self.manifest.name + ".tmp")
+        tmp.write_text(json.dumps(body, indent=2), encoding="utf-8")
+        os.replace(tmp, self.manifest)
+
+
+def _jsonl(records: Iterable[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)

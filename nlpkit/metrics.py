@@ -1,0 +1,167 @@
+"""Metrics: classification (accuracy, F1, calibration, the FNC-1 score), ROUGE, sentence boundaries.
+
+Every function returns plain numbers or dicts of fractions in [0, 1].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nlpkit.text.segment import segment
+
+FNC_LABELS = ("agree", "disagree", "discuss", "unrelated")
+
+
+def fnc_score(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """The official FNC-1 score, as a fraction of a perfect prediction's score.
+
+    Example:
+        >>> fnc_score(["agree", "unrelated"], ["discuss", "unrelated"])
+        0.4
+    """
+    related = {"agree", "disagree", "discuss"}
+    got = best = 0.0
+    for g, p in zip(gold, pred, strict=True):
+        best += 0.25 + (0.75 if g != "unrelated" else 0.0)
+        if g == p:
+            got += 0.25 + (0.5 if g != "unrelated" else 0.0)
+        if g in related and p in related:
+            got += 0.25
+    return got / best if best else 0.0
+
+
+def expected_calibration_error(correct: Any, confidence: Any, bins: int = 10) -> float:
+    """Mean |accuracy - confidence| over equal-width confidence bins, weighted by bin size."""
+    c = np.asarray(confidence, dtype=float)
+    ok = np.asarray(correct, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(c, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        m = which == b
+        if m.any():
+            ece += m.mean() * abs(ok[m].mean() - c[m].mean())
+    return float(ece)
+
+
+def classification_metrics(
+    gold: Sequence[str], pred: Sequence[str], *, proba: Any = None, labels: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Accuracy, macro-F1, per-class P/R/F1/support, confusion matrix; ECE with probabilities; FNC score for FNC labels.
+
+    Example:
+        >>> m = classification_metrics(["a", "b", "b"], ["a", "b", "a"])
+        >>> round(m["accuracy"], 3), m["confusion_matrix"]
+        (0.667, [[1, 0], [1, 1]])
+    """
+    labs = list(labels) if labels is not None else sorted(set(gold) | set(pred))
+    index = {lab: i for i, lab in enumerate(labs)}
+    g = np.array([index.get(x, -1) for x in gold], dtype=np.int64)
+    q = np.array([index.get(x, -1) for x in pred], dtype=np.int64)
+    k = len(labs)
+    both = (g >= 0) & (q >= 0)
+    cm = np.bincount(g[both] * k + q[both], minlength=k * k).reshape(k, k)
+    tp = np.diag(cm).astype(float)
+    support = np.bincount(g[g >= 0], minlength=k)
+    predicted = np.bincount(q[q >= 0], minlength=k)
+    p = np.divide(tp, predicted, out=np.zeros(k), where=predicted > 0)
+    r = np.divide(tp, support, out=np.zeros(k), where=support > 0)
+    f = np.divide(2 * p * r, p + r, out=np.zeros(k), where=(p + r) > 0)
+    out: dict[str, Any] = {
+        "n": len(gold),
+        "labels": labs,
+        "accuracy": float(np.mean([a == b for a, b in zip(gold, pred, strict=True)])) if len(gold) else 0.0,
+        "macro_f1": float(np.mean(f)) if k else 0.0,
+        "per_class": {
+            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(support[i])}
+            for i, lab in enumerate(labs)
+        },
+        "confusion_matrix": cm.tolist(),
+    }
+    if proba is not None:
+        proba = np.asarray(proba)
+        conf = proba.max(axis=1)
+        out["ece"] = expected_calibration_error([a == b for a, b in zip(gold, pred, strict=True)], conf)
+    if set(labs) == set(FNC_LABELS):
+        out["fnc_score"] = fnc_score(gold, pred)
+    return out
+
+
+def mean_metrics(folds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The mean (and standard deviation) of per-fold metrics; supports and confusion matrices summed."""
+    out: dict[str, Any] = {}
+    for key in ("accuracy", "macro_f1", "fnc_score", "ece"):
+        vals = [f[key] for f in folds if key in f]
+        if vals:
+            out[key] = float(np.mean(vals))
+            out[f"{key}_std"] = float(np.std(vals))
+    labels = folds[0]["labels"]
+    out["labels"] = labels
+    out["n"] = int(sum(f["n"] for f in folds))
+    out["per_class"] = {
+        lab: {
+            m: float(np.mean([f["per_class"][lab][m] for f in folds if lab in f["per_class"]]))
+            for m in ("precision", "recall", "f1")
+        }
+        | {"support": int(sum(f["per_class"].get(lab, {}).get("support", 0) for f in folds))}
+        for lab in labels
+    }
+    out["confusion_matrix"] = np.sum([f["confusion_matrix"] for f in folds], axis=0).tolist()
+    out["folds"] = len(folds)
+    return out
+
+
+def rouge(
+    predictions: Sequence[str],
+    references: Sequence[str | Sequence[str]],
+    *,
+    keys: Sequence[str] = ("rouge1", "rouge2", "rougeLsum"),
+) -> dict[str, float]:
+    """Mean ROUGE F1 (the `rouge-score` package, Porter stemming on).
+
+    Sentences should be separated by newlines for ROUGE-Lsum. With several references for
+    one prediction, the best-matching reference counts (`score_multi`).
+
+    Example:
+        >>> round(rouge(["the cat sat"], ["the cat sat down"])["rouge1"], 3)
+        0.857
+    """
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(list(keys), use_stemmer=True)
+    totals = dict.fromkeys(keys, 0.0)
+    for pred, ref in zip(predictions, references, strict=True):
+        refs = [ref] if isinstance(ref, str) else list(ref)
+        result = scorer.score_multi(refs, pred) if len(refs) > 1 else scorer.score(refs[0], pred)
+        for k in keys:
+            totals[k] += result[k].fmeasure
+    n = max(1, len(predictions))
+    return {k: v / n for k, v in totals.items()}
+
+
+def sentence_lines(text: str) -> str:
+    """A reference or summary with one sentence per line, as ROUGE-Lsum wants it."""
+    return "\n".join(s.text for s in segment(text).sentences)
+
+
+def boundary_scores(
+    splitter: Callable[[str], Sequence[tuple[int, int]]], gold: Iterable[tuple[str, list[int]]]
+) -> dict[str, float]:
+    """Precision, recall and F1 of the sentence starts a splitter finds, against gold starts.
+
+    `splitter` maps a text to `(start, end)` spans; offset 0 is never counted.
+    """
+    tp = fp = fn = 0
+    for text, starts in gold:
+        predicted = {a for a, _ in splitter(text) if a > 0}
+        wanted = set(starts)
+        tp += len(predicted & wanted)
+        fp += len(predicted - wanted)
+        fn += len(wanted - predicted)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "boundaries": tp + fn}

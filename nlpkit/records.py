@@ -1,0 +1,115 @@
+"""Records: predictions, briefs and failures turned into the rows that commands print and write.
+
+Every output row shape lives here: a brief in `summarize --format json`, a label in
+`classify --format json`, a row of `nlpkit score` (both engines) and a line of an errors file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from nlpkit.types import Article, Brief, Failure, Prediction, Summary
+
+#: What a score row holds for each task, in column order.
+TASK_COLUMNS = {
+    "topic": ("topic", "topic_score", "topic_model"),
+    "stance": ("stance", "stance_score", "stance_target", "stance_model"),
+    "brief": ("brief", "brief_method"),
+}
+#: Columns of a score row that hold numbers (the rest are strings).
+FLOAT_COLUMNS = frozenset({"topic_score", "stance_score"})
+
+
+def score_columns(tasks: tuple[str, ...], *, generated_briefs: bool = False, stance_notes: bool = True) -> list[str]:
+    """The columns of `nlpkit score` rows, in order.
+
+    Example:
+        >>> score_columns(("topic",))
+        ['id', 'source', 'title', 'topic', 'topic_score', 'topic_model', 'error']
+    """
+    cols = ["id", "source", "title"]
+    for task in ("topic", "stance", "brief"):
+        if task in tasks:
+            cols += TASK_COLUMNS[task]
+    if "stance" in tasks and stance_notes:
+        cols.append("stance_skipped")
+    if "brief" in tasks and generated_briefs:
+        cols.append("brief_unsupported")
+    return [*cols, "error"]
+
+
+def article_row(article: Article, title: str | None) -> dict[str, Any]:
+    """The start of a score row for an article that was read."""
+    return {"id": article.id, "source": article.source, "title": title or None, "error": None}
+
+
+def failure_row(failure: Failure) -> dict[str, Any]:
+    """A score row for a record that could not be read or scored."""
+    return {"id": failure.id, "source": failure.source, "title": None, "error": failure.error}
+
+
+def topic_cells(prediction: Prediction, model: str) -> dict[str, Any]:
+    return {"topic": prediction.label, "topic_score": round(prediction.score, 6), "topic_model": model}
+
+
+def stance_cells(prediction: Prediction, target: str, model: str) -> dict[str, Any]:
+    return {
+        "stance": prediction.label,
+        "stance_score": round(prediction.score, 6),
+        "stance_target": target,
+        "stance_model": model,
+    }
+
+
+def brief_cells(summary: Summary, method: str, *, generated: bool) -> dict[str, Any]:
+    cells: dict[str, Any] = {"brief": summary.text, "brief_method": method}
+    if generated:  # the guard's findings: "kind: text" per unsupported span
+        cells["brief_unsupported"] = "; ".join(f"{u.kind}: {u.text}" for u in summary.unsupported)
+    return cells
+
+
+def error_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A line of an errors file: where the failed record came from, its id and what went wrong."""
+    return {"source": row.get("source"), "id": row.get("id"), "error": row.get("error")}
+
+
+def brief_record(brief: Brief) -> dict[str, Any]:
+    """A brief as `nlpkit summarize --format json` prints it."""
+    summary = brief.summary
+    out: dict[str, Any] = {
+        "id": brief.id,
+        "title": brief.title,
+        "source": brief.source,
+        "summary": summary.text,
+        "sentences": [asdict(s) for s in summary.sentences],
+        "method": summary.method,
+        "length": summary.length,
+        "faithful": summary.faithful,
+        "faithfulness": "checked" if summary.abstractive else "extractive: sentences copied from the article",
+        "unsupported": [asdict(u) for u in summary.unsupported],
+    }
+    if summary.dropped:
+        out["dropped"] = summary.dropped
+    if brief.topic is not None:
+        out["topic"] = brief.topic.label
+        out["topic_score"] = brief.topic.score
+    return out
+
+
+def label_record(article: Article, prediction: Prediction, *, model: str, task: str, top_k: int) -> dict[str, Any]:
+    """A label as `nlpkit classify --format json` prints it, with the `top_k` most likely labels."""
+    return {
+        "id": article.id,
+        "source": article.source,
+        "label": prediction.label,
+        "score": prediction.score,
+        "top": [{"label": lab, "score": p} for lab, p in top_labels(prediction, top_k)],
+        "model": model,
+        "task": task,
+    }
+
+
+def top_labels(prediction: Prediction, k: int) -> list[tuple[str, float]]:
+    """The `k` most likely labels with their probabilities, best first."""
+    return sorted(prediction.scores.items(), key=lambda kv: -kv[1])[:k]

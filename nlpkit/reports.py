@@ -1,0 +1,158 @@
+"""Reports: metrics as aligned text, Markdown files and plots, written into a report folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlpkit.errors import OutputError
+from nlpkit.metrics import expected_calibration_error
+
+
+def prepare_report_dir(report: str | Path, *, force: bool) -> Path:
+    """Create a report folder; refuse to overwrite an existing report without `force`."""
+    out = Path(report)
+    if (out / "metrics.json").exists() and not force:
+        raise OutputError(f"{out}: a report is already there; use --force to overwrite it")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def write_json(path: Path, data: object) -> None:
+    """Write JSON atomically (a temporary file renamed into place)."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def rouge_table(rows: Sequence[tuple[str, dict[str, Any]]], *, markdown: bool = False) -> str:
+    """ROUGE-1/2/Lsum F1 (x100) of named systems, as aligned text or a Markdown table.
+
+    Example:
+        >>> print(rouge_table([("lead-3", {"rouge1": 0.4, "rouge2": 0.2, "rougeLsum": 0.35, "length": "3"})]))
+        system         length  ROUGE-1  ROUGE-2 ROUGE-Lsum
+        lead-3              3    40.00    20.00      35.00
+    """
+    if markdown:
+        lines = ["| system | length | ROUGE-1 | ROUGE-2 | ROUGE-Lsum |", "| --- | --- | ---: | ---: | ---: |"]
+        for name, r in rows:
+            lines.append(
+                f"| {name} | {r.get('length', '')} | {100 * float(r['rouge1']):.2f} | {100 * float(r['rouge2']):.2f} "
+                f"| {100 * float(r['rougeLsum']):.2f} |"
+            )
+        return "\n".join(lines)
+    lines = [f"{'system':<14} {'length':>6} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-Lsum':>10}"]
+    for name, r in rows:
+        lines.append(
+            f"{name[:14]:<14} {r.get('length', ''):>6} {100 * r['rouge1']:8.2f} {100 * r['rouge2']:8.2f} "
+            f"{100 * r['rougeLsum']:10.2f}"
+        )
+    return "\n".join(lines)
+
+
+def summary_markdown(m: dict[str, Any]) -> str:
+    """The Markdown report of `evaluate_summarizer`'s metrics."""
+    return (
+        f"# Summarization report\n\nData: `{m['data']}` ({m['n']} articles; {m['skipped_rows']} rows skipped).\n"
+        "ROUGE F1 (rouge-score, Porter stemming), best reference per article.\n\n"
+        + rouge_table([(str(m["method"]), m), ("lead-3", m["lead3"])], markdown=True)
+        + "\n"
+    )
+
+
+def plot_confusion_matrix(metrics: dict[str, Any], path: str | Path) -> Path:
+    """Save the confusion matrix as a PNG (rows: gold, columns: predicted; shaded by row share)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = metrics["labels"]
+    cm = np.asarray(metrics["confusion_matrix"])
+    share = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    size = max(4.0, 0.7 * len(labels) + 2)
+    fig, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("gold")
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", color="white" if share[i, j] > 0.5 else "black")
+    ax.set_title(f"accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
+def plot_calibration(correct: Any, confidence: Any, path: str | Path, bins: int = 10) -> Path:
+    """Save a reliability curve (accuracy against confidence of the top label) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    c = np.asarray(confidence, dtype=float)
+    ok = np.asarray(correct, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(c, edges[1:-1]), 0, bins - 1)
+    xs, ys, ns = [], [], []
+    for b in range(bins):
+        m = which == b
+        if m.any():
+            xs.append(c[m].mean())
+            ys.append(ok[m].mean())
+            ns.append(int(m.sum()))
+    fig, (ax, hx) = plt.subplots(2, 1, figsize=(5, 6), height_ratios=[3, 1], sharex=True)
+    ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect calibration")
+    ax.plot(xs, ys, "o-", label="model")
+    ax.set_ylabel("accuracy")
+    ax.set_title(f"reliability (ECE {expected_calibration_error(ok.astype(bool), c, bins):.3f})")
+    ax.legend(loc="upper left")
+    hx.bar(xs, ns, width=0.08)
+    hx.set_xlabel("confidence of the predicted label")
+    hx.set_ylabel("examples")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
+def format_classification_report(m: dict[str, Any]) -> str:
+    """The metrics as aligned text: headline figures, per-class table, confusion matrix."""
+    lines = [f"{m['n']} examples from {m.get('data', '?')} — model {m.get('model', '?')}"]
+    lines.append(
+        f"accuracy {m['accuracy']:.4f}   macro-F1 {m['macro_f1']:.4f}"
+        + (f"   ECE {m['ece']:.4f}" if "ece" in m else "")
+    )
+    if "fnc_score" in m:
+        lines.append(f"FNC-1 score {m['fnc_score']:.4f}")
+    width = max(len(lab) for lab in m["labels"]) + 2
+    lines.append("")
+    lines.append(f"{'label':<{width}} {'precision':>9} {'recall':>7} {'F1':>7} {'support':>8}")
+    for lab, r in m["per_class"].items():
+        lines.append(f"{lab:<{width}} {r['precision']:9.4f} {r['recall']:7.4f} {r['f1']:7.4f} {r['support']:8d}")
+    lines.append("")
+    lines.append("confusion matrix (rows: gold, columns: predicted)")
+    lines.append(" " * width + " ".join(f"{lab[:8]:>8}" for lab in m["labels"]))
+    for lab, row in zip(m["labels"], m["confusion_matrix"], strict=True):
+        lines.append(f"{lab:<{width}}" + " ".join(f"{v:8d}" for v in row))
+    for note in m.get("notes", []):
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def classification_markdown(m: dict[str, Any]) -> str:
+    text = format_classification_report(m)
+    return (
+        "# Classification report\n\n```\n" + text + "\n```\n\n"
+        "![confusion matrix](confusion_matrix.png)\n\n![calibration](calibration.png)\n"
+    )

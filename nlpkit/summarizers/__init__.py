@@ -1,0 +1,1 @@
+"""Summarizers: extractive methods registered by name, plus trained and abstractive ones."""
