@@ -5,18 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nlpkit.classify import BACKENDS
-from nlpkit.classify.base import TASKS, ClassifierModel
+import nlpkit.classify
+import nlpkit.summarizers  # noqa: F401 -- registers the summarizer kinds in MODEL_KINDS
 from nlpkit.errors import ModelError, UsageError
-from nlpkit.persistence import META_FILE, WEIGHTS_FILE, load_skops, open_model_folder
+from nlpkit.persistence import MODEL_KINDS, ModelMeta, open_model_folder
 from nlpkit.summarizers.base import SUMMARIZERS, Summarizer
 
 
 def load_model(name_or_path: str | Path, *, device: str | None = None) -> Any:
     """Load a model folder (or a bundled model by name), after checking its files.
 
-    `device` (`auto`, `cpu`, `cuda`) places a neural model; by default it goes where it was
-    trained to go (`auto`: the GPU when one is present). Linear models ignore it.
+    Every file is checked against its SHA-256 in `nlpkit.json`, then the loader registered for
+    the model's kind (`MODEL_KINDS`) rebuilds it. `device` (`auto`, `cpu`, `cuda`) places a
+    neural model; by default it goes where it was trained to go (`auto`: the GPU when one is
+    present). Linear models ignore it.
 
     Example:
         >>> import nlpkit
@@ -24,26 +26,12 @@ def load_model(name_or_path: str | Path, *, device: str | None = None) -> Any:
         'topic'
     """
     folder, meta = open_model_folder(name_or_path)
-    task = meta["task"]
-    backend = meta.get("backend", "tfidf")
-    if task == "summarizer" and backend == "seq2seq":
-        from nlpkit.summarizers.abstractive import AbstractiveSummarizer
+    return MODEL_KINDS.get(meta.kind)(folder, meta, device)
 
-        return AbstractiveSummarizer.from_folder(folder, meta, device=device)
-    if task == "summarizer":
-        from nlpkit.summarizers.supervised import SupervisedSummarizer
 
-        scorer = load_skops(folder / WEIGHTS_FILE)
-        scorer.attach_tensors(folder, device=device)  # a no-op unless it was trained with an encoder
-        return SupervisedSummarizer(scorer, meta, path=str(folder))
-    if task not in TASKS:
-        raise ModelError(f"{folder}: unknown task {task!r} in {META_FILE}")
-    if backend not in BACKENDS:
-        raise ModelError(f"{folder}: unknown backend {backend!r}; known: {', '.join(BACKENDS.names())}")
-    estimator = load_skops(folder / WEIGHTS_FILE)
-    if hasattr(estimator, "attach_tensors"):
-        estimator.attach_tensors(folder, device=device)  # stored as safetensors, never through skops
-    return ClassifierModel(estimator, meta, path=str(folder))
+def check_model_folder(name_or_path: str | Path) -> tuple[Path, ModelMeta]:
+    """A model folder and its description, checked as `load_model` checks them, with no weights loaded."""
+    return open_model_folder(name_or_path)
 
 
 def get_summarizer(method: str, **options: Any) -> Summarizer:

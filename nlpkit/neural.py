@@ -260,7 +260,7 @@ class SentenceEncoder:
 
 
 class EncoderMixin:
-    """Keeps the encoder out of the skops state; the model folder stores it as safetensors."""
+    """An estimator that encodes its inputs with a sentence encoder named by `base_model`."""
 
     base_model: str
     max_length: int
@@ -276,20 +276,6 @@ class EncoderMixin:
             device=device or self.device,
         )
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(super().__getstate__())  # type: ignore[misc]
-        state.pop("encoder_", None)
-        return state
-
-    def save_tensors(self, folder: Path) -> list[str]:
-        if getattr(self, "encoder_", None) is None:
-            raise ModelError("the embedding model has no encoder to save; fit it first")
-        assert self.encoder_ is not None
-        return self.encoder_.save(folder / ENCODER_DIR)
-
-    def attach_tensors(self, folder: Path, device: str | None = None) -> None:
-        self.encoder_ = self._load_encoder(folder / ENCODER_DIR, load_device(device, self.device))
-
     def _fit_encoder(self) -> SentenceEncoder:
         if not self.base_model:
             raise ModelError("the embedding backend needs --base-model (an encoder folder or Hub id)")
@@ -298,6 +284,10 @@ class EncoderMixin:
 
     def _encoder(self) -> SentenceEncoder:
         if getattr(self, "encoder_", None) is None:
-            raise ModelError("the encoder is not loaded; load the model with nlpkit.load_model")
+            raise ModelError("the encoder is not loaded; fit the model, or load it with nlpkit.load_model")
         assert self.encoder_ is not None
         return self.encoder_
+
+    def encoder_settings(self) -> dict[str, Any]:
+        """How the saved encoder reads text (kept in the model description)."""
+        return {"max_length": self.max_length, "batch_size": self.batch_size, "device": self.device}

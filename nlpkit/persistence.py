@@ -1,37 +1,122 @@
-"""Saving and loading models: a folder with `nlpkit.json`, weights and a generated card.
+"""Model folders: `nlpkit.json` (a typed `ModelMeta`), weights as safetensors, a generated card.
 
-No pickle anywhere. scikit-learn parts are stored with skops and loaded only if every type
-in the file is on an explicit allow-list; tensors are stored as safetensors. Every file's
-SHA-256 is recorded in `nlpkit.json` and checked on load, so a folder edited by hand or a
-file swapped for another is refused.
+No pickle and no format that can name a callable: arrays are safetensors (numbers only, the
+header checked against what each model expects), structure is plain JSON whose type names
+are looked up in fixed registries, and neural weights go through `save_pretrained` as
+safetensors. Every file's SHA-256 is recorded in `nlpkit.json` and checked on load, so a
+folder edited by hand or a file swapped for another is refused.
+
+This module knows folders, checksums and cards; how each kind of model is rebuilt from its
+folder is registered in `MODEL_KINDS` by the model packages themselves.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
 import sys
 import tempfile
 import warnings
-import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from nlpkit import config
-from nlpkit.errors import ModelError, OutputError
+from nlpkit import __version__, config
+from nlpkit.errors import ModelError, OutputError, describe
+from nlpkit.registry import Registry
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 META_FILE = "nlpkit.json"
-WEIGHTS_FILE = "model.skops"
+ARRAYS_FILE = "model.safetensors"
 
-#: Module prefixes whose types a skops file may contain; anything else is refused.
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "nlpkit.classify.", "nlpkit.summarizers.")
-TRUSTED_NAMES = frozenset(
-    {"builtins.slice", "builtins.frozenset", "collections.OrderedDict", "collections.defaultdict"}
-)
+
+@dataclass(frozen=True)
+class ModelMeta:
+    """What `nlpkit.json` says about a model: what it does, how it was built and evaluated, its files."""
+
+    task: str
+    backend: str
+    name: str = "model"
+    version: str = "1"
+    labels: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    spec: dict[str, Any] = field(default_factory=dict)  # how the saved predictor is put together
+    fields: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    selection: dict[str, Any] = field(default_factory=dict)  # candidates tried and their CV scores
+    history: tuple[dict[str, Any], ...] = ()
+    best_epoch: int | None = None
+    generation: dict[str, Any] = field(default_factory=dict)
+    train_seconds: float | None = None
+    command: str = ""
+    versions: dict[str, str] = field(default_factory=dict)
+    saved: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def kind(self) -> str:
+        """The `MODEL_KINDS` entry that loads this model."""
+        return self.backend
+
+    def replace(self, **changes: Any) -> ModelMeta:
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["labels"] = list(self.labels)
+        out["history"] = list(self.history)
+        return {k: v for k, v in out.items() if v not in ({}, (), [], None, "")}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> ModelMeta:
+        if not isinstance(data, dict) or "task" not in data or "backend" not in data:
+            raise ModelError(f"{where}: not an nlpkit model description (no task or backend)")
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["labels"] = tuple(str(x) for x in values.get("labels", ()))
+        values["history"] = tuple(values.get("history", ()))
+        try:
+            return cls(**values)
+        except TypeError as e:
+            raise ModelError(f"{where}: unreadable model description ({describe(e)})") from e
+
+
+class Model(Protocol):
+    """What every loaded model offers: its task, description, folder and `name@version`."""
+
+    meta: ModelMeta
+    path: str
+
+    @property
+    def task(self) -> str: ...
+
+    @property
+    def ident(self) -> str: ...
+
+    def save_files(self, folder: Path) -> list[str]:
+        """Write the model's weights into `folder`; return the files written (relative paths)."""
+        ...
+
+
+Loader = Callable[[Path, ModelMeta, "str | None"], Any]
+#: How each kind of model (`ModelMeta.kind`) is rebuilt from its checked folder: `(folder, meta, device)`.
+MODEL_KINDS: Registry[Loader] = Registry("model kind")
+
+
+def model_ident(meta: ModelMeta) -> str:
+    """`name@version`, the version being the first 12 hex digits of a digest over the weight files."""
+    weights = {k: v for k, v in meta.files.items() if k != "README.md"}
+    if not weights:
+        return f"{meta.name}@unsaved"
+    joined = "\n".join(f"{k} {v}" for k, v in sorted(weights.items()))
+    return f"{meta.name}@{hashlib.sha256(joined.encode()).hexdigest()[:12]}"
 
 
 def sha256(path: Path) -> str:
@@ -43,8 +128,8 @@ def sha256(path: Path) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    out = {"python": sys.version.split()[0]}
-    for dist in ("nlpkit", "scikit-learn", "skops", "numpy", "torch", "transformers"):
+    out = {"python": sys.version.split()[0], "nlpkit": __version__}
+    for dist in ("numpy", "scikit-learn", "torch", "transformers"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -52,39 +137,37 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def save_model(model: Any, path: str | Path, *, force: bool = False) -> Path:
-    """Write a model folder atomically: build it beside the target, then rename into place.
+# -- saving ------------------------------------------------------------------------------------
 
-    `model` is a `ClassifierModel` (or anything with `estimator`, `meta` and, for neural
-    models, a `save_weights(folder) -> list[str]` method).
-    """
-    import skops.io as sio
 
+def save_model(model: Model, path: str | Path, *, force: bool = False) -> Path:
+    """Write a model folder atomically: build it beside the target, then rename into place."""
     out = Path(path)
     if out.exists():
         if not force:
             raise OutputError(f"{out}: already exists; use --force to overwrite it")
-        if out.is_dir() and any(out.iterdir()) and not (out / META_FILE).exists():
+        if not out.is_dir():
+            raise OutputError(f"{out}: is a file; a model is saved as a folder, give another path")
+        if any(out.iterdir()) and not (out / META_FILE).exists():
             raise OutputError(f"{out}: is a folder that is not an nlpkit model; refusing to overwrite it")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"{out}: {parent} is a file, not a folder")
+            break
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        files: list[str] = []
-        if hasattr(model, "save_weights"):
-            files += model.save_weights(tmp)
-        if getattr(model, "estimator", None) is not None:
-            sio.dump(model.estimator, tmp / WEIGHTS_FILE, compression=zipfile.ZIP_DEFLATED)
-            files.append(WEIGHTS_FILE)
-        meta = dict(model.meta)
-        meta.update(
+        files = model.save_files(tmp)
+        meta = model.meta.replace(
             format_version=FORMAT_VERSION,
             versions=library_versions(),
             saved=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
         (tmp / "README.md").write_text(model_card(meta), encoding="utf-8")
-        files.append("README.md")
-        meta["files"] = {name: sha256(tmp / name) for name in sorted(files)}
-        (tmp / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        meta = meta.replace(files={name: sha256(tmp / name) for name in sorted([*files, "README.md"])})
+        (tmp / META_FILE).write_text(json.dumps(meta.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _readable_by_all(tmp)
         if out.exists():
             backup = out.with_name(f".{out.name}.old")
             shutil.rmtree(backup, ignore_errors=True)
@@ -98,6 +181,19 @@ def save_model(model: Any, path: str | Path, *, force: bool = False) -> Path:
     model.path = str(out)
     model.meta = meta  # now with the file checksums, so `ident` names the saved version
     return out
+
+
+def _readable_by_all(folder: Path) -> None:
+    """The modes a plain mkdir/open would give (a temporary folder starts private)."""
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    for p in [folder, *folder.rglob("*")]:
+        p.chmod((0o777 if p.is_dir() else 0o666) & ~umask)
+
+
+# -- finding and checking ----------------------------------------------------------------------
 
 
 def bundled_model_names() -> list[str]:
@@ -122,32 +218,45 @@ def resolve_model_path(name_or_path: str | Path) -> Path:
     raise ModelError(f"unknown model {name!r}: not a folder and not a bundled model (bundled: {known})")
 
 
-def read_meta(folder: Path) -> dict[str, Any]:
+def read_meta(folder: Path) -> ModelMeta:
+    """A folder's model description; older and newer formats get a clear error naming what to do."""
+    where = str(folder / META_FILE)
     try:
-        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ModelError(f"{folder / META_FILE}: unreadable model description ({e})") from e
-    if not isinstance(meta, dict) or "task" not in meta or "files" not in meta:
-        raise ModelError(f"{folder / META_FILE}: not an nlpkit model description (no task or file list)")
-    if meta.get("format_version", 0) > FORMAT_VERSION:
-        raise ModelError(f"{folder}: saved by a newer nlpkit (format {meta['format_version']}); upgrade nlpkit")
-    return meta
+        data = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as e:
+        raise ModelError(f"{where}: unreadable model description ({describe(e)})") from e
+    if not isinstance(data, dict) or "files" not in data or "task" not in data:
+        raise ModelError(f"{where}: not an nlpkit model description (no task or file list)")
+    version = data.get("format_version", 0)
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ModelError(f"{folder}: saved by a newer nlpkit (format {version}); upgrade nlpkit")
+    if version < FORMAT_VERSION or "model.skops" in data.get("files", {}):
+        rebuild = data.get("command") or "nlpkit train ..."
+        raise ModelError(
+            f"{folder}: saved in nlpkit's model format {version} (scikit-learn objects through skops), which "
+            f"nlpkit {__version__} no longer loads because such files can name code to run. "
+            f"Rebuild it with nlpkit >= 0.2: {rebuild}"
+        )
+    if not isinstance(data.get("files"), dict):
+        raise ModelError(f"{where}: the file list is not a mapping")
+    return ModelMeta.from_json(data, where)
 
 
 def peek_meta(path: str | Path) -> dict[str, Any] | None:
     """A folder's `nlpkit.json` without checks or weights (None when it has none or it is unreadable)."""
     try:
         meta = json.loads((Path(path) / META_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return meta if isinstance(meta, dict) else None
 
 
-def verify_files(folder: Path, meta: dict[str, Any]) -> None:
+def verify_files(folder: Path, meta: ModelMeta) -> None:
     """Refuse a folder whose files do not match the checksums recorded when it was saved."""
-    for name, digest in meta["files"].items():
+    base = folder.resolve()
+    for name, digest in meta.files.items():
         f = folder / name
-        if Path(name).is_absolute() or ".." in Path(name).parts:
+        if Path(name).is_absolute() or ".." in Path(name).parts or base not in f.resolve().parents:
             raise ModelError(f"{folder}: {META_FILE} names a file outside the folder ({name})")
         if not f.is_file():
             raise ModelError(f"{f}: missing; the model folder is incomplete")
@@ -158,96 +267,105 @@ def verify_files(folder: Path, meta: dict[str, Any]) -> None:
             )
 
 
-def check_versions(meta: dict[str, Any], folder: Path) -> None:
-    saved = meta.get("versions", {})
+def check_versions(meta: ModelMeta, folder: Path) -> None:
     now = library_versions()
-    for lib in ("scikit-learn", "torch", "transformers"):
-        if lib in saved and lib in now and saved[lib].split(".")[:2] != now[lib].split(".")[:2]:
+    for lib in ("torch", "transformers"):
+        saved = meta.versions.get(lib)
+        if saved and lib in now and saved.split(".")[:2] != now[lib].split(".")[:2]:
             warnings.warn(
-                f"{folder}: saved with {lib} {saved[lib]}, running {now[lib]}; predictions may differ",
+                f"{folder}: saved with {lib} {saved}, running {now[lib]}; predictions may differ",
                 stacklevel=3,
             )
 
 
-def load_skops(path: Path) -> Any:
-    """Load a skops file, refusing any type outside the allow-list (and anything not skops)."""
-    import skops.io as sio
-
-    try:
-        untrusted = sio.get_untrusted_types(file=path)
-    except Exception as e:  # a pickle or any other non-skops file ends here
-        raise ModelError(f"{path}: not a skops file ({type(e).__name__}); refusing to load it") from e
-    refused = [t for t in untrusted if not (t.startswith(TRUSTED_PREFIXES) or t in TRUSTED_NAMES)]
-    if refused:
-        raise ModelError(
-            f"{path}: contains types nlpkit does not trust ({', '.join(refused[:5])}); refusing to load it"
-        )
-    return sio.load(path, trusted=untrusted)
-
-
-def open_model_folder(name_or_path: str | Path) -> tuple[Path, dict[str, Any]]:
+def open_model_folder(name_or_path: str | Path) -> tuple[Path, ModelMeta]:
     """A model folder (by path or bundled name) and its description, after checking every file."""
     folder = resolve_model_path(name_or_path)
     meta = read_meta(folder)
     verify_files(folder, meta)
+    if meta.kind not in MODEL_KINDS:
+        raise ModelError(f"{folder}: unknown model kind {meta.kind!r}; known: {', '.join(MODEL_KINDS.names())}")
     check_versions(meta, folder)
     return folder, meta
 
 
-def model_card(meta: dict[str, Any]) -> str:
+# -- the card ----------------------------------------------------------------------------------
+
+
+def model_card(meta: ModelMeta) -> str:
     """A Markdown model card from the model's metadata."""
-    metrics = meta.get("metrics") or {}
+    data = meta.data
     lines = [
-        f"# {meta.get('name', 'nlpkit model')}",
+        f"# {meta.name}",
         "",
-        f"An nlpkit **{meta.get('task')}** model (backend `{meta.get('backend')}`), saved {meta.get('saved', '')}.",
+        f"An nlpkit **{meta.task}** model (backend `{meta.backend}`), saved {meta.saved}.",
         "",
         "## Labels",
         "",
-        ", ".join(f"`{lab}`" for lab in meta.get("labels", [])) or "(none)",
+        ", ".join(f"`{lab}`" for lab in meta.labels) or "(none)",
         "",
         "## Training data",
         "",
-        f"- source: `{meta.get('data', {}).get('source', '?')}`",
-        f"- examples used: {meta.get('data', {}).get('n_train', '?')} train, {meta.get('data', {}).get('n_dev', 0)} dev",
-        f"- fingerprint (SHA-256 of the examples): `{meta.get('data', {}).get('fingerprint', '?')}`",
-    ]
-    for note in meta.get("data", {}).get("notes", []):
-        lines.append(f"- {note}")
-    lines += ["", "## Evaluation", ""]
-    if metrics:
-        lines.append(f"On {metrics.get('evaluated_on', 'held-out data')} ({metrics.get('n', '?')} examples):")
-        lines.append("")
-        for key in ("accuracy", "macro_f1", "fnc_score", "ece"):
-            if key in metrics:
-                lines.append(f"- {key}: {metrics[key]:.4f}")
-        per = metrics.get("per_class") or {}
-        if per:
-            lines += ["", "| label | precision | recall | F1 | support |", "| --- | ---: | ---: | ---: | ---: |"]
-            for lab, m in per.items():
-                lines.append(f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
-    else:
-        lines.append("No held-out evaluation was run.")
-    history = meta.get("history") or []
-    if history:
-        lines += ["", "## Training", "", f"Weights kept from epoch {meta.get('best_epoch', len(history))}.", ""]
-        keys = [k for k in ("train_loss", "val_loss", "val_accuracy", "seconds") if k in history[0]]
-        lines += ["| epoch | " + " | ".join(keys) + " |", "| ---: |" + " ---: |" * len(keys)]
-        for row in history:
-            lines.append(f"| {row['epoch']} | " + " | ".join(f"{row[k]:.4g}" for k in keys) + " |")
-    lines += [
+        f"- source: `{data.get('source', '?')}`",
+        f"- examples used: {data.get('n_train', '?')} train, {data.get('n_dev', 0)} dev",
+        f"- fingerprint (SHA-256 of the examples): `{data.get('fingerprint', '?')}`",
+        *(f"- {note}" for note in data.get("notes", [])),
+        "",
+        "## Evaluation",
+        "",
+        *_card_metrics(meta.metrics),
+        *_card_selection(meta.selection),
+        *_card_history(meta),
         "",
         "## Reproduce",
         "",
         "```console",
-        str(meta.get("command", "")),
+        meta.command,
         "```",
         "",
         "## Versions",
         "",
-        ", ".join(f"{k} {v}" for k, v in meta.get("versions", {}).items()),
+        ", ".join(f"{k} {v}" for k, v in meta.versions.items()),
         "",
         "Load it with `nlpkit.load_model(path)`; files are checked against the SHA-256 sums in `nlpkit.json`.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _card_metrics(metrics: dict[str, Any]) -> list[str]:
+    if not metrics:
+        return ["No held-out evaluation was run."]
+    lines = [f"On {metrics.get('evaluated_on', 'held-out data')} ({metrics.get('n', '?')} examples):", ""]
+    for key in ("accuracy", "macro_f1", "fnc_score", "ece", "rouge1", "rouge2", "rougeLsum"):
+        if key in metrics:
+            lines.append(f"- {key}: {metrics[key]:.4f}")
+    per = metrics.get("per_class") or {}
+    if per:
+        lines += ["", "| label | precision | recall | F1 | support |", "| --- | ---: | ---: | ---: | ---: |"]
+        for lab, m in per.items():
+            lines.append(f"| {lab} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+    return lines
+
+
+def _card_selection(selection: dict[str, Any]) -> list[str]:
+    candidates = selection.get("candidates") or []
+    if not candidates:
+        return []
+    lines = ["", "## Model selection", "", str(selection.get("how", "")), ""]
+    lines += ["| candidate | CV score | seconds |", "| --- | ---: | ---: |"]
+    for c in candidates:
+        mark = " (chosen)" if c.get("name") == selection.get("chosen") else ""
+        lines.append(f"| {c.get('name')}{mark} | {c.get('score', float('nan')):.4f} | {c.get('seconds', 0):.1f} |")
+    return lines
+
+
+def _card_history(meta: ModelMeta) -> list[str]:
+    if not meta.history:
+        return []
+    lines = ["", "## Training", "", f"Weights kept from epoch {meta.best_epoch or len(meta.history)}.", ""]
+    keys = [k for k in ("train_loss", "val_loss", "val_accuracy", "seconds") if k in meta.history[0]]
+    lines += ["| epoch | " + " | ".join(keys) + " |", "| ---: |" + " ---: |" * len(keys)]
+    for row in meta.history:
+        lines.append(f"| {row['epoch']} | " + " | ".join(f"{row[k]:.4g}" for k in keys) + " |")
+    return lines

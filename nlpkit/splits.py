@@ -138,15 +138,15 @@ def _pair_folds(labels: Sequence[str], targets: list[str], texts: list[str], k: 
     b_nodes = ["b\x00" + b for b in texts]
     comps = _Components(zip(t_nodes, b_nodes, strict=True))
     sizes = Counter(comps.find(b) for b in b_nodes)
-    how = "by headline and body: no target and no text in two folds"
+    how = "by headline and body (no target and no text on both sides)"
     if max(sizes.values()) > MAX_COMPONENT_SHARE * n and n >= 8:
         frequent = Counter(labels).most_common(1)[0][0]
         kept = [i for i in range(n) if labels[i] != frequent]
         comps = _Components((t_nodes[i], b_nodes[i]) for i in kept)
         sizes = Counter(comps.find(b_nodes[i]) for i in kept)
         how = (
-            f"by headline and body: no target and no text in two folds ({frequent!r} pairs link everything, "
-            f"so folds follow the other pairs and a {frequent!r} pair whose ends fall in two folds is left out)"
+            f"by headline and body (no target and no text on both sides; {frequent!r} pairs, which link "
+            f"everything, follow the other pairs and are left out when their ends fall on two sides)"
         )
         if not sizes or max(sizes.values()) > MAX_COMPONENT_SHARE * len(kept) or len(sizes) < k:
             text_split = _plain_folds(labels, texts, k, seed)

@@ -24,7 +24,7 @@ from nlpkit.errors import DataError, OutputError, UsageError
 from nlpkit.io.labelled import LabelFields, LabelledData, load_labelled, prepare_examples
 from nlpkit.io.tables import read_table
 from nlpkit.metrics import classification_metrics, mean_metrics, rouge, sentence_lines
-from nlpkit.persistence import save_model
+from nlpkit.persistence import ModelMeta, save_model
 from nlpkit.registry import Registry
 from nlpkit.splits import Split, holdout, split_folds
 from nlpkit.summarizers.length import LengthSpec
@@ -115,9 +115,7 @@ def train(
         result = _on_held_out_share(fit, labelled, dev_split, seed, say)
     notes = [*labelled.notes, *result.notes]
     seconds = time.perf_counter() - t0
-    model = ClassifierModel(result.estimator, {})
-    model.meta = _classifier_meta(
-        model,
+    meta = _classifier_meta(
         task=task,
         backend=backend,
         params=params,
@@ -127,8 +125,12 @@ def train(
         notes=notes,
         name=name or (Path(out).name if out else f"{task}-{backend}"),
         seconds=seconds,
-        command=command,
+        command=command
+        or _python_call(
+            "nlpkit.train", task, data, backend=backend, dev=dev, dev_split=dev_split, cv=cv, seed=seed, params=params
+        ),
     )
+    model = ClassifierModel(result.estimator.predictor(), meta)
     path = save_model(model, out, force=force) if out is not None else None
     return TrainResult(model=model, path=path, metrics=result.metrics, notes=notes, seconds=seconds)
 
@@ -158,8 +160,10 @@ def data_split(data: LabelledData, *, seed: int, share: float | None = None, k: 
 
 
 def _score(estimator: Any, part: LabelledData) -> dict[str, Any]:
-    proba = estimator.predict_proba(part.inputs())
-    classes = [str(c) for c in estimator.classes_]
+    """Metrics of what the saved model will predict (the estimator's `predictor()`) on `part`."""
+    predictor = estimator.predictor()
+    proba = predictor.predict_proba(part.inputs())
+    classes = [str(c) for c in predictor.classes_]
     pred = [classes[i] for i in proba.argmax(axis=1)]
     return classification_metrics(part.labels, pred, proba=proba, labels=classes)
 
@@ -219,37 +223,45 @@ def _on_held_out_share(
     return _Evaluated(estimator, metrics, len(tr), len(dv), notes)
 
 
-def _command_line(command: str | None) -> str:
-    return command or " ".join(shlex.quote(a) for a in ["nlpkit", *sys.argv[1:]])
+def cli_command() -> str:
+    """The command line of this process, as `nlpkit ...` (for a model's "Reproduce" section)."""
+    return " ".join(shlex.quote(a) for a in ["nlpkit", *sys.argv[1:]])
 
 
-def _classifier_meta(model: ClassifierModel, **kw: Any) -> dict[str, Any]:
+def _python_call(function: str, *args: Any, **kwargs: Any) -> str:
+    """How a model trained from Python was made, e.g. `nlpkit.train('topic', 'data.jsonl', dev_split=0.25)`."""
+    shown = [repr(str(a) if isinstance(a, Path) else a) for a in args]
+    shown += [f"{k}={v!r}" for k, v in kwargs.items() if v is not None]
+    return f"{function}({', '.join(shown)})"
+
+
+def _classifier_meta(**kw: Any) -> ModelMeta:
     data: LabelledData = kw["data"]
     evaluated: _Evaluated = kw["evaluated"]
     fields: LabelFields = kw["fields"]
     estimator = evaluated.estimator
-    meta = {
-        "name": kw["name"],
-        "version": "1",
-        "task": kw["task"],
-        "backend": kw["backend"],
-        "params": {k: list(v) if isinstance(v, tuple) else v for k, v in kw["params"].items()},
-        "labels": [str(c) for c in estimator.classes_],
-        "fields": {"text": fields.text, "label": fields.label, "target": fields.target, "title": fields.title},
-        "data": {
+    history = getattr(estimator, "history_", None) or ()  # neural backends: loss per epoch and the epoch kept
+    return ModelMeta(
+        task=kw["task"],
+        backend=kw["backend"],
+        name=kw["name"],
+        labels=tuple(str(c) for c in estimator.classes_),
+        params={k: list(v) if isinstance(v, tuple) else v for k, v in kw["params"].items()},
+        fields={"text": fields.text, "label": fields.label, "target": fields.target, "title": fields.title},
+        data={
             "source": data.source,
             "fingerprint": data.fingerprint(),
             "n_train": evaluated.n_train,
             "n_dev": evaluated.n_dev,
             "notes": kw["notes"],
         },
-        "metrics": evaluated.metrics,
-        "train_seconds": round(kw["seconds"], 2),
-        "command": _command_line(kw["command"]),
-    }
-    if getattr(estimator, "history_", None):  # neural backends: loss per epoch and the epoch kept
-        meta.update(history=estimator.history_, best_epoch=estimator.best_epoch_)
-    return meta
+        metrics=evaluated.metrics,
+        selection=getattr(estimator, "selection_", None) or {},
+        history=tuple(history),
+        best_epoch=getattr(estimator, "best_epoch_", None) if history else None,
+        train_seconds=round(kw["seconds"], 2),
+        command=kw["command"],
+    )
 
 
 # -- summarizers ---------------------------------------------------------------------------
@@ -263,9 +275,13 @@ SUMMARIZER_TRAINERS: Registry[SummarizerTrainer] = Registry("summarizer backend"
 
 @SUMMARIZER_TRAINERS.register("extractive")
 def _train_extractive(docs: Sequence[Document], refs: Sequence[str], params: dict[str, Any]) -> tuple[Any, dict]:
-    from nlpkit.summarizers.supervised import SentenceScorer, SupervisedSummarizer
+    from nlpkit.summarizers.supervised import SupervisedSummarizer, fit_sentence_scorer
 
-    return SupervisedSummarizer(SentenceScorer(**params).fit(docs, refs), {}), {}
+    try:
+        scorer = fit_sentence_scorer(docs, refs, **params)
+    except TypeError as e:
+        raise UsageError(f"extractive summarizer training: {e}") from None
+    return SupervisedSummarizer(scorer, ModelMeta(task="summarizer", backend="extractive")), {}
 
 
 @SUMMARIZER_TRAINERS.register("seq2seq")
@@ -274,7 +290,7 @@ def _train_seq2seq(docs: Sequence[Document], refs: Sequence[str], params: dict[s
 
     options = {k: v for k, v in params.items() if k != "base_model"}
     model, history, best = fine_tune_seq2seq(params.get("base_model", ""), docs, refs, **options)
-    return model, {"history": history, "best_epoch": best, "generation": model.generation_options()}
+    return model, {"history": tuple(history), "best_epoch": best, "generation": model.generation_options()}
 
 
 def train_summarizer(
@@ -316,25 +332,24 @@ def train_summarizer(
     metrics = _summary_metrics(model, dev, f"a held-out {dev_split:.0%} of the articles (seed {seed})")
     seconds = time.perf_counter() - t0
     fingerprint = hashlib.sha256("\x00".join(t for t, _, _ in pairs).encode("utf-8", "replace")).hexdigest()
-    model.meta = {
-        "name": Path(out).name if out else "summarizer",
-        "version": "1",
-        "task": "summarizer",
-        "backend": backend,
-        "params": params,
-        "labels": [],
-        **extra,
-        "data": {
+    model.meta = ModelMeta(
+        task="summarizer",
+        backend=backend,
+        name=Path(out).name if out else "summarizer",
+        params=params,
+        data={
             "source": str(data),
             "n_train": len(train_part),
             "n_dev": len(dev),
             "notes": [],
             "fingerprint": fingerprint,
         },
-        "metrics": metrics,
-        "train_seconds": round(seconds, 2),
-        "command": _command_line(command),
-    }
+        metrics=metrics,
+        train_seconds=round(seconds, 2),
+        command=command
+        or _python_call("nlpkit.train_summarizer", data, backend=backend, dev_split=dev_split, seed=seed),
+        **extra,
+    )
     path = save_model(model, out, force=force) if out is not None else None
     return TrainResult(model=model, path=path, metrics=metrics, notes=[], seconds=seconds)
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +32,7 @@ def test_round_trip_identical_predictions(topic_model: Path, data_dir: Path) -> 
 
 def test_folder_contents_and_card(topic_model: Path) -> None:
     meta = json.loads((topic_model / "nlpkit.json").read_text())
-    assert set(meta["files"]) == {"model.skops", "README.md"}
+    assert set(meta["files"]) == {"model.safetensors", "README.md"}
     for key in ("format_version", "task", "backend", "params", "labels", "versions", "metrics", "command", "data"):
         assert key in meta
     assert len(meta["data"]["fingerprint"]) == 64
@@ -42,8 +41,9 @@ def test_folder_contents_and_card(topic_model: Path) -> None:
 
 
 def test_no_pickle_in_the_folder(topic_model: Path) -> None:
-    with zipfile.ZipFile(topic_model / "model.skops") as zf:
-        assert "schema.json" in zf.namelist()
+    raw = (topic_model / "model.safetensors").read_bytes()
+    header = json.loads(raw[8 : 8 + int.from_bytes(raw[:8], "little")])  # safetensors: JSON header, then numbers
+    assert {v["dtype"] for k, v in header.items() if k != "__metadata__"} <= {"F64", "I64", "U8"}
     for f in topic_model.iterdir():
         assert not f.read_bytes().startswith(b"\x80")  # pickle protocol 2+ header
 
@@ -58,14 +58,14 @@ def test_edited_file_is_refused(topic_model: Path) -> None:
 def test_swapped_pickle_is_refused_even_with_matching_checksum(topic_model: Path) -> None:
     from nlpkit.persistence import sha256
 
-    weights = topic_model / "model.skops"
+    weights = topic_model / "model.safetensors"
     weights.write_bytes(pickle.dumps({"evil": True}))
     with pytest.raises(ModelError, match="does not match the checksum"):
         load_model(topic_model)
     meta = json.loads((topic_model / "nlpkit.json").read_text())
-    meta["files"]["model.skops"] = sha256(weights)
+    meta["files"]["model.safetensors"] = sha256(weights)
     (topic_model / "nlpkit.json").write_text(json.dumps(meta))
-    with pytest.raises(ModelError, match="not a skops file"):
+    with pytest.raises(ModelError, match="not a readable safetensors file"):
         load_model(topic_model)
 
 

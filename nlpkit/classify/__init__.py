@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nlpkit.persistence import MODEL_KINDS
 from nlpkit.registry import Registry
 
 TASKS = ("topic", "stance")
@@ -14,3 +15,8 @@ BACKENDS: Registry[Any] = Registry("classifier backend")
 BACKENDS.add_lazy("tfidf", "nlpkit.classify.tfidf:make_tfidf")
 BACKENDS.add_lazy("embedding", "nlpkit.classify.embedding:make_embedding")
 BACKENDS.add_lazy("transformer", "nlpkit.classify.transformer:make_transformer")
+
+# How a saved classifier of each backend is loaded (see nlpkit.persistence).
+MODEL_KINDS.add_lazy("tfidf", "nlpkit.classify.lean:load_lean")
+MODEL_KINDS.add_lazy("embedding", "nlpkit.classify.embedding:load_embedding")
+MODEL_KINDS.add_lazy("transformer", "nlpkit.classify.transformer:load_transformer")

@@ -1,27 +1,49 @@
-"""What every classifier shares: the backend registry, the task names and `ClassifierModel`."""
+"""What every classifier shares: the estimator contract, `ClassifierModel` and making estimators.
+
+Training fits an *estimator* (scikit-learn's contract: `fit`, `predict_proba`, string labels in
+`classes_`). What a model folder keeps, and what predicts, is a *predictor*: for the `tfidf`
+backend the numpy-only one the estimator exports (`nlpkit.classify.lean`), for the neural
+backends the estimator itself with its weights saved as safetensors.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol, overload
 
 import numpy as np
 
 from nlpkit.classify import BACKENDS, TASKS
 from nlpkit.errors import ModelError, UsageError
+from nlpkit.persistence import ModelMeta, model_ident
 from nlpkit.types import Prediction
 
 Pair = tuple[str, str]
 
 
+class Predictor(Protocol):
+    """What a saved classifier predicts with: labels in `classes_`, `predict_proba` columns in that order."""
+
+    classes_: np.ndarray
+
+    def predict_proba(self, X: Any) -> np.ndarray: ...
+
+    def save(self, folder: Path) -> tuple[dict[str, Any], list[str]]:
+        """Write the weights into `folder`; return the spec `nlpkit.json` keeps and the files written."""
+        ...
+
+
 class Estimator(Protocol):
-    """scikit-learn's contract: string labels in `classes_`, columns of `predict_proba` in that order."""
+    """scikit-learn's contract, plus `predictor()`: the object that predicts once it is saved."""
 
     classes_: np.ndarray
 
     def fit(self, X: Any, y: Any) -> Any: ...
 
     def predict_proba(self, X: Any) -> np.ndarray: ...
+
+    def predictor(self) -> Predictor: ...
 
 
 class PredictFromProba:
@@ -44,11 +66,14 @@ def make_estimator(backend: str, task: str, **params: Any) -> Estimator:
     if task not in TASKS:
         raise UsageError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
     factory: BackendFactory = BACKENDS.get(backend)
-    return factory(task, **params)
+    try:
+        return factory(task, **params)
+    except TypeError as e:
+        raise UsageError(f"backend {backend!r}: {e}; see the README for its parameters") from None
 
 
 class ClassifierModel:
-    """A trained classifier with its metadata, as saved in (and loaded from) a model folder.
+    """A trained classifier with its description, as saved in (and loaded from) a model folder.
 
     `predict` takes texts (topic) or `(target, text)` pairs (stance); one input in gives one
     result out. Labels are the strings the model was trained with.
@@ -60,31 +85,27 @@ class ClassifierModel:
         'sport'
     """
 
-    def __init__(self, estimator: Estimator, meta: dict[str, Any], path: str = "") -> None:
-        self.estimator = estimator
+    def __init__(self, predictor: Predictor, meta: ModelMeta, path: str = "") -> None:
+        self.predictor = predictor
         self.meta = meta
         self.path = path
 
     @property
     def task(self) -> str:
-        return str(self.meta["task"])
+        return self.meta.task
 
     @property
     def labels(self) -> list[str]:
-        return [str(c) for c in self.estimator.classes_]
+        return [str(c) for c in self.predictor.classes_]
 
     @property
     def name(self) -> str:
-        return str(self.meta.get("name", "model"))
-
-    @property
-    def version(self) -> str:
-        return str(self.meta.get("version", ""))
+        return self.meta.name
 
     @property
     def ident(self) -> str:
         """`name@version`, the version being the first 12 hex digits of the weights' SHA-256."""
-        return f"{self.name}@{weights_digest(self.meta.get('files') or {})[:12]}"
+        return model_ident(self.meta)
 
     def _inputs(self, X: Any) -> tuple[list[Any], bool]:
         single = isinstance(X, str) or (isinstance(X, tuple) and len(X) == 2 and all(isinstance(x, str) for x in X))
@@ -104,7 +125,7 @@ class ClassifierModel:
         items, _ = self._inputs(X)
         if not items:
             return np.zeros((0, len(self.labels)))
-        parts = [self.estimator.predict_proba(items[i : i + batch_size]) for i in range(0, len(items), batch_size)]
+        parts = [self.predictor.predict_proba(items[i : i + batch_size]) for i in range(0, len(items), batch_size)]
         return np.vstack(parts)
 
     @overload
@@ -127,13 +148,8 @@ class ClassifierModel:
         out = []
         for row in proba:
             i = int(row.argmax())
-            out.append(
-                Prediction(
-                    label=labels[i],
-                    score=float(row[i]),
-                    scores={lab: float(p) for lab, p in zip(labels, row, strict=True)},
-                )
-            )
+            scores = dict(zip(labels, row.tolist(), strict=True))
+            out.append(Prediction(label=labels[i], score=float(row[i]), scores=scores))
         return out
 
     def predict_one(self, text: str, target: str | None = None) -> Prediction:
@@ -143,29 +159,23 @@ class ClassifierModel:
             return self.predict_scores([(target, text)])[0]
         return self.predict_scores([text])[0]
 
-    def save_weights(self, folder: Any) -> list[str]:
-        """Files besides the skops weights (neural tensors, as safetensors); [] for tfidf models."""
-        save = getattr(self.estimator, "save_tensors", None)
-        return list(save(folder)) if save is not None else []
+    def save_files(self, folder: Path) -> list[str]:
+        spec, files = self.predictor.save(folder)
+        self.meta = self.meta.replace(spec=spec)
+        return files
 
     def __repr__(self) -> str:
-        return f"ClassifierModel(task={self.task!r}, backend={self.meta.get('backend')!r}, labels={self.labels})"
-
-
-def weights_digest(files: dict[str, str]) -> str:
-    """One SHA-256 for a model's weights: the skops file's own, or a digest over every weight file."""
-    weights = {k: v for k, v in files.items() if k != "README.md"}
-    if not weights:
-        return "unsaved"
-    if list(weights) == ["model.skops"]:
-        return weights["model.skops"]
-    import hashlib
-
-    joined = "\n".join(f"{k} {v}" for k, v in sorted(weights.items()))
-    return hashlib.sha256(joined.encode()).hexdigest()
+        return f"ClassifierModel(task={self.task!r}, backend={self.meta.backend!r}, labels={self.labels})"
 
 
 def check_model(model: Any) -> ClassifierModel:
     if not isinstance(model, ClassifierModel):
         raise ModelError(f"{getattr(model, 'path', model)}: not a classifier model")
     return model
+
+
+def checked_labels(predictor: Predictor, meta: ModelMeta, folder: Path) -> None:
+    """A loaded predictor's labels must be those `nlpkit.json` lists."""
+    labels = [str(c) for c in predictor.classes_]
+    if meta.labels and labels != list(meta.labels):
+        raise ModelError(f"{folder}: the weights give labels {labels}, the description {list(meta.labels)}")

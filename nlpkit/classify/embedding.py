@@ -3,20 +3,83 @@
 Texts are encoded once by a Hugging Face encoder (mean pooling over tokens, L2-normalised,
 as sentence-transformers does for all-MiniLM-L6-v2), and a logistic regression is fitted on
 the vectors. For stance, target u and text v are combined as [u, v, |u - v|, u * v] and joined
-with the tfidf pair features. The encoder is saved with `save_pretrained` (safetensors) in the
-model folder's `encoder/`, the head with skops; the encoder never goes through skops.
+with the tfidf pair features. The saved model keeps the encoder (`save_pretrained`, as
+safetensors, in `encoder/`) and the head as plain arrays, the feature scaling folded in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from nlpkit.classify.base import Estimator, Pair, PredictFromProba
-from nlpkit.neural import EncoderMixin, SentenceEncoder
+from nlpkit.arrays import ArrayReader, read_arrays, write_arrays
+from nlpkit.classify.base import ClassifierModel, Estimator, Pair, PredictFromProba, checked_labels
+from nlpkit.classify.pairs import PairFeaturizer
+from nlpkit.errors import ModelError
+from nlpkit.neural import ENCODER_DIR, EncoderMixin, SentenceEncoder, load_device
+from nlpkit.persistence import ARRAYS_FILE, ModelMeta
+from nlpkit.predictors import LinearHead
+
+
+class EncoderLinear(PredictFromProba):
+    """The saved embedding model: encoder vectors (and, for pairs, pair features) into a linear head."""
+
+    def __init__(
+        self,
+        labels: Sequence[str],
+        encoder: SentenceEncoder,
+        head: LinearHead,
+        pair: PairFeaturizer | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
+        self.classes_ = np.asarray(list(labels), dtype=object)
+        self.encoder = encoder
+        self.head = head
+        self.pair = pair
+        self.settings = settings or {}
+
+    def features(self, X: Sequence[Any]) -> np.ndarray:
+        if self.pair is None:
+            return self.encoder.encode([str(x) for x in X])
+        return pair_vectors(self.encoder, self.pair, list(X))
+
+    def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
+        return self.head.predict_proba(dense=self.features(X))
+
+    def save(self, folder: Path) -> tuple[dict[str, Any], list[str]]:
+        files = self.encoder.save(folder / ENCODER_DIR)
+        arrays = {f"head.{k}": v for k, v in self.head.arrays().items()}
+        if self.pair is not None:
+            arrays.update({f"pair.{k}": v for k, v in self.pair.arrays().items()})
+        write_arrays(folder / ARRAYS_FILE, arrays)
+        spec = {
+            "type": "encoder-linear",
+            "labels": [str(c) for c in self.classes_],
+            "head": self.head.config(),
+            "pair": self.pair.config() if self.pair is not None else None,
+            "encoder": self.settings,
+        }
+        return spec, [*files, ARRAYS_FILE]
+
+
+def pair_vectors(encoder: SentenceEncoder, pair: PairFeaturizer, X: list[Pair]) -> np.ndarray:
+    u = encoder.encode([str(t) for t, _ in X])
+    v = encoder.encode([str(b) for _, b in X])
+    return np.hstack([u, v, np.abs(u - v), u * v, pair.transform(X)])
+
+
+def folded_head(head: Any, scaler: Any = None) -> LinearHead:
+    """A logistic regression (after an optional StandardScaler) as one linear head on raw features."""
+    linear = LinearHead.from_sklearn(head)
+    if scaler is None:
+        return linear
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    weights = linear.weights / scale
+    return LinearHead(weights, linear.bias - weights @ scaler.mean_, linear.scale)
 
 
 class EmbeddingClassifier(EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
@@ -54,6 +117,11 @@ class EmbeddingClassifier(EncoderMixin, PredictFromProba, ClassifierMixin, BaseE
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         return np.asarray(self.head_.predict_proba(self._encoder().encode(list(X))))
 
+    def predictor(self) -> EncoderLinear:
+        return EncoderLinear(
+            list(self.classes_), self._encoder(), folded_head(self.head_), settings=self.encoder_settings()
+        )
+
 
 class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
     """[u, v, |u - v|, u * v] of target and text vectors, plus the tfidf pair features, with a linear head."""
@@ -79,11 +147,6 @@ class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin,
         self.device = device
         self.random_state = random_state
 
-    def _features(self, X: Sequence[Pair], encoder: SentenceEncoder) -> np.ndarray:
-        u = encoder.encode([t for t, _ in X])
-        v = encoder.encode([b for _, b in X])
-        return np.hstack([u, v, np.abs(u - v), u * v, self.pair_.transform(list(X))])
-
     def fit(self, X: Sequence[Pair], y: Sequence[str]) -> EmbeddingStanceClassifier:
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler
@@ -92,7 +155,7 @@ class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin,
 
         encoder = self._fit_encoder()
         self.pair_ = PairFeatures(svd_components=self.svd_components, random_state=self.random_state).fit(list(X))
-        F = self._features(list(X), encoder)
+        F = pair_vectors(encoder, self.pair_.featurizer_, list(X))
         self.scaler_ = StandardScaler().fit(F)
         self.head_ = LogisticRegression(C=self.C, max_iter=3000, class_weight=self.class_weight).fit(
             self.scaler_.transform(F), np.asarray(y, dtype=object)
@@ -101,8 +164,34 @@ class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin,
         return self
 
     def predict_proba(self, X: Sequence[Pair]) -> np.ndarray:
-        F = self._features(list(X), self._encoder())
+        F = pair_vectors(self._encoder(), self.pair_.featurizer_, list(X))
         return np.asarray(self.head_.predict_proba(self.scaler_.transform(F)))
+
+    def predictor(self) -> EncoderLinear:
+        head = folded_head(self.head_, self.scaler_)
+        return EncoderLinear(
+            list(self.classes_), self._encoder(), head, self.pair_.featurizer_, self.encoder_settings()
+        )
+
+
+def load_embedding(folder: Path, meta: ModelMeta, device: str | None = None) -> ClassifierModel:
+    """An `embedding` model folder (already checked against its checksums) as a `ClassifierModel`."""
+    spec = meta.spec
+    if spec.get("type") != "encoder-linear":
+        raise ModelError(f"{folder}: not an embedding model's description (type {spec.get('type')!r})")
+    reader = ArrayReader(read_arrays(folder / ARRAYS_FILE), str(folder / ARRAYS_FILE))
+    settings = dict(spec.get("encoder") or {})
+    encoder = SentenceEncoder(
+        folder / ENCODER_DIR,
+        max_length=int(settings.get("max_length", 256)),
+        batch_size=int(settings.get("batch_size", 32)),
+        device=load_device(device, str(settings.get("device", "auto"))),
+    )
+    head = LinearHead.from_parts(spec.get("head") or {}, reader.scope("head"))
+    pair = PairFeaturizer.from_parts(spec["pair"], reader.scope("pair")) if spec.get("pair") else None
+    predictor = EncoderLinear(spec.get("labels", meta.labels), encoder, head, pair, settings)
+    checked_labels(predictor, meta, folder)
+    return ClassifierModel(predictor, meta, path=str(folder))
 
 
 def make_embedding(task: str, **params: Any) -> Estimator:

@@ -1,93 +1,20 @@
-"""Features of a (target, text) pair for stance: relatedness, overlap, cue words, negation.
+"""Fitting the pair features of stance models (scikit-learn at training time only).
 
-`PairFeatures` is a scikit-learn transformer over pairs. It learns one TF-IDF vocabulary
-from targets and texts together (fitted on training data only) and returns dense features:
-cosines between target and text (whole and opening), word and n-gram overlap, refuting and
-hedging cue words, negation near shared words, lengths, and low-rank (SVD) views of the
-target, the text and their product.
+`PairFeatures` is a scikit-learn transformer over (target, text) pairs. It learns one
+TF-IDF vocabulary from targets and texts together (on training data only) and an SVD basis
+of it, then hands the work to the numpy-only `PairFeaturizer` that the saved model keeps.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from nlpkit.text.tokens import content_of, stem, tokens
-
-REFUTING = frozenset(
-    """fake fraud fraudulent hoax false falsely deny denies denied denying debunk debunked debunks not
-    bogus doubt doubts doubted dispute disputed disputes refute refuted refutes retract retracted
-    untrue unfounded misleading rumour rumor prank pranks satire satirical nope never myth wrong
-    incorrect fabricated made-up baseless""".split()
-)
-HEDGING = frozenset(
-    """allegedly alleged reportedly report reports reported claim claims claimed claiming according
-    rumoured rumored unconfirmed unverified may might could possibly apparently purportedly
-    appears appear seems seem suggest suggests suggested believed sources source speculation
-    speculate speculated if whether unclear""".split()
-)
-NEGATION = frozenset(
-    "not no never nothing none nobody neither nor cannot isn't wasn't aren't weren't don't doesn't didn't won't can't n't deny denies denied".split()
-)
-
-
-def _ngrams(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
-
-
-class _Side:
-    """What the features need of one side of a pair, computed once per distinct text."""
-
-    def __init__(self, text: str) -> None:
-        tok = tokens(text)
-        self.tokens = tok
-        self.content = content_of(tok)
-        lead = self.content[:60]
-        self.words, self.lead_words = set(self.content), set(lead)
-        self.grams = {n: _ngrams(self.content, n) for n in (2, 3)}
-        self.lead_grams = {n: _ngrams(lead, n) for n in (2, 3)}
-        n = max(1, len(tok))
-        self.cues = [
-            sum(w in REFUTING for w in tok),
-            sum(w in HEDGING for w in tok),
-            sum(w in NEGATION for w in tok),
-            1000 * sum(w in REFUTING for w in tok) / n,
-            1000 * sum(w in HEDGING for w in tok) / n,
-            1000 * sum(w in NEGATION for w in tok) / n,
-            sum(w in REFUTING for w in tok[:80]),
-            sum(w in HEDGING for w in tok[:80]),
-        ]
-        # Content words within five words after each negation.
-        self.negated = [{stem(x) for x in tok[i + 1 : i + 6]} for i, w in enumerate(tok) if w in NEGATION]
-
-
-def pair_cues(target: str, text: str, *, _cache: dict[str, _Side] | None = None) -> list[float]:
-    """Hand-made features of one pair (no fitted state).
-
-    Example:
-        >>> f = pair_cues("Man bites dog", "A man bit a dog, police said, but the dog denies it.")
-        >>> f[0]  # share of the target's words found in the text
-        1.0
-    """
-    cache = _cache if _cache is not None else {}
-    t = cache.get(target) or cache.setdefault(target, _Side(target))
-    b = cache.get(text) or cache.setdefault(text, _Side(text))
-    ts = t.words
-    n_t = max(1, len(ts))
-    feats = [len(ts & b.words) / n_t, len(ts & b.lead_words) / n_t, len(ts & b.words) / max(1, len(ts | b.words))]
-    for n in (2, 3):
-        tg = t.grams[n]
-        feats.append(len(tg & b.grams[n]) / max(1, len(tg)))
-        feats.append(len(tg & b.lead_grams[n]) / max(1, len(tg)))
-    near = sum(1 for window in b.negated if window & ts)
-    n_b = max(1, len(b.tokens))
-    feats += t.cues[:3] + b.cues[3:]
-    feats += [1000 * near / n_b, math.log1p(len(t.tokens)), math.log1p(len(b.tokens)), "?" in target]
-    return [float(x) for x in feats]
+from nlpkit.classify.pairs import PairFeaturizer
+from nlpkit.predictors import TfidfTransform
 
 
 class PairFeatures(TransformerMixin, BaseEstimator):
@@ -100,37 +27,21 @@ class PairFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Sequence[tuple[str, str]], y: Any = None) -> PairFeatures:
         from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
 
-        from nlpkit.classify.tfidf import CompactTfidfVectorizer
-
-        targets, texts = _split(X)
-        corpus = list(dict.fromkeys([*targets, *texts]))
-        self.vectorizer_ = CompactTfidfVectorizer(
+        corpus = list(dict.fromkeys([str(t) for t, _ in X] + [str(b) for _, b in X]))
+        vectorizer = TfidfVectorizer(
             sublinear_tf=True, min_df=2, max_df=0.8, stop_words="english", max_features=self.max_features
-        ).fit(corpus)
-        vec = self.vectorizer_.transform(corpus)
+        )
+        try:
+            vec = vectorizer.fit_transform(corpus)
+        except ValueError:  # every term too rare or too common: keep them all
+            vectorizer.set_params(min_df=1, max_df=1.0)
+            vec = vectorizer.fit_transform(corpus)
         k = max(1, min(self.svd_components, vec.shape[1] - 1, vec.shape[0] - 1))
-        self.svd_ = TruncatedSVD(n_components=k, random_state=self.random_state).fit(vec)
+        svd = TruncatedSVD(n_components=k, random_state=self.random_state).fit(vec)
+        self.featurizer_ = PairFeaturizer(TfidfTransform.from_sklearn(vectorizer), svd.components_)
         return self
 
     def transform(self, X: Sequence[tuple[str, str]]) -> np.ndarray:
-        targets, texts = _split(X)
-        # Pairs repeat their texts (one body, many headlines): vectorise each distinct text once.
-        uniq = list(dict.fromkeys([*targets, *texts]))
-        row = {t: i for i, t in enumerate(uniq)}
-        vec = self.vectorizer_.transform(uniq)
-        lead = self.vectorizer_.transform([" ".join(t.split()[:80]) for t in uniq])
-        low = self.svd_.transform(vec)
-        ti = np.array([row[t] for t in targets], dtype=np.int64)
-        bi = np.array([row[t] for t in texts], dtype=np.int64)
-        tv = vec[ti]
-        cos = np.asarray(tv.multiply(vec[bi]).sum(axis=1)).ravel()
-        cos_lead = np.asarray(tv.multiply(lead[bi]).sum(axis=1)).ravel()
-        ts, bs = low[ti], low[bi]
-        cache: dict[str, _Side] = {}
-        cues = np.array([pair_cues(t, b, _cache=cache) for t, b in zip(targets, texts, strict=True)])
-        return np.hstack([cos[:, None], cos_lead[:, None], cues, ts, bs, ts * bs])
-
-
-def _split(X: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
-    return [str(t) for t, _ in X], [str(b) for _, b in X]
+        return self.featurizer_.transform(list(X))

@@ -8,7 +8,7 @@ unseen). Long texts are cut into overlapping windows of `max_length` tokens (`st
 tokens shared by neighbours, at most `max_windows` per text); a text's window logits are
 combined by `aggregate` (`mean` of logits by default, `max`, or `first` window only) in
 training and prediction alike, and the strategy is saved with the model. Weights are saved
-with `save_pretrained` (safetensors) in the model folder's `transformer/`, never via skops.
+with `save_pretrained` (safetensors) in the model folder's `transformer/`, settings in `nlpkit.json`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.classify.base import Estimator, PredictFromProba
+from nlpkit.classify.base import ClassifierModel, Estimator, PredictFromProba, checked_labels
 from nlpkit.errors import ModelError, UsageError
 from nlpkit.neural import (
     PRECISIONS,
@@ -34,6 +34,7 @@ from nlpkit.neural import (
     resolve_device,
     save_pretrained,
 )
+from nlpkit.persistence import ModelMeta
 from nlpkit.splits import holdout
 
 WEIGHTS_DIR = "transformer"
@@ -289,20 +290,30 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         logits = self._predict_logits(self._windows(X))
         return np.asarray(torch.softmax(logits, dim=1).cpu().numpy(), dtype=np.float64)
 
-    # -- persistence (the weights live beside the skops file, as safetensors) -------------
+    # -- persistence: the weights as safetensors in `transformer/`, the settings as JSON -------
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(super().__getstate__())
-        for key in ("model_", "tokenizer_", "device_", "amp_dtype_"):
-            state.pop(key, None)
-        return state
+    def predictor(self) -> TransformerClassifier:
+        """What a model folder keeps: this estimator (its weights through `save_pretrained`)."""
+        return self
 
-    def save_tensors(self, folder: Path) -> list[str]:
-        return save_pretrained(self._model(), self.tokenizer_, folder / WEIGHTS_DIR, folder)
+    def save(self, folder: Path) -> tuple[dict[str, Any], list[str]]:
+        files = save_pretrained(self._model(), self.tokenizer_, folder / WEIGHTS_DIR, folder)
+        params = {k: v for k, v in self.get_params().items() if k != "verbose"}
+        return {"type": "transformer", "labels": [str(c) for c in self.classes_], "params": params}, files
 
-    def attach_tensors(self, folder: Path, device: str | None = None) -> None:
-        self._load(folder / WEIGHTS_DIR, load_device(device, self.device))
-        self.model_.eval()
+
+def load_transformer(folder: Path, meta: ModelMeta, device: str | None = None) -> ClassifierModel:
+    """A `transformer` model folder (already checked against its checksums) as a `ClassifierModel`."""
+    spec = meta.spec
+    try:
+        est = TransformerClassifier(**spec.get("params", {}))
+    except TypeError as e:
+        raise ModelError(f"{folder}: unknown transformer settings in the model description ({e})") from e
+    est.classes_ = np.asarray(spec.get("labels", meta.labels), dtype=object)
+    est._load(folder / WEIGHTS_DIR, load_device(device, est.device))
+    est.model_.eval()
+    checked_labels(est, meta, folder)
+    return ClassifierModel(est, meta, path=str(folder))
 
 
 def make_transformer(task: str, **params: Any) -> Estimator:

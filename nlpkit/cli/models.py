@@ -1,7 +1,8 @@
-"""`nlpkit models`: list the bundled models, or show a model folder's card."""
+"""`nlpkit models`: list the bundled models, or check a model folder and show its card."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -9,39 +10,55 @@ import typer
 from nlpkit.cli import handle_errors
 
 
+def warn_refused(message: str) -> None:
+    from nlpkit.errors import one_line
+
+    print(f"nlpkit: error: {one_line(message, 2000)}", file=sys.stderr)
+
+
 @handle_errors
 def models_command(
-    folders: Annotated[list[str] | None, typer.Argument(help="Model folders (or bundled names) to describe.")] = None,
+    folders: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[MODELS]...", help="Model folders (or bundled names) to check and describe."),
+    ] = None,
 ) -> None:
-    """List the bundled models (task, labels, metrics, data), or show the card of each model given."""
-    from pathlib import Path
+    """List the bundled models (task, labels, metrics, data), or check each model given and show its card.
 
-    from nlpkit.persistence import bundled_model_names, read_meta, resolve_model_path, verify_files
+    A folder is checked as loading would check it (description, format, every file's checksum),
+    without loading any weights: a folder that would be refused is reported, with the reason.
+    """
+    from nlpkit.catalog import check_model_folder
+    from nlpkit.errors import ModelError
+    from nlpkit.persistence import bundled_model_names, read_meta, resolve_model_path
 
     if folders:
+        refused = 0
         for i, name in enumerate(folders):
-            folder = resolve_model_path(name)
-            verify_files(folder, read_meta(folder))
             if i:
                 print()
-            print((Path(folder) / "README.md").read_text(encoding="utf-8").rstrip())
+            try:
+                folder, _ = check_model_folder(name)
+            except ModelError as e:
+                refused += 1
+                warn_refused(f"{e} (nlpkit would refuse to load {name})")
+                continue
+            print((folder / "README.md").read_text(encoding="utf-8").rstrip())
+        if refused:
+            raise typer.Exit(1)
         return
     from nlpkit import config
+    from nlpkit.summarizers.base import SUMMARIZERS
 
-    names = bundled_model_names()
     print(f"bundled models in {config.bundled_models_dir()}:")
-    for name in names:
+    for name in bundled_model_names():
         meta = read_meta(resolve_model_path(name))
-        m = meta.get("metrics") or {}
+        m = meta.metrics
         figures = ", ".join(
             f"{k} {m[k]:.3f}" for k in ("accuracy", "macro_f1", "fnc_score", "rouge1", "rouge2") if k in m
         )
-        print(
-            f"  {name:<12} {meta['task']:<10} {meta.get('backend', ''):<10} labels: {', '.join(meta.get('labels', [])) or '-'}"
-        )
-        print(f"  {'':<12} {figures} on {m.get('evaluated_on', '?')}; data: {meta.get('data', {}).get('source', '?')}")
-    from nlpkit.summarizers.base import SUMMARIZERS
-
+        print(f"  {name:<12} {meta.task:<10} {meta.backend:<10} labels: {', '.join(meta.labels) or '-'}")
+        print(f"  {'':<12} {figures} on {m.get('evaluated_on', '?')}; data: {meta.data.get('source', '?')}")
     print(f"\nsummarization methods (no training): {', '.join(SUMMARIZERS.names())}")
     print("details: nlpkit models NAME_OR_FOLDER")
 

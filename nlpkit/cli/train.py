@@ -89,6 +89,7 @@ def train_command(
     """Train a topic or stance classifier (or an extractive summarizer), evaluate it on held-out data, save it."""
     from nlpkit.io.labelled import LabelFields
     from nlpkit.reports import format_classification_report, rouge_table
+    from nlpkit.training import cli_command
 
     params = _parse_params(param or [])
     if base_model is not None:
@@ -115,6 +116,7 @@ def train_command(
             seed=seed,
             force=force,
             params=params,
+            command=cli_command(),
             log=log,
         )
         m = res.metrics
@@ -145,6 +147,7 @@ def train_command(
         force=force,
         split=split,
         params=params,
+        command=cli_command(),
         log=log,
     )
     m = dict(result.metrics)

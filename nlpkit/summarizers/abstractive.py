@@ -18,6 +18,7 @@ from typing import Any
 
 from nlpkit.errors import ModelError, UsageError
 from nlpkit.neural import amp_dtype, autocast, load_pretrained, quiet_transformers, resolve_device, save_pretrained
+from nlpkit.persistence import ModelMeta, model_ident
 from nlpkit.summarizers.faithfulness import unsupported_spans
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.types import Document, ScoredSentence, Summary
@@ -75,7 +76,7 @@ class AbstractiveSummarizer:
         self.strict = strict
         self.device = device
         self.batch_size = batch_size
-        self.meta: dict[str, Any] = {"task": "summarizer", "backend": "seq2seq", "name": "abstractive"}
+        self.meta = ModelMeta(task="summarizer", backend="seq2seq", name="abstractive")
         self.path = ""
         self._net: Any = None
 
@@ -89,13 +90,16 @@ class AbstractiveSummarizer:
     # -- loading -------------------------------------------------------------------------
 
     @classmethod
-    def from_folder(cls, folder: Path, meta: dict[str, Any], *, device: str | None = None) -> AbstractiveSummarizer:
+    def from_folder(cls, folder: Path, meta: ModelMeta, *, device: str | None = None) -> AbstractiveSummarizer:
         """A saved seq2seq summarizer (folder already checked by `load_model`), with its generation options."""
-        if meta.get("task") != "summarizer" or meta.get("backend") != "seq2seq":
-            raise ModelError(f"{folder}: not a seq2seq summarizer ({meta.get('task')}, {meta.get('backend')})")
-        summarizer = cls(folder / WEIGHTS_DIR, **{**meta.get("generation", {}), "device": device or "auto"})
+        if meta.task != "summarizer" or meta.backend != "seq2seq":
+            raise ModelError(f"{folder}: not a seq2seq summarizer ({meta.task}, {meta.backend})")
+        try:
+            summarizer = cls(folder / WEIGHTS_DIR, **{**meta.generation, "device": device or "auto"})
+        except TypeError as e:
+            raise ModelError(f"{folder}: unknown generation settings in the model description ({e})") from e
         summarizer.meta, summarizer.path = meta, str(folder)
-        summarizer.name = str(meta.get("name", cls.name))  # briefs say which trained model wrote them
+        summarizer.name = meta.name  # briefs say which trained model wrote them
         return summarizer
 
     def _weights(self) -> Path | str:
@@ -227,13 +231,21 @@ class AbstractiveSummarizer:
             dropped=dropped,
         )
 
-    # -- saving (see nlpkit.persistence.save_model; no skops part, the weights are safetensors) --
+    # -- saving (see nlpkit.persistence.save_model; the weights are safetensors) ---------------
 
     def generation_options(self) -> dict[str, Any]:
         keys = ("num_beams", "min_tokens", "max_tokens", "no_repeat_ngram_size", "length_penalty", "max_input_tokens")
         return {k: getattr(self, k) for k in keys} | {"max_chunks": self.max_chunks, "prefix": self.prefix}
 
-    def save_weights(self, folder: Path) -> list[str]:
+    @property
+    def task(self) -> str:
+        return "summarizer"
+
+    @property
+    def ident(self) -> str:
+        return model_ident(self.meta)
+
+    def save_files(self, folder: Path) -> list[str]:
         return save_pretrained(self._load(), self.tokenizer_, folder / WEIGHTS_DIR, folder)
 
     def __repr__(self) -> str:
@@ -336,3 +348,8 @@ def fine_tune_seq2seq(
 
     history, best = fine_tune(net, fit_idx, batch_loss, schedule, validate=validate if n_val else None, amp=amp)
     return summarizer, history, best
+
+
+def load_seq2seq(folder: Path, meta: ModelMeta, device: str | None = None) -> AbstractiveSummarizer:
+    """A seq2seq summarizer's folder (already checked against its checksums)."""
+    return AbstractiveSummarizer.from_folder(folder, meta, device=device)

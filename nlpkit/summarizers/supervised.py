@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
-from nlpkit.neural import EncoderMixin
+from nlpkit.arrays import ArrayReader, read_arrays, write_arrays
+from nlpkit.errors import DataError, ModelError
+from nlpkit.neural import ENCODER_DIR, SentenceEncoder, load_device
+from nlpkit.persistence import ARRAYS_FILE, ModelMeta, model_ident
+from nlpkit.predictors import TreeEnsemble
 from nlpkit.summarizers.base import select
 from nlpkit.summarizers.extractive import _head, _norm, _Vectors, pagerank
 from nlpkit.summarizers.length import LengthSpec
@@ -118,101 +120,137 @@ def oracle_labels(doc: Document, reference: str, max_sentences: int = 3) -> list
     return sorted(chosen)
 
 
-class SentenceScorer(EncoderMixin, BaseEstimator):
-    """Gradient-boosted trees over `sentence_features`, fitted on oracle labels.
+class SentenceScorer:
+    """Sentence scores from boosted trees over `sentence_features` (and, with an encoder, `ENCODER_FEATURES`).
 
-    With `base_model` (a sentence-encoder folder or Hub id), `ENCODER_FEATURES` are added:
-    each sentence's cosine similarity to the headline, to the article's mean vector and to
-    its first sentence. The encoder is then saved in the model folder's `encoder/`.
+    Numpy only unless it has an encoder; fitted by `fit_sentence_scorer`.
     """
 
-    def __init__(
-        self,
-        *,
-        max_iter: int = 200,
-        learning_rate: float = 0.05,
-        max_oracle: int = 3,
-        base_model: str = "",
-        max_length: int = 128,
-        batch_size: int = 64,
-        device: str = "auto",
-        random_state: int = 0,
-    ) -> None:
-        self.max_iter = max_iter
-        self.learning_rate = learning_rate
-        self.max_oracle = max_oracle
-        self.base_model = base_model
-        self.max_length = max_length
-        self.batch_size = batch_size
-        self.device = device
-        self.random_state = random_state
+    def __init__(self, trees: TreeEnsemble, encoder: SentenceEncoder | None = None, settings: dict | None = None):
+        self.trees = trees
+        self.encoder = encoder
+        self.settings = settings or {}
 
     def features(self, doc: Document) -> tuple[np.ndarray, _Vectors]:
         """`sentence_features`, plus `ENCODER_FEATURES` when the scorer has an encoder."""
-        feats, v = sentence_features(doc)
-        if not self.base_model or len(feats) == 0:
-            return feats, v
-        encoder = self._encoder()
-        texts = [s.text for s in doc.sentences[: len(feats)]]
-        E = encoder.encode([*texts, doc.title or texts[0]])
-        sents, title = E[:-1], E[-1]
-        centroid = sents.mean(axis=0)
-        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
-        extra = np.column_stack(
-            [sents @ title if doc.title else np.zeros(len(sents)), sents @ centroid, sents @ sents[0]]
-        )
-        return np.hstack([feats, extra]), v
-
-    def save_tensors(self, folder: Path) -> list[str]:
-        return super().save_tensors(folder) if self.base_model else []
-
-    def attach_tensors(self, folder: Path, device: str | None = None) -> None:
-        if self.base_model:
-            super().attach_tensors(folder, device)
-
-    def fit(self, docs: Sequence[Document], references: Sequence[str]) -> SentenceScorer:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
-        if self.base_model:
-            self._fit_encoder()
-        X, y = [], []
-        for doc, ref in zip(docs, references, strict=True):
-            doc = _head(doc)
-            feats, _ = self.features(doc)
-            chosen = set(oracle_labels(doc, ref, self.max_oracle))
-            X.append(feats)
-            y += [int(i in chosen) for i in range(len(feats))]
-        self.model_ = HistGradientBoostingClassifier(
-            max_iter=self.max_iter, learning_rate=self.learning_rate, random_state=self.random_state
-        ).fit(np.vstack(X), np.asarray(y))
-        return self
+        return features_of(doc, self.encoder)
 
     def score(self, feats: np.ndarray) -> np.ndarray:
         if len(feats) == 0:
             return np.zeros(0)
-        return np.asarray(self.model_.predict_proba(feats)[:, 1])
+        return np.asarray(self.trees.predict_proba(feats)[:, 1])
+
+
+def features_of(doc: Document, encoder: SentenceEncoder | None) -> tuple[np.ndarray, _Vectors]:
+    feats, v = sentence_features(doc)
+    if encoder is None or len(feats) == 0:
+        return feats, v
+    return np.hstack([feats, encoder_features(encoder, doc, len(feats))]), v
+
+
+def encoder_features(encoder: SentenceEncoder, doc: Document, n: int) -> np.ndarray:
+    """Each sentence's cosine to the headline, to the article's mean vector and to its first sentence."""
+    texts = [s.text for s in doc.sentences[:n]]
+    E = encoder.encode([*texts, doc.title or texts[0]])
+    sents, title = E[:-1], E[-1]
+    centroid = sents.mean(axis=0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+    return np.column_stack([sents @ title if doc.title else np.zeros(len(sents)), sents @ centroid, sents @ sents[0]])
+
+
+def fit_sentence_scorer(
+    docs: Sequence[Document],
+    references: Sequence[str],
+    *,
+    max_iter: int = 200,
+    learning_rate: float = 0.05,
+    max_oracle: int = 3,
+    base_model: str = "",
+    max_length: int = 128,
+    batch_size: int = 64,
+    device: str = "auto",
+    random_state: int = 0,
+) -> SentenceScorer:
+    """Boosted trees fitted on greedy-oracle labels; with `base_model`, encoder features too."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    settings = {"max_length": max_length, "batch_size": batch_size, "device": device}
+    encoder = SentenceEncoder(base_model, **settings) if base_model else None  # type: ignore[arg-type]
+    X, y = [], []
+    for doc, ref in zip(docs, references, strict=True):
+        doc = _head(doc)
+        feats, _ = features_of(doc, encoder)
+        chosen = set(oracle_labels(doc, ref, max_oracle))
+        X.append(feats)
+        y += [int(i in chosen) for i in range(len(feats))]
+    labels = np.asarray(y)
+    if len(set(labels.tolist())) < 2:
+        raise DataError("the references pick no sentence (or every sentence) of the articles; nothing to learn")
+    model = HistGradientBoostingClassifier(max_iter=max_iter, learning_rate=learning_rate, random_state=random_state)
+    model.fit(np.vstack(X), labels)
+    return SentenceScorer(TreeEnsemble.from_sklearn(model), encoder, settings)
 
 
 class SupervisedSummarizer:
     """A trained sentence scorer used as a summarizer (`--method MODEL_DIR`)."""
 
-    def __init__(self, estimator: SentenceScorer, meta: dict[str, Any], path: str = "") -> None:
-        self.estimator = estimator
+    def __init__(self, scorer: SentenceScorer, meta: ModelMeta, path: str = "") -> None:
+        self.scorer = scorer
         self.meta = meta
         self.path = path
-        self.task = "summarizer"
+
+    @property
+    def task(self) -> str:
+        return "summarizer"
 
     @property
     def name(self) -> str:
-        return str(self.meta.get("name", "supervised"))
+        return self.meta.name
+
+    @property
+    def ident(self) -> str:
+        return model_ident(self.meta)
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
         doc = _head(doc)
-        feats, v = self.estimator.features(doc)
-        scores = self.estimator.score(feats)
+        feats, v = self.scorer.features(doc)
+        scores = self.scorer.score(feats)
         return select(
             doc, list(scores), length, method=self.name, redundancy=v.redundancy, max_overlap=0.5, penalty=0.3
         )
 
-    def save_weights(self, folder: Path) -> list[str]:
-        return self.estimator.save_tensors(folder)
+    def save_files(self, folder: Path) -> list[str]:
+        files = self.scorer.encoder.save(folder / ENCODER_DIR) if self.scorer.encoder is not None else []
+        write_arrays(folder / ARRAYS_FILE, {f"trees.{k}": v for k, v in self.scorer.trees.arrays().items()})
+        spec = {
+            "type": "sentence-trees",
+            "trees": self.scorer.trees.config(),
+            "encoder": self.scorer.settings if self.scorer.encoder is not None else None,
+        }
+        self.meta = self.meta.replace(spec=spec)
+        return [*files, ARRAYS_FILE]
+
+
+def load_supervised(folder: Path, meta: ModelMeta, device: str | None = None) -> SupervisedSummarizer:
+    """A trained extractive summarizer's folder (already checked against its checksums)."""
+    spec = meta.spec
+    if spec.get("type") != "sentence-trees":
+        raise ModelError(f"{folder}: not a trained extractive summarizer's description (type {spec.get('type')!r})")
+    reader = ArrayReader(read_arrays(folder / ARRAYS_FILE), str(folder / ARRAYS_FILE))
+    trees = TreeEnsemble.from_parts(spec.get("trees") or {}, reader.scope("trees"))
+    n_features = len(FEATURES) + (len(ENCODER_FEATURES) if spec.get("encoder") else 0)
+    if len(trees.feature) and int(trees.feature.max()) >= n_features:
+        raise ModelError(
+            f"{folder}: the trees read {int(trees.feature.max()) + 1} features; sentences have {n_features}"
+        )
+    encoder = None
+    settings = dict(spec.get("encoder") or {})
+    if spec.get("encoder"):
+        device = load_device(device, str(settings.get("device", "auto")))
+        encoder = SentenceEncoder(
+            folder / ENCODER_DIR,
+            max_length=int(settings.get("max_length", 128)),
+            batch_size=int(settings.get("batch_size", 64)),
+            device=device,
+        )
+    return SupervisedSummarizer(SentenceScorer(trees, encoder, settings), meta, path=str(folder))

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from nlpkit.classify.stance_features import PairFeatures, pair_cues
-from nlpkit.classify.tfidf import CompactTfidfVectorizer, TfidfClassifier, TfidfStanceClassifier
+from nlpkit.classify.pairs import pair_cues
+from nlpkit.classify.stance_features import PairFeatures
+from nlpkit.classify.tfidf import TfidfClassifier, TfidfStanceClassifier
+from nlpkit.predictors import TfidfTransform
 
 TEXTS = ["goal match win team", "match goal striker team", "vote party poll minister", "poll vote minister party"] * 3
 LABELS = ["sport", "sport", "politics", "politics"] * 3
@@ -36,14 +38,20 @@ def test_char_ngrams_option() -> None:
     assert clf.predict(["goals matches"]).tolist() == ["sport"]
 
 
-def test_compact_vectorizer_round_trips_its_vocabulary() -> None:
-    vec = CompactTfidfVectorizer().fit(["a bb cc", "bb dd"])
-    state = vec.__getstate__()
-    assert "vocabulary_" not in state and isinstance(state["_terms"], str)
-    again = CompactTfidfVectorizer()
-    again.__setstate__(state)
-    assert again.vocabulary_ == vec.vocabulary_
-    assert (again.transform(["bb dd"]) != vec.transform(["bb dd"])).nnz == 0
+def test_lean_vectorizer_matches_scikit_learn() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = ["a bb cc Café", "bb dd, bb!", "x"]
+    for kwargs in (
+        {"ngram_range": (1, 2), "sublinear_tf": True, "strip_accents": "unicode"},
+        {"analyzer": "char_wb", "ngram_range": (2, 4)},
+    ):
+        vec = TfidfVectorizer(**kwargs).fit(docs)
+        lean = TfidfTransform.from_sklearn(vec).transform([*docs, "bb cafe unseen"])
+        dense = np.zeros((lean.rows, lean.width))
+        for i in range(lean.rows):
+            dense[i, lean.indices[lean.indptr[i] : lean.indptr[i + 1]]] = lean.data[lean.indptr[i] : lean.indptr[i + 1]]
+        assert np.allclose(dense, vec.transform([*docs, "bb cafe unseen"]).toarray(), atol=1e-12)
 
 
 def test_pair_cues() -> None:

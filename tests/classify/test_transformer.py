@@ -39,7 +39,7 @@ def test_topic_round_trip_keeps_predictions_and_window_strategy(
     assert "## Training" in (tmp_path / "tr" / "README.md").read_text()
     texts = [LONG, "the bank cut rates"]
     again = nlpkit.load_model(tmp_path / "tr")
-    assert again.estimator.aggregate == "mean" and again.estimator.max_windows == 3
+    assert again.predictor.aggregate == "mean" and again.predictor.max_windows == 3
     assert np.allclose(r.model.predict_proba(texts), again.predict_proba(texts), atol=1e-5)
     assert again.ident == r.model.ident and not again.ident.endswith("unsaved")
     assert again.labels == sorted(again.labels)

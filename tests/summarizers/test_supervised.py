@@ -69,10 +69,10 @@ def test_encoder_features_are_learned_saved_and_reloaded(pairs: Path, tiny_encod
     meta = json.loads((tmp_path / "enc" / "nlpkit.json").read_text())
     assert "encoder/model.safetensors" in meta["files"]
     doc = prepare(json.loads(pairs.read_text().splitlines()[0])["text"])
-    feats, _ = r.model.estimator.features(doc)
+    feats, _ = r.model.scorer.features(doc)
     assert feats.shape[1] == len(FEATURES) + len(ENCODER_FEATURES) and np.isfinite(feats).all()
     again = nlpkit.load_model(tmp_path / "enc")
-    assert np.allclose(again.estimator.features(doc)[0], feats, atol=1e-5)
+    assert np.allclose(again.scorer.features(doc)[0], feats, atol=1e-5)
     assert (
         again.summarize(doc, nlpkit.LengthSpec(sentences=1)).text
         == r.model.summarize(doc, nlpkit.LengthSpec(sentences=1)).text

@@ -1,0 +1,132 @@
+"""The `tfidf` backend's saved predictors: numpy only, rebuilt from `model.safetensors`.
+
+Each predictor type is registered under a stable name (`LEAN_TYPES`) and written as a spec
+(plain JSON: its type and settings) plus named arrays. Loading looks the type up in the
+registry, so a model folder can only ever select one of these classes, never name code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlpkit.arrays import ArrayReader, read_arrays, write_arrays
+from nlpkit.classify.base import ClassifierModel, PredictFromProba, checked_labels
+from nlpkit.classify.pairs import PairFeaturizer
+from nlpkit.errors import ModelError
+from nlpkit.persistence import ARRAYS_FILE, ModelMeta
+from nlpkit.predictors import Arrays, Csr, LinearHead, TfidfTransform, TreeEnsemble
+from nlpkit.registry import Registry
+
+LEAN_TYPES: Registry[Any] = Registry("saved predictor type")
+
+
+def _prefixed(prefix: str, arrays: Arrays) -> Arrays:
+    return {f"{prefix}.{k}": v for k, v in arrays.items()}
+
+
+class _Lean(PredictFromProba):
+    """Labels, spec and arrays: what every lean predictor shares."""
+
+    type_name = ""
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        self.classes_ = np.asarray(list(labels), dtype=object)
+
+    def spec(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def arrays(self) -> Arrays:
+        raise NotImplementedError
+
+    def save(self, folder: Path) -> tuple[dict[str, Any], list[str]]:
+        write_arrays(folder / ARRAYS_FILE, self.arrays())
+        return {"type": self.type_name, "labels": [str(c) for c in self.classes_], **self.spec()}, [ARRAYS_FILE]
+
+
+@LEAN_TYPES.register("text-linear")
+class TextLinear(_Lean):
+    """TF-IDF blocks (word, character n-grams) side by side, then a linear head: topic models."""
+
+    type_name = "text-linear"
+
+    def __init__(self, labels: Sequence[str], vectorizers: Sequence[TfidfTransform], head: LinearHead) -> None:
+        super().__init__(labels)
+        self.vectorizers = list(vectorizers)
+        self.head = head
+        width = sum(v.width for v in self.vectorizers)
+        if head.width != width or head.weights.shape[0] != len(self.classes_):
+            raise ModelError(
+                f"linear head of shape {head.weights.shape} for {len(self.classes_)} labels and {width} features"
+            )
+
+    def features(self, texts: Sequence[str]) -> Csr:
+        return Csr.hstack([v.transform(texts) for v in self.vectorizers])
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        return self.head.predict_proba(sparse=self.features([str(x) for x in X]))
+
+    def spec(self) -> dict[str, Any]:
+        return {"vectorizers": [v.config() for v in self.vectorizers], "head": self.head.config()}
+
+    def arrays(self) -> Arrays:
+        out = _prefixed("head", self.head.arrays())
+        for i, v in enumerate(self.vectorizers):
+            out.update(_prefixed(f"vectorizer{i}", v.arrays()))
+        return out
+
+    @classmethod
+    def from_parts(cls, spec: dict[str, Any], arrays: ArrayReader) -> TextLinear:
+        vectorizers = [
+            TfidfTransform.from_parts(cfg, arrays.scope(f"vectorizer{i}")) for i, cfg in enumerate(spec["vectorizers"])
+        ]
+        return cls(spec["labels"], vectorizers, LinearHead.from_parts(spec["head"], arrays.scope("head")))
+
+
+@LEAN_TYPES.register("pair-trees")
+class PairTrees(_Lean):
+    """Pair features (relatedness, overlap, cue words, SVD views) and boosted trees: stance models."""
+
+    type_name = "pair-trees"
+
+    def __init__(self, labels: Sequence[str], features: PairFeaturizer, trees: TreeEnsemble) -> None:
+        super().__init__(labels)
+        self.features = features
+        self.trees = trees
+        columns = len(trees.baseline)
+        if columns not in (1, len(self.classes_)) or (columns == 1 and len(self.classes_) != 2):
+            raise ModelError(f"{columns} tree score columns for {len(self.classes_)} labels")
+
+    def predict_proba(self, X: Sequence[tuple[str, str]]) -> np.ndarray:
+        return self.trees.predict_proba(self.features.transform(list(X)))
+
+    def spec(self) -> dict[str, Any]:
+        return {"features": self.features.config(), "trees": self.trees.config()}
+
+    def arrays(self) -> Arrays:
+        return {**_prefixed("features", self.features.arrays()), **_prefixed("trees", self.trees.arrays())}
+
+    @classmethod
+    def from_parts(cls, spec: dict[str, Any], arrays: ArrayReader) -> PairTrees:
+        features = PairFeaturizer.from_parts(spec["features"], arrays.scope("features"))
+        return cls(spec["labels"], features, TreeEnsemble.from_parts(spec["trees"], arrays.scope("trees")))
+
+
+def load_lean(folder: Path, meta: ModelMeta, device: str | None = None) -> ClassifierModel:
+    """A `tfidf` model folder as a `ClassifierModel` (already checked against its checksums)."""
+    spec = meta.spec
+    if not isinstance(spec, dict) or "type" not in spec:
+        raise ModelError(f"{folder}: the model description has no predictor spec")
+    if str(spec["type"]) not in LEAN_TYPES:
+        raise ModelError(f"{folder}: unknown predictor type {spec['type']!r}; known: {', '.join(LEAN_TYPES.names())}")
+    cls = LEAN_TYPES.get(str(spec["type"]))
+    reader = ArrayReader(read_arrays(folder / ARRAYS_FILE), str(folder / ARRAYS_FILE))
+    try:
+        predictor = cls.from_parts(spec, reader)
+    except (KeyError, TypeError, ValueError) as e:
+        raise ModelError(f"{folder}: the model description and its arrays do not fit together ({e!r})") from e
+    checked_labels(predictor, meta, folder)
+    return ClassifierModel(predictor, meta, path=str(folder))
