@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-import gzip
+import io
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from nlpkit.errors import DataError
+from nlpkit.errors import DataError, describe
+from nlpkit.io.readers import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, not_a_regular_file
 
 
 def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str, Any]]:
@@ -29,43 +30,90 @@ def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str
         if "/" in str(source) and not str(source).startswith((".", "/")) and path.suffix == "":
             return _hf_rows(str(source), split, local=False)
         raise DataError(f"{source}: no such file or folder")
+    problem = not_a_regular_file(path)
+    if problem:
+        raise DataError(problem)
     name = path.name.lower().removesuffix(".gz")
-    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
+    reader = next((fn for ext, fn in _TABLES.items() if name.endswith(ext)), None)
+    if reader is None:
+        raise DataError(f"{path}: unknown table format; use CSV, TSV, JSON, JSONL, Parquet or a dataset folder")
     try:
-        if name.endswith((".csv", ".tsv")):
-            csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-            with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as f:
-                rows = [dict(r) for r in csv.DictReader(f, delimiter="\t" if name.endswith(".tsv") else ",")]
-        elif name.endswith((".jsonl", ".ndjson")):
-            rows = []
-            with opener(path, "rt", encoding="utf-8", errors="replace") as f:
-                for i, line in enumerate(f, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as e:
-                        raise DataError(f"{path}:{i}: not a JSON object ({e.msg}); fix or remove the line") from None
-                    if not isinstance(row, dict):
-                        raise DataError(f"{path}:{i}: a JSON {type(row).__name__}, not an object")
-                    rows.append(row)
-        elif name.endswith(".json"):
-            with opener(path, "rt", encoding="utf-8", errors="replace") as f:
-                data = json.load(f)
-            rows = data if isinstance(data, list) else data.get("data", [data]) if isinstance(data, dict) else []
-        elif name.endswith((".parquet", ".pq")):
-            import pyarrow.parquet as pq
-
-            rows = pq.read_table(path).to_pylist()
-        else:
-            raise DataError(f"{path}: unknown table format; use CSV, TSV, JSON, JSONL, Parquet or a dataset folder")
-    except (OSError, UnicodeError, ValueError) as e:
-        if isinstance(e, DataError):
-            raise
-        raise DataError(f"{path}: could not be read as a table ({e})") from e
+        with _open_text(path) as f:
+            rows = reader(f, path)
+    except DataError:
+        raise
+    except (OSError, UnicodeError, ValueError, RecursionError, csv.Error, *READ_ERRORS) as e:
+        raise DataError(f"{path}: could not be read as a table ({describe(e)})") from e
     if not rows:
         raise DataError(f"{path}: no rows")
     return rows
+
+
+def _open_text(path: Path) -> IO[str]:
+    raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 -- closed with the text wrapper
+    if path.name.lower().endswith(".gz"):
+        raw = gunzip(raw, str(path))
+    if path.name.lower().removesuffix(".gz").endswith((".parquet", ".pq")):
+        return raw  # type: ignore[return-value]  # Parquet reads bytes
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _csv_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:
+    csv.field_size_limit(MAX_MEMBER_BYTES)
+    reader = csv.DictReader(f, delimiter="\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ",")
+    rows = []
+    for r in reader:
+        if None in r:  # more cells than the header has columns
+            raise DataError(
+                f"{path}:{reader.line_num}: {len(r[None]) + len(reader.fieldnames or [])} cells for "
+                f"{len(reader.fieldnames or [])} columns; fix the row or quote its commas"
+            )
+        rows.append(dict(r))
+    return rows
+
+
+def _jsonl_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for i, line in enumerate(f, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError) as e:
+            raise DataError(f"{path}:{i}: not a JSON object ({describe(e)}); fix or remove the line") from None
+        if not isinstance(row, dict):
+            raise DataError(f"{path}:{i}: a JSON {type(row).__name__}, not an object")
+        rows.append(row)
+    return rows
+
+
+def _json_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:
+    data = json.load(f)
+    rows = data if isinstance(data, list) else data.get("data", [data]) if isinstance(data, dict) else []
+    bad = next((i for i, r in enumerate(rows, start=1) if not isinstance(r, dict)), None)
+    if bad is not None:
+        raise DataError(f"{path}: item {bad} is not a JSON object")
+    return rows
+
+
+def _parquet_rows(f: IO[Any], path: Path) -> list[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(f).to_pylist()
+    except Exception as e:  # pyarrow raises several types for a file that is not Parquet
+        raise DataError(f"{path}: not a Parquet file ({describe(e)})") from e
+
+
+_TABLES: dict[str, Callable[[IO[Any], Path], list[dict[str, Any]]]] = {
+    ".csv": _csv_rows,
+    ".tsv": _csv_rows,
+    ".jsonl": _jsonl_rows,
+    ".ndjson": _jsonl_rows,
+    ".json": _json_rows,
+    ".parquet": _parquet_rows,
+    ".pq": _parquet_rows,
+}
 
 
 def _hf_rows(name: str, split: str | None, *, local: bool) -> list[dict[str, Any]]:

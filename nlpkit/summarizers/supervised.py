@@ -21,9 +21,9 @@ from nlpkit.errors import DataError, ModelError
 from nlpkit.neural import ENCODER_DIR, SentenceEncoder, load_device
 from nlpkit.persistence import ARRAYS_FILE, ModelMeta, model_ident
 from nlpkit.predictors import TreeEnsemble
-from nlpkit.summarizers.base import select
-from nlpkit.summarizers.extractive import _head, _norm, _Vectors, pagerank
+from nlpkit.summarizers.base import Diversity, select
 from nlpkit.summarizers.length import LengthSpec
+from nlpkit.summarizers.vectors import SentenceVectors, first_sentences, pagerank, scaled_to_max
 from nlpkit.text.tokens import content_words
 from nlpkit.types import Document, Summary
 
@@ -49,13 +49,13 @@ FEATURES = (
 ENCODER_FEATURES = ("encoder_title_similarity", "encoder_centroid_similarity", "encoder_lead_similarity")
 
 
-def sentence_features(doc: Document) -> tuple[np.ndarray, _Vectors]:
+def sentence_features(doc: Document) -> tuple[np.ndarray, SentenceVectors]:
     """One row of `FEATURES` per sentence (of the first MAX_SENTENCES)."""
-    v = _Vectors.of(doc)
+    v = SentenceVectors.of(doc)
     n = len(v.words)
     if n == 0:
         return np.zeros((0, len(FEATURES))), v
-    centrality = _norm(pagerank(np.where(v.sim >= 0.1, v.sim, 0.0)))
+    centrality = scaled_to_max(pagerank(np.where(v.sim >= 0.1, v.sim, 0.0)))
     title = v.matrix @ v.embed(doc.title) if doc.title else np.zeros(n)
     centroid = v.matrix.sum(axis=0)
     norm = np.linalg.norm(centroid)
@@ -131,7 +131,7 @@ class SentenceScorer:
         self.encoder = encoder
         self.settings = settings or {}
 
-    def features(self, doc: Document) -> tuple[np.ndarray, _Vectors]:
+    def features(self, doc: Document) -> tuple[np.ndarray, SentenceVectors]:
         """`sentence_features`, plus `ENCODER_FEATURES` when the scorer has an encoder."""
         return features_of(doc, self.encoder)
 
@@ -141,7 +141,7 @@ class SentenceScorer:
         return np.asarray(self.trees.predict_proba(feats)[:, 1])
 
 
-def features_of(doc: Document, encoder: SentenceEncoder | None) -> tuple[np.ndarray, _Vectors]:
+def features_of(doc: Document, encoder: SentenceEncoder | None) -> tuple[np.ndarray, SentenceVectors]:
     feats, v = sentence_features(doc)
     if encoder is None or len(feats) == 0:
         return feats, v
@@ -178,7 +178,7 @@ def fit_sentence_scorer(
     encoder = SentenceEncoder(base_model, **settings) if base_model else None  # type: ignore[arg-type]
     X, y = [], []
     for doc, ref in zip(docs, references, strict=True):
-        doc = _head(doc)
+        doc = first_sentences(doc)
         feats, _ = features_of(doc, encoder)
         chosen = set(oracle_labels(doc, ref, max_oracle))
         X.append(feats)
@@ -212,12 +212,10 @@ class SupervisedSummarizer:
         return model_ident(self.meta)
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
-        doc = _head(doc)
+        doc = first_sentences(doc)
         feats, v = self.scorer.features(doc)
         scores = self.scorer.score(feats)
-        return select(
-            doc, list(scores), length, method=self.name, redundancy=v.redundancy, max_overlap=0.5, penalty=0.3
-        )
+        return select(doc, scores, length, method=self.name, diversity=Diversity(v.sim, max_overlap=0.5, penalty=0.3))
 
     def save_files(self, folder: Path) -> list[str]:
         files = self.scorer.encoder.save(folder / ENCODER_DIR) if self.scorer.encoder is not None else []

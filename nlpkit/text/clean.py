@@ -17,10 +17,8 @@ CLEANERS: Registry[Cleaner] = Registry("cleaner")
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Runs of blanks other than a single plain space (replacing single spaces with themselves is slow).
-_SPACES = re.compile(
-    r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
-)
+# A blank other than a plain space or a line break.
+_UNUSUAL_BLANK = re.compile(r"[^\S \n]")
 
 
 @CLEANERS.register("unicode")
@@ -40,10 +38,6 @@ def normalize_unicode(text: str) -> str:
     return text.translate(_INVISIBLE) if _HAS_INVISIBLE.search(text) else text
 
 
-_LINE_EDGES = re.compile(r" ?\n ?")
-_BLANK_RUNS = re.compile(r"\n{3,}")
-
-
 @CLEANERS.register("whitespace")
 def normalize_whitespace(text: str) -> str:
     """Collapse runs of spaces, trim lines and keep at most one blank line between paragraphs.
@@ -52,9 +46,22 @@ def normalize_whitespace(text: str) -> str:
         >>> normalize_whitespace("  a   b \\n\\n\\n\\nc ")
         'a b\\n\\nc'
     """
-    text = _SPACES.sub(" ", text)
-    text = _LINE_EDGES.sub("\n", text)
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    unusual = _UNUSUAL_BLANK.search(text) is not None
+    if not (unusual or "  " in text or " \n" in text or "\n " in text or "\n\n\n" in text):
+        return text.strip()  # the common case: nothing inside needs changing
+    out: list[str] = []
+    blank = False
+    for line in text.split("\n"):
+        if "  " in line or line[:1] == " " or line[-1:] == " " or (unusual and _UNUSUAL_BLANK.search(line)):
+            line = " ".join(line.split())
+        if not line:
+            blank = bool(out)
+            continue
+        if blank:
+            out.append("")
+            blank = False
+        out.append(line)
+    return "\n".join(out)
 
 
 # Headers after which the rest of the page is reader comments.
@@ -141,10 +148,95 @@ _CREDIT_CUES = (
     "shutterstock",
     "alamy",
 )
+# An inline credit in brackets; the blanks before it go too (see `_drop_inline_credits`).
 _INLINE_CREDIT = re.compile(
-    r"\s*\((?:photo|picture|image|pictured|credit)[^()]{0,80}\)|\s*\([^()]{0,60}/(?:getty images|afp|reuters|ap|pa)\)",
+    r"\((?:photo|picture|image|pictured|credit)[^()]{0,80}\)|\([^()]{0,60}/(?:getty images|afp|reuters|ap|pa)\)",
     re.IGNORECASE,
 )
+
+
+#: Page furniture sits on short lines; longer lines are prose and are never dropped.
+_MAX_FURNITURE = 300
+_FIRST_WORD = re.compile(r"[^\W_]*")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The first word (lowercased letters and digits; "#" for a number) of every line a pattern can match.
+_STARTS = {
+    "comments": {"comment", "comments", "#", "leave", "post", "add", "join", "show", "view", "reader", "what"},
+    "related": {
+        *("popular", "related", "more", "you", "recommended", "most", "trending", "top", "further", "see", "also"),
+        *("read", "latest", "around", "sponsored", "in", "editor", "editors"),
+    },
+    "share": {
+        *("share", "tweet", "facebook", "twitter", "linkedin", "whatsapp", "pinterest", "reddit", "email", "e"),
+        *("print", "copy", "copied", "messenger", "click", "follow", "like", "save", "#"),
+    },
+    "credits": {
+        *("photo", "photos", "photograph", "picture", "pictures", "pic", "image", "images", "video", "illustration"),
+        *(
+            "graphic",
+            "credit",
+            "source",
+            "media",
+            "copyright",
+            "getty",
+            "afp",
+            "reuters",
+            "pa",
+            "shutterstock",
+            "alamy",
+        ),
+    },
+    "bylines": {"by", "posted", "written", "published", "updated", "last", "first", "reading", "#", *_WEEKDAYS},
+}
+_AGENCIES = ("getty images", "afp", "reuters", "/ap", "/pa", "epa", "shutterstock")
+
+
+class _LineView:
+    """The lines of a text with what every furniture check needs, computed once per text."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.short: dict[int, tuple[str, str]] = {}  # line -> (stripped, lowercased), for lines that can be furniture
+        self.by_first: dict[str, list[int]] = {}
+        self._lowered: str | None = None
+        first_word = _FIRST_WORD.match
+        for i, line in enumerate(self.lines):
+            if not line or len(line) > _MAX_FURNITURE + 40:
+                continue
+            s = line.strip()
+            if not s or len(s) > _MAX_FURNITURE:
+                continue
+            low = s.lower()
+            self.short[i] = (s, low)
+            word = first_word(low).group()  # type: ignore[union-attr]  # the pattern always matches
+            self.by_first.setdefault("#" if word.isdigit() else word, []).append(i)
+
+    @property
+    def lowered(self) -> str:
+        """The whole text lowercased (made on first use)."""
+        if self._lowered is None:
+            self._lowered = "\n".join(self.lines).lower()
+        return self._lowered
+
+    def starting_with(self, words: set[str]) -> list[int]:
+        return sorted(i for w in words for i in self.by_first.get(w, ()))
+
+    def without(self, drop: set[int]) -> str:
+        return "\n".join(line for i, line in enumerate(self.lines) if i not in drop)
+
+
+_last: tuple[str, _LineView] | None = None
+
+
+def _view(text: str) -> _LineView:
+    """The `_LineView` of `text`; steps that change nothing hand the same string on, so it is built once."""
+    global _last
+    last = _last  # one read: another thread may replace it meanwhile
+    if last is not None and last[0] is text:
+        return last[1]
+    view = _LineView(text)
+    _last = (text, view)
+    return view
 
 
 def _is_list_item(line: str) -> bool:
@@ -163,10 +255,10 @@ def strip_comments(text: str) -> str:
         >>> strip_comments("Story.\\n\\n3 comments\\n\\nGreat read!")
         'Story.'
     """
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if i > 0 and _furniture(line, _COMMENTS):
-            return "\n".join(lines[:i]).rstrip()
+    v = _view(text)
+    for i in v.starting_with(_STARTS["comments"]):
+        if i > 0 and _COMMENTS.match(v.short[i][0]):
+            return "\n".join(v.lines[:i]).rstrip()
     return text
 
 
@@ -178,49 +270,27 @@ def strip_related(text: str) -> str:
         >>> strip_related("Story.\\n\\nRelated articles\\nOther story one\\nOther story two")
         'Story.'
     """
-    lines = text.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        s = lines[i].strip()
-        if _furniture(s, _LIST_HEADER):
-            i += 1
-            while i < len(lines) and (not lines[i].strip() or _is_list_item(lines[i])):
-                i += 1
+    v = _view(text)
+    drop: set[int] = set()
+    for i in v.starting_with(_STARTS["related"]):
+        if i in drop:
             continue
-        if len(s) < 200 and _READ_MORE_LINE.match(s):
-            i += 1
-            continue
-        out.append(lines[i])
-        i += 1
-    return "\n".join(out).strip()
+        s = v.short[i][0]
+        if _LIST_HEADER.match(s):
+            drop.add(i)
+            j = i + 1
+            while j < len(v.lines) and (not v.lines[j].strip() or _is_list_item(v.lines[j])):
+                drop.add(j)
+                j += 1
+        elif len(s) < 200 and _READ_MORE_LINE.match(s):
+            drop.add(i)
+    return (v.without(drop) if drop else text).strip()
 
 
-#: Page furniture sits on short lines; longer lines are prose and are never dropped.
-_MAX_FURNITURE = 300
-
-
-def _furniture(line: str, pattern: re.Pattern[str]) -> bool:
-    s = line.strip()
-    return len(s) <= _MAX_FURNITURE and pattern.match(s) is not None
-
-
-def _drop_lines(text: str, pattern: re.Pattern[str], cues: tuple[str, ...] = ()) -> str:
-    """Drop the lines matching `pattern`; with `cues`, only short lines containing one are tried (speed)."""
-    if cues:
-        low = text.lower()
-        if not any(c in low for c in cues):
-            return text
-    keep = []
-    for line in text.split("\n"):
-        if (
-            len(line) <= _MAX_FURNITURE
-            and (not cues or any(c in line.lower() for c in cues))
-            and _furniture(line, pattern)
-        ):
-            continue
-        keep.append(line)
-    return "\n".join(keep)
+def _drop_lines(text: str, pattern: re.Pattern[str], candidates: list[int], view: _LineView) -> str:
+    """Drop the candidate lines that `pattern` matches (stripped) whole."""
+    drop = {i for i in candidates if pattern.match(view.short[i][0])}
+    return view.without(drop) if drop else text
 
 
 @CLEANERS.register("share")
@@ -231,7 +301,8 @@ def strip_share_prompts(text: str) -> str:
         >>> strip_share_prompts("Story.\\nShare on Facebook\\nMore story.")
         'Story.\\nMore story.'
     """
-    return _drop_lines(text, _SHARE)
+    v = _view(text)
+    return _drop_lines(text, _SHARE, v.starting_with(_STARTS["share"]), v)
 
 
 @CLEANERS.register("notices")
@@ -242,7 +313,12 @@ def strip_notices(text: str) -> str:
         >>> strip_notices("Story.\\nWe use cookies to improve your experience.\\nMore.")
         'Story.\\nMore.'
     """
-    return _drop_lines(text, _NOTICE, _NOTICE_CUES)
+    v = _view(text)
+    cues = [c for c in _NOTICE_CUES if c in v.lowered]  # the few cues present, then only their lines
+    if not cues:
+        return text
+    candidates = [i for i, (_, low) in v.short.items() if any(c in low for c in cues)]
+    return _drop_lines(text, _NOTICE, candidates, v)
 
 
 @CLEANERS.register("credits")
@@ -253,8 +329,29 @@ def strip_credits(text: str) -> str:
         >>> strip_credits("Photo: Jane Doe/Reuters\\nThe minister spoke (Picture: PA).")
         'The minister spoke.'
     """
-    text = _drop_lines(text, _CREDIT, _CREDIT_CUES)
-    return _INLINE_CREDIT.sub("", text) if "(" in text else text
+    v = _view(text)
+    candidates = set(v.starting_with(_STARTS["credits"]))
+    for i, (s, low) in v.short.items():
+        if s[:1] in "(©" or ("/" in s and any(a in low for a in _AGENCIES)):
+            candidates.add(i)
+    text = _drop_lines(text, _CREDIT, sorted(candidates), v)
+    return _drop_inline_credits(text) if "(" in text else text
+
+
+def _drop_inline_credits(text: str) -> str:
+    """Remove inline credits with the blanks before them (a pattern starting with the bracket scans fast)."""
+    pieces: list[str] = []
+    last = 0
+    for m in _INLINE_CREDIT.finditer(text):
+        start = m.start()
+        while start > last and text[start - 1].isspace():
+            start -= 1
+        pieces.append(text[last:start])
+        last = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 @CLEANERS.register("bylines")
@@ -267,13 +364,13 @@ def strip_bylines(text: str) -> str:
         >>> strip_bylines("By Jane Doe, BBC News\\nPublished 2 hours ago\\nBy noon, rain fell.")
         'By noon, rain fell.'
     """
-    keep = []
-    for line in text.split("\n"):
-        s = line.strip()
+    v = _view(text)
+    drop = set()
+    for i in v.starting_with(_STARTS["bylines"]):
+        s = v.short[i][0]
         if len(s) < 100 and not s.endswith((".", "!", "?")) and _BYLINE.match(s):
-            continue
-        keep.append(line)
-    return "\n".join(keep)
+            drop.add(i)
+    return v.without(drop) if drop else text
 
 
 #: The steps `clean()` runs, in order. Whitespace runs last so dropped lines leave no gaps.

@@ -28,6 +28,7 @@ _NEVER_END = frozenset(
 _MAY_END = frozenset("""inc ltd corp co plc llc bros etc jr sr""".split())
 _MONTHS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 # Words that very often start a sentence; used to settle ambiguous full stops.
+_BULLET_STARTS = frozenset("-*•·▪–—(0123456789abcdefghijklmnopqrstuvwxyz")
 _STARTERS = frozenset(
     """the a an he she it they we i you his her its their our this that these those there but and so
     yet or if when while after before as in on at for from with by to of since although though
@@ -35,8 +36,10 @@ _STARTERS = frozenset(
     ms dr police officials authorities last earlier later according until despite during under over""".split()
 )
 
+# A run of terminal punctuation (the class, not an alternation, so the engine scans for it fast),
+# closing quotes or brackets, whitespace, then an opener and a word character.
 _TERMINAL = re.compile(
-    r"""(?P<end>(?:\.{3}|…|[.!?])+)          # the terminal punctuation
+    r"""(?P<end>[.!?…]+)                       # the terminal punctuation (... included)
         (?P<close>[\"'”’»)\]]*)                # closing quotes or brackets
         (?P<space>\s+)                          # whitespace
         (?=(?P<next>[\"'“‘«(\[]*[\w$£€¥]))      # an opener: quote/bracket then a word char
@@ -44,47 +47,60 @@ _TERMINAL = re.compile(
     re.VERBOSE,
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
-_WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w'’-]+)")
+_ACRONYM = re.compile(r"(?:[a-zA-Z]\.)+[a-zA-Z]")
+_WORD_CHARS = frozenset("_.'’-")
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters, dots, apostrophes and hyphens ending at `end` (at most 40 back)."""
+    i = end
+    stop = max(0, end - 40)
+    while i > stop and (text[i - 1].isalnum() or text[i - 1] in _WORD_CHARS):
+        i -= 1
+    return text[i:end]
+
+
+def _next_word(text: str, at: int) -> str:
+    m = _NEXT_WORD.match(text, at)
+    return m.group(1) if m else ""
 
 
 def _is_boundary(text: str, m: re.Match[str]) -> bool:
-    end = m.group("end")
-    nxt_match = _NEXT_WORD.match(text, m.end())
-    nxt = nxt_match.group(1) if nxt_match else ""
-    first = nxt[:1]
+    first = m.group("next")[-1]
     if first.islower():
         return False  # "?" she asked / ... and so on
-    if end != ".":
+    if m.group("end") != ".":
         return True  # ! ? ... or mixed: a lowercase follower was the only reason not to split
-    if set(m.group("close")) - {")", "]"}:
+    if m.group("close").strip(")]"):
         return True  # full stop inside a closing quote
-    before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())  # a window: linear time on long lines
-    word = before.group(1) if before else ""
-    bare = word.lower().strip("'’-")
-    last = bare.rsplit(".", 1)[-1] if "." in bare else bare
+    word = _word_before(text, m.start())
     if len(word) == 1 and word.isupper():
         return False  # an initial: J. K. Rowling, George W. Bush
-    if "." in word and re.fullmatch(r"(?:[a-zA-Z]\.)+[a-zA-Z]", word):
+    bare = word.lower().strip("'’-")
+    if "." not in bare and bare not in _NEVER_END and bare not in _MAY_END:
+        return True  # the common case: a plain word ends the sentence
+    last = bare.rsplit(".", 1)[-1]
+    if "." in word and _ACRONYM.fullmatch(word):
         # An acronym with dots (U.S., a.m.): a boundary only before a typical sentence start.
+        nxt = _next_word(text, m.end())
         return (nxt.lower() in _STARTERS and nxt.lower() not in {"a", "i"}) or nxt == "I"
     if bare in _MONTHS or last in _MONTHS:
-        return not nxt[:1].isdigit()
+        return not first.isdigit()
     if bare in _NEVER_END or last in _NEVER_END:
         return False
     if bare in _MAY_END:
-        return nxt.lower() in _STARTERS
+        return _next_word(text, m.end()).lower() in _STARTERS
     return True
 
 
 def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
-    bullet = _BULLET.match(line)
+    bullet = _BULLET.match(line) if line[:1] in _BULLET_STARTS or line[:1].isspace() else None
     for m in _TERMINAL.finditer(line, bullet.end() if bullet else 0):
         if _is_boundary(line, m):
-            cut = m.start("space")
-            spans.append((start, cut))
+            spans.append((start, m.start("space")))
             start = m.end()
     spans.append((start, len(line)))
     out = []
