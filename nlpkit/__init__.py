@@ -27,7 +27,7 @@ _EXPORTS = {
     "LengthSpec": "nlpkit.summarizers.length",
     "summarize": "nlpkit.api",
     "prepare": "nlpkit.text.prepare",
-    "SUMMARIZERS": "nlpkit.summarizers.base",
+    "SUMMARIZERS": "nlpkit.summarizers",
     "brief_article": "nlpkit.api",
     "brief_articles": "nlpkit.api",
     "clean": "nlpkit.text.clean",
@@ -58,8 +58,8 @@ if TYPE_CHECKING:
     from nlpkit.metrics import rouge
     from nlpkit.persistence import save_model
     from nlpkit.scoring import score_archive
+    from nlpkit.summarizers import SUMMARIZERS
     from nlpkit.summarizers.abstractive import AbstractiveSummarizer
-    from nlpkit.summarizers.base import SUMMARIZERS
     from nlpkit.summarizers.faithfulness import unsupported_spans
     from nlpkit.summarizers.length import LengthSpec
     from nlpkit.text.clean import clean

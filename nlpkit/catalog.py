@@ -9,7 +9,8 @@ import nlpkit.classify
 import nlpkit.summarizers  # noqa: F401 -- registers the summarizer kinds in MODEL_KINDS
 from nlpkit.errors import ModelError, UsageError
 from nlpkit.persistence import MODEL_KINDS, ModelMeta, open_model_folder
-from nlpkit.summarizers.base import SUMMARIZERS, Summarizer
+from nlpkit.summarizers import SUMMARIZERS
+from nlpkit.summarizers.base import Summarizer
 
 
 def load_model(name_or_path: str | Path, *, device: str | None = None) -> Any:

@@ -28,18 +28,16 @@ def evaluate_summarizer(
     method: str,
     data: str | Path,
     *,
-    summary_field: str = "summary",
-    text_field: str = "text",
-    title_field: str = "title",
-    group_field: str | None = None,
+    fields: LabelFields | None = None,
     length: str = "3",
     report: str | Path | None = None,
     force: bool = False,
 ) -> dict[str, Any]:
     """ROUGE-1/2/Lsum F1 of a summarizer on (article, reference) pairs, with Lead-3 beside it.
 
-    Rows sharing `group_field` (e.g. an article id) are one article with several references;
-    the best-matching reference counts. Returns fractions in [0, 1].
+    `fields` names the article's text and title and, as its label, the reference summary
+    (default `summary`). Rows sharing `fields.group` (e.g. an article id) are one article with
+    several references; the best-matching reference counts. Returns fractions in [0, 1].
 
     Example:
         >>> import json, tempfile, pathlib
@@ -50,10 +48,11 @@ def evaluate_summarizer(
         >>> m["rouge1"], m["lead3"]["n"]
         (1.0, 1)
     """
-    fields = Fields(text=text_field, title=title_field)
+    fields = fields or LabelFields(label="summary", title="title")
+    summary_field, group_field = fields.label, fields.group
     articles: dict[str, tuple[Article, list[str]]] = {}
     failures = 0
-    for rec in read_articles(str(data), fields=fields):
+    for rec in read_articles(str(data), fields=Fields(text=fields.text, title=fields.title or "title")):
         if isinstance(rec, Failure):
             failures += 1
             continue

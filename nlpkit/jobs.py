@@ -145,9 +145,10 @@ def check_output_file(out: Path) -> None:
 class OutputJob:
     """One output file (JSONL, CSV or Parquet) with its manifest and optional errors file.
 
-    `start()` checks the paths, honours `force`/`resume` and returns how many rows are already
-    done; `add()` appends a batch; `finish()` completes the job. `job` identifies the work
-    (inputs, options): a resume with another job is refused.
+    `columns` maps each column to its type (`string`, `float`). `start()` checks the paths,
+    honours `force`/`resume` and returns how many rows are already done; `add()` appends a
+    batch; `finish()` completes the job. `job` identifies the work (inputs, options): a resume
+    with another job is refused.
     """
 
     def __init__(
@@ -155,11 +156,9 @@ class OutputJob:
         out: str | Path,
         *,
         job: dict[str, Any],
-        columns: Sequence[str],
-        column_types: dict[str, str] | None = None,
+        columns: dict[str, str],
         errors: str | Path | None = None,
-        engine: str = "local",
-        workers: int = 1,
+        summary: ScoreSummary | None = None,
     ) -> None:
         self.out = Path(out)
         self.fmt = output_format(self.out)
@@ -167,13 +166,13 @@ class OutputJob:
         self.manifest = self.out.with_name(f".{self.out.name}.manifest.json")
         self.errors_path = Path(errors) if errors else None
         self.columns = list(columns)
-        self.column_types = column_types or {}
+        self.column_types = {k: v for k, v in columns.items() if v != "string"}
         # Through JSON, so it compares equal to the manifest read back (tuples become lists).
         self.job = json.loads(json.dumps({**job, "format": self.fmt}))
         self.writer = RowWriter(self.spool, self.columns)
-        self.summary = ScoreSummary(
-            out=str(self.out), engine=engine, workers=workers, errors_file=str(self.errors_path) if errors else None
-        )
+        self.summary = summary or ScoreSummary(out=str(self.out))
+        self.summary.out = str(self.out)
+        self.summary.errors_file = str(self.errors_path) if errors else None
         self.last_id: str | None = None
         self._errors_file: Any = None
         self._t0 = time.perf_counter()

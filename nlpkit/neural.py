@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nlpkit.errors import ModelError
+from nlpkit.errors import ModelError, UsageError
 
 
 def resolve_device(device: str) -> str:
@@ -83,8 +83,6 @@ PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 def amp_dtype(precision: str, device: str) -> Any:
     """The autocast dtype for a precision setting on a device; None for plain fp32."""
     import torch
-
-    from nlpkit.errors import UsageError
 
     if precision not in PRECISIONS:
         raise UsageError(f"precision={precision!r}: use one of {', '.join(PRECISIONS)}")

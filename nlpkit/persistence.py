@@ -22,7 +22,6 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -128,6 +127,8 @@ def sha256(path: Path) -> str:
 
 
 def library_versions() -> dict[str, str]:
+    from importlib import metadata  # 20 ms: only when a model is saved or loaded
+
     out = {"python": sys.version.split()[0], "nlpkit": __version__}
     for dist in ("numpy", "scikit-learn", "torch", "transformers"):
         try:

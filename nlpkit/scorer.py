@@ -18,7 +18,7 @@ from nlpkit.classify.base import check_model
 from nlpkit.errors import NlpkitError, UsageError
 from nlpkit.io.readers import Fields, Record
 from nlpkit.io.units import Unit
-from nlpkit.jobs import Batch, OutputJob, encode_batch
+from nlpkit.jobs import Batch, OutputJob, ScoreSummary, encode_batch
 from nlpkit.persistence import peek_meta
 from nlpkit.records import (
     FLOAT_COLUMNS,
@@ -173,14 +173,13 @@ class ScoreRequest:
         return {"inputs": list(self.inputs), "options": self.options.identity(), "fields": asdict(self.fields)}
 
     def output_job(self, engine: str) -> OutputJob:
+        types = self.options.column_types()
         return OutputJob(
             self.out,
             job=self.identity(),
-            columns=self.options.columns(),
-            column_types=self.options.column_types(),
+            columns={c: types.get(c, "string") for c in self.options.columns()},
             errors=self.errors,
-            engine=engine,
-            workers=self.workers,
+            summary=ScoreSummary(out=str(self.out), engine=engine, workers=self.workers),
         )
 
 

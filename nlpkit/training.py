@@ -27,7 +27,9 @@ from nlpkit.metrics import classification_metrics, mean_metrics, rouge, sentence
 from nlpkit.persistence import ModelMeta, save_model
 from nlpkit.registry import Registry
 from nlpkit.splits import Split, holdout, split_folds
+from nlpkit.summarizers.abstractive import fine_tune_seq2seq
 from nlpkit.summarizers.length import LengthSpec
+from nlpkit.summarizers.supervised import SupervisedSummarizer, fit_sentence_scorer
 from nlpkit.text.prepare import prepare
 from nlpkit.types import Document
 
@@ -275,8 +277,6 @@ SUMMARIZER_TRAINERS: Registry[SummarizerTrainer] = Registry("summarizer backend"
 
 @SUMMARIZER_TRAINERS.register("extractive")
 def _train_extractive(docs: Sequence[Document], refs: Sequence[str], params: dict[str, Any]) -> tuple[Any, dict]:
-    from nlpkit.summarizers.supervised import SupervisedSummarizer, fit_sentence_scorer
-
     try:
         scorer = fit_sentence_scorer(docs, refs, **params)
     except TypeError as e:
@@ -286,8 +286,6 @@ def _train_extractive(docs: Sequence[Document], refs: Sequence[str], params: dic
 
 @SUMMARIZER_TRAINERS.register("seq2seq")
 def _train_seq2seq(docs: Sequence[Document], refs: Sequence[str], params: dict[str, Any]) -> tuple[Any, dict]:
-    from nlpkit.summarizers.abstractive import fine_tune_seq2seq
-
     options = {k: v for k, v in params.items() if k != "base_model"}
     model, history, best = fine_tune_seq2seq(params.get("base_model", ""), docs, refs, **options)
     return model, {"history": tuple(history), "best_epoch": best, "generation": model.generation_options()}

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from nlpkit.arrays import ArrayReader, read_arrays, write_arrays
 from nlpkit.classify.base import ClassifierModel, Estimator, Pair, PredictFromProba, checked_labels
 from nlpkit.classify.pairs import PairFeaturizer
+from nlpkit.classify.stance_features import PairFeatures
 from nlpkit.errors import ModelError
 from nlpkit.neural import ENCODER_DIR, EncoderMixin, SentenceEncoder, load_device
 from nlpkit.persistence import ARRAYS_FILE, ModelMeta
@@ -150,8 +151,6 @@ class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin,
     def fit(self, X: Sequence[Pair], y: Sequence[str]) -> EmbeddingStanceClassifier:
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler
-
-        from nlpkit.classify.stance_features import PairFeatures
 
         encoder = self._fit_encoder()
         self.pair_ = PairFeatures(svd_components=self.svd_components, random_state=self.random_state).fit(list(X))

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from nlpkit.arrays import ArrayReader
+from nlpkit.errors import ModelError
 from nlpkit.predictors import Arrays, TfidfTransform
 from nlpkit.text.tokens import content_of, stem, tokens
 
@@ -135,6 +136,4 @@ class PairFeaturizer:
         try:
             return cls(vectorizer, arrays.get("components", 2, "f"))
         except ValueError as e:
-            from nlpkit.errors import ModelError
-
             raise ModelError(f"{arrays.where}: {e}") from e

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 import typer
 
+from nlpkit.errors import NlpkitError, one_line
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
@@ -41,14 +43,12 @@ def _root(
 
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line error to stderr and exit with `code`."""
-    from nlpkit.errors import one_line
 
     print(f"nlpkit: error: {one_line(message, 2000)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    from nlpkit.errors import one_line
 
     print(f"nlpkit: warning: {one_line(message, 2000)}", file=sys.stderr)
 
@@ -58,7 +58,6 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from nlpkit.errors import NlpkitError
 
         try:
             result = func(*args, **kwargs)

@@ -10,6 +10,9 @@ import typer
 
 from nlpkit.cli import handle_errors
 from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
+from nlpkit.errors import UsageError
+from nlpkit.records import label_record, top_labels
+from nlpkit.types import Failure
 
 
 @handle_errors
@@ -39,10 +42,7 @@ def classify_command(
     from nlpkit.api import classify_articles
     from nlpkit.catalog import load_model
     from nlpkit.classify.base import check_model
-    from nlpkit.errors import UsageError
     from nlpkit.io.readers import Fields, read_articles
-    from nlpkit.records import label_record, top_labels
-    from nlpkit.types import Failure
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt!r}: use text or json")

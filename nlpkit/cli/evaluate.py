@@ -47,18 +47,16 @@ def evaluate_command(
     device: Device = None,
 ) -> None:
     """Evaluate a summarizer with ROUGE (Lead-3 always beside it) or a classifier with accuracy, F1 and more."""
-    from nlpkit.summarizers.base import SUMMARIZERS
+    from nlpkit.summarizers import SUMMARIZERS
 
     if model in SUMMARIZERS or _is_summarizer_folder(model):
         from nlpkit.evaluate import evaluate_summarizer
+        from nlpkit.io.labelled import LabelFields
 
         m = evaluate_summarizer(
             model,
             data,
-            summary_field=summary_field,
-            text_field=text_field,
-            title_field=title_field,
-            group_field=group_field,
+            fields=LabelFields(text=text_field, title=title_field, label=summary_field, group=group_field),
             length=length,
             report=report,
             force=force,

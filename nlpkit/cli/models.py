@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from nlpkit.cli import handle_errors
+from nlpkit.errors import ModelError, one_line
 
 
 def warn_refused(message: str) -> None:
-    from nlpkit.errors import one_line
 
     print(f"nlpkit: error: {one_line(message, 2000)}", file=sys.stderr)
 
@@ -29,7 +29,6 @@ def models_command(
     without loading any weights: a folder that would be refused is reported, with the reason.
     """
     from nlpkit.catalog import check_model_folder
-    from nlpkit.errors import ModelError
     from nlpkit.persistence import bundled_model_names, read_meta, resolve_model_path
 
     if folders:
@@ -48,7 +47,7 @@ def models_command(
             raise typer.Exit(1)
         return
     from nlpkit import config
-    from nlpkit.summarizers.base import SUMMARIZERS
+    from nlpkit.summarizers import SUMMARIZERS
 
     print(f"bundled models in {config.bundled_models_dir()}:")
     for name in bundled_model_names():

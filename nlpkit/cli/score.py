@@ -10,6 +10,7 @@ import typer
 
 from nlpkit.cli import handle_errors
 from nlpkit.cli._options import Device, FollowLinks, Force, IdField, Paths, TextField, TitleField
+from nlpkit.errors import Interrupted, UsageError
 
 
 @handle_errors
@@ -63,7 +64,6 @@ def score_command(
 
     The exit code is 0 when every record was scored, 1 when any failed (they are in --errors).
     """
-    from nlpkit.errors import Interrupted, UsageError
     from nlpkit.io.readers import Fields
     from nlpkit.scorer import ScoreOptions
     from nlpkit.scoring import ENGINES, count_articles, score_archive

@@ -6,16 +6,14 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from nlpkit.cli import handle_errors, warn
 from nlpkit.cli._options import Device, IdField, TextField, TitleField
 from nlpkit.records import brief_record
-
-if TYPE_CHECKING:
-    from nlpkit.types import Brief
+from nlpkit.types import Brief, Failure
 
 
 class BriefFormat(str, Enum):
@@ -26,7 +24,7 @@ class BriefFormat(str, Enum):
 
 
 def _method_help() -> str:
-    from nlpkit.summarizers.base import SUMMARIZERS
+    from nlpkit.summarizers import SUMMARIZERS
 
     return f"Summarization method ({', '.join(SUMMARIZERS.names())}) or a trained summarizer's folder."
 
@@ -81,7 +79,6 @@ def summarize_command(
     from nlpkit.api import brief_articles
     from nlpkit.io.readers import Fields, read_articles
     from nlpkit.summarizers.length import LengthSpec
-    from nlpkit.types import Failure
 
     spec = LengthSpec.parse(length)
     given = {

@@ -11,6 +11,7 @@ import typer
 
 from nlpkit.cli import handle_errors
 from nlpkit.cli._options import Bodies, BodyIdField, Device, Force, TextField
+from nlpkit.errors import UsageError
 
 
 class Task(str, Enum):
@@ -20,7 +21,6 @@ class Task(str, Enum):
 
 
 def _parse_params(items: list[str]) -> dict[str, Any]:
-    from nlpkit.errors import UsageError
 
     out: dict[str, Any] = {}
     for item in items:

@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from nlpkit import config
 from nlpkit.errors import InputError, describe
+from nlpkit.io.warc import iter_warc_responses
 from nlpkit.registry import Registry
 from nlpkit.types import Article, Failure
 
@@ -452,8 +453,6 @@ def _read_tar(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record
 
 
 def _read_warc(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
-    from nlpkit.io.warc import iter_warc_responses
-
     try:
         for i, (url, date, payload) in enumerate(iter_warc_responses(stream), start=1):
             where = f"{source}#{i}"

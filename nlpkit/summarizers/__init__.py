@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from nlpkit.persistence import MODEL_KINDS
+from nlpkit.registry import Registry
+
+#: Summarization methods by name (kept here, free of numpy, so the CLI lists them at start-up).
+SummarizerFactory = Callable[..., Any]
+SUMMARIZERS: Registry[SummarizerFactory] = Registry("summarization method")
+for _name, _cls in {
+    "auto": "AutoSummarizer",
+    "lead": "LeadSummarizer",
+    "textrank": "TextRankSummarizer",
+    "lexrank": "LexRankSummarizer",
+    "centroid": "CentroidSummarizer",
+}.items():
+    SUMMARIZERS.add_lazy(_name, f"nlpkit.summarizers.extractive:{_cls}")
+SUMMARIZERS.add_lazy("abstractive", "nlpkit.summarizers.abstractive:AbstractiveSummarizer")
 
 # How a saved summarizer of each backend is loaded (see nlpkit.persistence).
 MODEL_KINDS.add_lazy("extractive", "nlpkit.summarizers.supervised:load_supervised")

@@ -17,10 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.errors import ModelError, UsageError
-from nlpkit.neural import amp_dtype, autocast, load_pretrained, quiet_transformers, resolve_device, save_pretrained
-from nlpkit.persistence import ModelMeta, model_ident
+from nlpkit.neural import (
+    Schedule,
+    amp_dtype,
+    autocast,
+    fine_tune,
+    load_pretrained,
+    quiet_transformers,
+    resolve_device,
+    save_pretrained,
+)
+from nlpkit.persistence import ModelMeta, model_ident, open_model_folder, peek_meta
 from nlpkit.summarizers.faithfulness import unsupported_spans
 from nlpkit.summarizers.length import LengthSpec
+from nlpkit.text.segment import segment
 from nlpkit.types import Document, ScoredSentence, Summary
 
 WEIGHTS_DIR = "seq2seq"
@@ -104,8 +114,6 @@ class AbstractiveSummarizer:
 
     def _weights(self) -> Path | str:
         """The transformers folder to load: an nlpkit model folder's (checked), or the path/Hub id itself."""
-        from nlpkit.persistence import open_model_folder, peek_meta
-
         meta = peek_meta(self.model)
         if meta is None:
             return self.model
@@ -203,8 +211,6 @@ class AbstractiveSummarizer:
     # -- the summary ---------------------------------------------------------------------
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
-        from nlpkit.text.segment import segment
-
         if not doc.sentences:
             return Summary(sentences=(), method=self.name, length=str(length), abstractive=True)
         per_chunk = [[s.text for s in segment(g).sentences] for g in self.generate(self.chunks(doc))]
@@ -302,8 +308,6 @@ def fine_tune_seq2seq(
 
     import numpy as np
     import torch
-
-    from nlpkit.neural import Schedule, fine_tune
 
     if not base_model:
         raise ModelError("the seq2seq backend needs --base-model (a seq2seq model folder or Hub id)")

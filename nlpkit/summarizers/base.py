@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from nlpkit.registry import Registry
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.types import Document, ScoredSentence, Summary
 
@@ -19,19 +18,6 @@ class Summarizer(Protocol):
     name: str
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary: ...
-
-
-SummarizerFactory = Callable[..., Summarizer]
-SUMMARIZERS: Registry[SummarizerFactory] = Registry("summarization method")
-for _name, _cls in {
-    "auto": "AutoSummarizer",
-    "lead": "LeadSummarizer",
-    "textrank": "TextRankSummarizer",
-    "lexrank": "LexRankSummarizer",
-    "centroid": "CentroidSummarizer",
-}.items():
-    SUMMARIZERS.add_lazy(_name, f"nlpkit.summarizers.extractive:{_cls}")
-SUMMARIZERS.add_lazy("abstractive", "nlpkit.summarizers.abstractive:AbstractiveSummarizer")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 
 import nlpkit
 from nlpkit.catalog import get_summarizer
-from nlpkit.summarizers.base import SUMMARIZERS
+from nlpkit.summarizers import SUMMARIZERS
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.prepare import prepare
 
