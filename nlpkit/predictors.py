@@ -12,7 +12,6 @@ vectors of a batch need.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -98,10 +97,16 @@ class Csr:
 
 
 def strip_accents(text: str) -> str:
-    """Accents removed after NFKD decomposition (scikit-learn's `strip_accents="unicode"`)."""
+    """Accents removed after NFKD decomposition (scikit-learn's `strip_accents="unicode"`).
+
+    Only the few distinct combining marks a text holds are looked at and removed, not every character.
+    """
     if text.isascii():
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKD", text)
+    for mark in [c for c in set(text) if unicodedata.combining(c)]:
+        text = text.replace(mark, "")
+    return text
 
 
 class TfidfTransform:
@@ -133,39 +138,48 @@ class TfidfTransform:
         self.sublinear = sublinear
         self.accents = accents
         self.width = len(terms)
+        self._index = _WordIndex(terms, self.ngram) if analyzer == "word" else None
+        if self._index is not None and self._index.size ** max(1, self.ngram[1]) >= 2**62:
+            self._index = None  # keys would not fit in 64 bits: join the n-grams as strings instead
+
+    def preprocess(self, text: str) -> str:
+        """Lowercase, accents stripped when asked (scikit-learn's preprocessor)."""
+        text = text.lower()
+        return strip_accents(text) if self.accents else text
 
     def grams(self, text: str) -> list[str]:
-        text = text.lower()
-        if self.accents:
-            text = strip_accents(text)
+        text = self.preprocess(text)
         if self.analyzer == "char_wb":
             return _char_wb(text, self.ngram)
         return _word_grams(_WORD_TOKEN.findall(text), self.ngram)
 
     def transform(self, texts: Sequence[str]) -> Csr:
+        """TF-IDF rows of `texts`: every text's n-gram columns found at once for the whole batch."""
+        docs, cols = self._occurrences(texts)
+        width = max(1, self.width)
+        keys, counts = np.unique(docs * width + cols, return_counts=True)
+        rows, cols = keys // width, keys % width
+        tf = counts.astype(np.float64)
+        if self.sublinear:
+            tf = np.log(tf) + 1.0
+        w = tf * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=w * w, minlength=len(texts)))
+        w /= np.where(norms > 0, norms, 1.0)[rows]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(texts)))]).astype(np.int64)
+        return Csr(indptr, cols.astype(np.int64), w, self.width)
+
+    def _occurrences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text number, vocabulary column) of every n-gram occurrence in the texts."""
+        if self._index is not None:
+            tokens = [word_tokens(self.preprocess(t)) for t in texts]
+            return self._index.columns(tokens)
         vocab = self.vocabulary
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        for text in texts:
-            counts: dict[int, int] = {}
-            for g in self.grams(text):
-                j = vocab.get(g)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            cols = sorted(counts)
-            if cols:
-                tf = np.array([counts[j] for j in cols], dtype=np.float64)
-                if self.sublinear:
-                    tf = np.log(tf) + 1.0
-                w = tf * self.idf[cols]
-                w /= math.sqrt(float(w @ w)) or 1.0
-                data.extend(w.tolist())
-                indices.extend(cols)
-            indptr.append(len(indices))
-        return Csr(
-            np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64), np.asarray(data), self.width
-        )
+        docs, cols = [], []
+        for i, text in enumerate(texts):
+            found = [j for j in map(vocab.get, self.grams(text)) if j is not None]
+            cols += found
+            docs += [i] * len(found)
+        return np.asarray(docs, dtype=np.int64), np.asarray(cols, dtype=np.int64)
 
     @classmethod
     def from_sklearn(cls, vec: Any) -> TfidfTransform:
@@ -229,6 +243,93 @@ class TfidfTransform:
             sublinear=bool(config["sublinear"]),
             accents=bool(config["accents"]),
         )
+
+
+# Non-ASCII characters that are never word characters: blanks in their place leave `\b\w\w+\b` tokens
+# as they were, and often leave the text ASCII, where the pattern scans several times faster.
+_NOT_WORD_CHARS = re.compile("[’‘£€»«•·©®°¦–—‑…“”„‹›\xa0\u2009\u200a\u200b\u200e\u202f]")
+_ASCII_WORD_TOKEN = re.compile(r"\b\w\w+\b", re.ASCII)
+
+
+def word_tokens(text: str) -> list[str]:
+    """scikit-learn's default tokens (`(?u)\\b\\w\\w+\\b`) of a preprocessed text, found fast when it is ASCII."""
+    if not text.isascii():
+        text = _NOT_WORD_CHARS.sub(" ", text)
+        if not text.isascii():
+            return _WORD_TOKEN.findall(text)
+    return _ASCII_WORD_TOKEN.findall(text)
+
+
+class _WordIndex:
+    """Word n-gram terms as integer keys, so a text's n-grams are looked up with numpy, not joined strings.
+
+    Each word of the vocabulary gets an id; an n-gram's key is its ids in base `size`. A text's
+    tokens become ids (unknown words -1), its n-grams keys, and `searchsorted` finds the terms.
+    """
+
+    def __init__(self, terms: list[str], ngram: tuple[int, int]) -> None:
+        self.ngram = ngram
+        words: dict[str, int] = {}
+        split = [t.split(" ") for t in terms]
+        for parts in split:
+            for w in parts:
+                words.setdefault(w, len(words))
+        self.words = words
+        self.size = max(2, len(words))
+        self.unigram = np.full(self.size, -1, dtype=np.int64)
+        keyed: dict[int, list[tuple[int, int]]] = {}
+        for col, parts in enumerate(split):
+            ids = [words[w] for w in parts]
+            if len(ids) == 1:
+                self.unigram[ids[0]] = col
+            else:
+                keyed.setdefault(len(ids), []).append((self._key(ids), col))
+        self.keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for n, pairs in keyed.items():
+            pairs.sort()
+            self.keys[n] = (
+                np.array([k for k, _ in pairs], dtype=np.int64),
+                np.array([c for _, c in pairs], dtype=np.int64),
+            )
+
+    def _key(self, ids: Sequence[int]) -> int:
+        key = 0
+        for i in ids:
+            key = key * self.size + i
+        return key
+
+    def columns(self, tokens: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(text number, column) of every n-gram of each text's tokens that is a term; n-grams never span texts."""
+        get = self.words.get
+        ids = np.array([get(t, -1) for tk in tokens for t in tk], dtype=np.int64)
+        doc = np.repeat(np.arange(len(tokens), dtype=np.int64), [len(tk) for tk in tokens])
+        lo, hi = self.ngram
+        docs, cols = [], []
+        if lo <= 1 and len(ids):
+            c = self.unigram[np.where(ids >= 0, ids, 0)]
+            hit = (ids >= 0) & (c >= 0)
+            docs.append(doc[hit])
+            cols.append(c[hit])
+        for n in range(max(2, lo), hi + 1):
+            count = len(ids) - n + 1
+            if count <= 0 or n not in self.keys:
+                continue
+            shifted = [ids[j : j + count] for j in range(n)]  # the j-th word of every n-gram
+            ok = doc[:count] == doc[n - 1 :]  # all its words in one text
+            for part in shifted:
+                ok &= part >= 0
+            keys = shifted[0][ok]
+            for part in shifted[1:]:
+                keys = keys * self.size + part[ok]
+            table, terms = self.keys[n]
+            at = np.searchsorted(table, keys)
+            at[at == len(table)] = 0
+            hit = table[at] == keys
+            docs.append(doc[:count][ok][hit])
+            cols.append(terms[at[hit]])
+        if not cols:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(docs), np.concatenate(cols)
 
 
 def _word_grams(tokens: list[str], ngram: tuple[int, int]) -> list[str]:

@@ -114,10 +114,12 @@ _WORK: UnitScorer | None = None
 def _worker_main(options: ScoreOptions, fields: Any, fmt: str, tasks: Any, results: Any, parent: int) -> None:
     """A worker: load the models once, then score units until told to stop."""
     global _WORK
+    from threadpoolctl import threadpool_limits
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     _die_with_parent(parent)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
+    # One BLAS/OpenMP thread per worker: the workers already fill the cores (set after numpy is loaded).
+    threadpool_limits(limits=1)
     try:
         _WORK = UnitScorer(options, fields, fmt)
     except BaseException as e:  # reported to the main process, which stops the job
