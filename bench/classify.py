@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _data import data_dir, jsonl
 
 from nlpkit.classify.base import make_estimator
-from nlpkit.evaluate import fnc_score
+from nlpkit.metrics import fnc_score
 
 _TMP = tempfile.TemporaryDirectory(prefix="nlpkit-bench-")
 Fit = Callable[[list[Any], list[str]], Callable[[list[Any]], list[str]]]
@@ -87,9 +87,9 @@ def svc_system(pairs: bool) -> Fit:
 
 def nlpkit_system(backend: str, task: str, **params: Any) -> Fit:
     def fit(X: list[Any], y: list[str]) -> Callable[[list[Any]], list[str]]:
-        est = make_estimator(backend, task, **params).fit(X, y)
-        classes = [str(c) for c in est.classes_]
-        return lambda Z: [classes[i] for i in est.predict_proba(Z).argmax(axis=1)]
+        predictor = make_estimator(backend, task, **params).fit(X, y).predictor()  # what a saved model predicts with
+        classes = [str(c) for c in predictor.classes_]
+        return lambda Z: [classes[i] for i in predictor.predict_proba(Z).argmax(axis=1)]
 
     return fit
 

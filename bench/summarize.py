@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _data import data_dir, jsonl
 
 from nlpkit.catalog import get_summarizer
-from nlpkit.evaluate import rouge
+from nlpkit.metrics import rouge
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.prepare import prepare
 from nlpkit.text.segment import segment

@@ -96,6 +96,19 @@ class Csr:
         return cls(indptr, indices.astype(np.int64), data, sum(p.width for p in parts))
 
 
+def text_array(items: Sequence[str]) -> np.ndarray:
+    """Strings as one UTF-8 byte array (NUL-separated), the way safetensors can hold them."""
+    return np.frombuffer("\x00".join(items).encode("utf-8"), dtype=np.uint8)
+
+
+def array_text(arrays: ArrayReader, name: str) -> list[str]:
+    """The strings of a `text_array`."""
+    try:
+        return arrays.get(name, 1, "u").tobytes().decode("utf-8").split("\x00")
+    except UnicodeDecodeError as e:
+        raise ModelError(f"{arrays.where}: {name!r} is not UTF-8 text") from e
+
+
 def strip_accents(text: str) -> str:
     """Accents removed after NFKD decomposition (scikit-learn's `strip_accents="unicode"`).
 
@@ -117,30 +130,36 @@ class TfidfTransform:
     times IDF, each row scaled to unit length.
     """
 
-    def __init__(
-        self,
-        *,
-        terms: list[str],
-        idf: np.ndarray,
-        analyzer: str,
-        ngram: tuple[int, int],
-        sublinear: bool,
-        accents: bool,
-    ) -> None:
-        if analyzer not in ("word", "char_wb"):
-            raise ModelError(f"unknown text analyzer {analyzer!r} in the model description")
+    def __init__(self, terms: list[str], idf: np.ndarray, config: dict[str, Any], index: _WordIndex | None = None):
+        """`config`: `analyzer` (word or char_wb), `ngram` (lo, hi), `sublinear` and `accents` (booleans)."""
+        if config["analyzer"] not in ("word", "char_wb"):
+            raise ModelError(f"unknown text analyzer {config['analyzer']!r} in the model description")
         if len(terms) != len(idf):
             raise ModelError(f"vocabulary of {len(terms)} terms but {len(idf)} IDF weights")
-        self.vocabulary = {t: i for i, t in enumerate(terms)}
+        self.terms = terms
+        self._vocabulary: dict[str, int] | None = None
         self.idf = np.asarray(idf, dtype=np.float64)
-        self.analyzer = analyzer
-        self.ngram = (int(ngram[0]), int(ngram[1]))
-        self.sublinear = sublinear
-        self.accents = accents
+        self.analyzer = str(config["analyzer"])
+        self.ngram = (int(config["ngram"][0]), int(config["ngram"][1]))
+        self.sublinear = bool(config["sublinear"])
+        self.accents = bool(config["accents"])
         self.width = len(terms)
-        self._index = _WordIndex(terms, self.ngram) if analyzer == "word" else None
-        if self._index is not None and self._index.size ** max(1, self.ngram[1]) >= 2**62:
-            self._index = None  # keys would not fit in 64 bits: join the n-grams as strings instead
+        self._index = index
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Term -> column (built on first use: word n-grams are looked up through the word index)."""
+        if self._vocabulary is None:
+            self._vocabulary = {t: i for i, t in enumerate(self.terms)}
+        return self._vocabulary
+
+    @property
+    def index(self) -> _WordIndex | None:
+        """The word index of a word analyzer (None for characters, or when keys would overflow)."""
+        if self._index is None and self.analyzer == "word":
+            index = _WordIndex.build(self.terms, self.ngram)
+            self._index = index if index.size ** max(1, self.ngram[1]) < 2**62 else None
+        return self._index
 
     def preprocess(self, text: str) -> str:
         """Lowercase, accents stripped when asked (scikit-learn's preprocessor)."""
@@ -170,9 +189,9 @@ class TfidfTransform:
 
     def _occurrences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(text number, vocabulary column) of every n-gram occurrence in the texts."""
-        if self._index is not None:
-            tokens = [word_tokens(self.preprocess(t)) for t in texts]
-            return self._index.columns(tokens)
+        index = self.index
+        if index is not None:
+            return index.columns([word_tokens(self.preprocess(t)) for t in texts])
         vocab = self.vocabulary
         docs, cols = [], []
         for i, text in enumerate(texts):
@@ -200,14 +219,13 @@ class TfidfTransform:
         terms = [""] * len(vec.vocabulary_)
         for t, i in vec.vocabulary_.items():
             terms[int(i)] = t
-        return cls(
-            terms=terms,
-            idf=vec.idf_,
-            analyzer=vec.analyzer,
-            ngram=tuple(vec.ngram_range),
-            sublinear=bool(vec.sublinear_tf),
-            accents=vec.strip_accents == "unicode",
-        )
+        config = {
+            "analyzer": vec.analyzer,
+            "ngram": list(vec.ngram_range),
+            "sublinear": bool(vec.sublinear_tf),
+            "accents": vec.strip_accents == "unicode",
+        }
+        return cls(terms, vec.idf_, config)
 
     def config(self) -> dict[str, Any]:
         return {
@@ -219,30 +237,23 @@ class TfidfTransform:
         }
 
     def arrays(self) -> Arrays:
-        terms = [""] * self.width
-        for t, i in self.vocabulary.items():
-            terms[i] = t
-        return {"vocabulary": np.frombuffer("\x00".join(terms).encode("utf-8"), dtype=np.uint8), "idf": self.idf}
+        out = {"vocabulary": text_array(self.terms), "idf": self.idf}
+        if self.index is not None:  # saved too, so loading needs no work on the vocabulary
+            out.update({f"index.{k}": v for k, v in self.index.arrays().items()})
+        return out
 
     @classmethod
     def from_parts(cls, config: dict[str, Any], arrays: ArrayReader) -> TfidfTransform:
-        try:
-            raw = arrays.get("vocabulary", 1, "u").tobytes().decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise ModelError(f"{arrays.where}: the vocabulary is not UTF-8 text") from e
-        terms = raw.split("\x00") if config["terms"] else []
+        terms = array_text(arrays, "vocabulary") if config["terms"] else []
         if len(terms) != config["terms"]:
             raise ModelError(
                 f"{arrays.where}: the vocabulary holds {len(terms)} terms, the description says {config['terms']}"
             )
-        return cls(
-            terms=terms,
-            idf=arrays.get("idf", 1, "f"),
-            analyzer=config["analyzer"],
-            ngram=(int(config["ngram"][0]), int(config["ngram"][1])),
-            sublinear=bool(config["sublinear"]),
-            accents=bool(config["accents"]),
-        )
+        ngram = (int(config["ngram"][0]), int(config["ngram"][1]))
+        index = None
+        if "index.words" in arrays.arrays:
+            index = _WordIndex.from_arrays(arrays.scope("index"), ngram, len(terms))
+        return cls(terms, arrays.get("idf", 1, "f"), config, index)
 
 
 # Non-ASCII characters that are never word characters: blanks in their place leave `\b\w\w+\b` tokens
@@ -267,36 +278,65 @@ class _WordIndex:
     tokens become ids (unknown words -1), its n-grams keys, and `searchsorted` finds the terms.
     """
 
-    def __init__(self, terms: list[str], ngram: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        words: list[str],
+        unigram: np.ndarray,
+        keys: dict[int, tuple[np.ndarray, np.ndarray]],
+        ngram: tuple[int, int],
+    ) -> None:
         self.ngram = ngram
+        self.word_list = words
+        self.words = {w: i for i, w in enumerate(words)}
+        self.size = max(2, len(words))
+        self.unigram = unigram
+        self.keys = keys
+
+    @classmethod
+    def build(cls, terms: list[str], ngram: tuple[int, int]) -> _WordIndex:
         words: dict[str, int] = {}
         split = [t.split(" ") for t in terms]
         for parts in split:
             for w in parts:
                 words.setdefault(w, len(words))
-        self.words = words
-        self.size = max(2, len(words))
-        self.unigram = np.full(self.size, -1, dtype=np.int64)
+        size = max(2, len(words))
+        unigram = np.full(size, -1, dtype=np.int64)
         keyed: dict[int, list[tuple[int, int]]] = {}
         for col, parts in enumerate(split):
             ids = [words[w] for w in parts]
             if len(ids) == 1:
-                self.unigram[ids[0]] = col
+                unigram[ids[0]] = col
             else:
-                keyed.setdefault(len(ids), []).append((self._key(ids), col))
-        self.keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+                key = 0
+                for i in ids:
+                    key = key * size + i
+                keyed.setdefault(len(ids), []).append((key, col))
+        keys = {}
         for n, pairs in keyed.items():
             pairs.sort()
-            self.keys[n] = (
-                np.array([k for k, _ in pairs], dtype=np.int64),
-                np.array([c for _, c in pairs], dtype=np.int64),
-            )
+            keys[n] = (np.array([k for k, _ in pairs], dtype=np.int64), np.array([c for _, c in pairs], dtype=np.int64))
+        return cls(list(words), unigram, keys, ngram)
 
-    def _key(self, ids: Sequence[int]) -> int:
-        key = 0
-        for i in ids:
-            key = key * self.size + i
-        return key
+    def arrays(self) -> Arrays:
+        out = {"words": text_array(self.word_list), "unigram": self.unigram}
+        for n, (keys, cols) in self.keys.items():
+            out[f"keys{n}"], out[f"cols{n}"] = keys, cols
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: ArrayReader, ngram: tuple[int, int], n_terms: int) -> _WordIndex:
+        words = array_text(arrays, "words")
+        unigram = arrays.get("unigram", 1, "i")
+        if len(unigram) != max(2, len(words)) or (len(unigram) and (unigram.min() < -1 or unigram.max() >= n_terms)):
+            raise ModelError(f"{arrays.where}: the word index does not fit the vocabulary")
+        keys = {}
+        for n in range(2, ngram[1] + 1):
+            if f"keys{n}" in arrays.arrays:
+                k, c = arrays.get(f"keys{n}", 1, "i"), arrays.get(f"cols{n}", 1, "i")
+                if len(k) != len(c) or (len(c) and (c.min() < 0 or c.max() >= n_terms)) or (np.diff(k) < 0).any():
+                    raise ModelError(f"{arrays.where}: the word index does not fit the vocabulary")
+                keys[n] = (k, c)
+        return cls(words, unigram, keys, ngram)
 
     def columns(self, tokens: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """(text number, column) of every n-gram of each text's tokens that is a term; n-grams never span texts."""
