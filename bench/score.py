@@ -1,12 +1,16 @@
-"""Throughput and peak memory of `nlpkit score` against a plain loop, on 1k/10k/100k articles.
+"""`nlpkit score` on 10k/100k news articles: throughput by workers, time per stage, memory, Ray vs local.
 
 Archives are built by replicating the CNN/DM articles of ../shared/data/cnndm_writer (the
-first line of each becomes the headline, the rest the body), so articles have news length.
-Each configuration runs as its own process (`nlpkit score ... --quiet`); peak RSS is the
-largest total resident memory of that process and its workers, sampled every 0.1 s. The
-plain loop calls the same bundled models and summarizer one article at a time.
+first line of each becomes the headline, the rest the body), so articles have news length;
+every run scores topic, stance (against one --target, so every article has one) and a brief.
+Each configuration runs as its own process (`nlpkit score ... --quiet -f json`); its summary
+gives the time per stage (summed over workers). Memory is sampled every 0.1 s: the main
+process's peak RSS, the largest worker's peak RSS, and the peak of their total. A plain
+one-article-at-a-time loop over the same models is the reference (on 1,000 articles).
+The Ray engine runs the 10k job with as many actors as local workers; its rows must equal
+the local engine's.
 
-Usage: python bench/score.py [--data DIR] [--sizes 1000,10000,100000] [--skip-ray]
+Usage: python bench/score.py [--data DIR] [--sizes 10000,100000] [--skip-ray]
 """
 
 from __future__ import annotations
@@ -25,20 +29,20 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _data import data_dir, jsonl
 
+TARGET = "Officials announce a new plan"
 LOOP = r"""
 import json, sys
-from nlpkit.catalog import load_model
-from nlpkit.catalog import get_summarizer
-from nlpkit.text.prepare import prepare
+from nlpkit.catalog import get_summarizer, load_model
 from nlpkit.summarizers.length import LengthSpec
+from nlpkit.text.prepare import prepare, topic_text
 topic, stance = load_model("topic"), load_model("stance")
 summ, length = get_summarizer("auto"), LengthSpec.parse("3")
 with open(sys.argv[1]) as f, open(sys.argv[2], "w") as out:
     for line in f:
         r = json.loads(line)
         doc = prepare(r["text"], title=r["title"])
-        t = topic.predict_one(doc.title + "\n\n" + doc.text)
-        s = stance.predict_one(doc.text, target=doc.title)
+        t = topic.predict_one(topic_text(doc))
+        s = stance.predict_one(doc.text, target=sys.argv[3])
         b = summ.summarize(doc, length).text
         out.write(json.dumps({"id": r["id"], "topic": t.label, "stance": s.label, "brief": b}) + "\n")
 """
@@ -52,7 +56,8 @@ def build(data: Path, n: int, folder: Path) -> Path:
             continue
         seen.add(r["article_id"])
         head, _, body = r["text"].partition("\n")
-        base.append((head.strip(), body.strip()))
+        if body.strip():
+            base.append((head.strip(), body.strip()))
     path = folder / f"archive-{n}.jsonl"
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
@@ -61,68 +66,84 @@ def build(data: Path, n: int, folder: Path) -> Path:
     return path
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak total RSS (MB) of a command and all its children."""
+def measure(cmd: list[str]) -> dict:
+    """Wall seconds, peak RSS (MB) of the main process, of the largest worker and in total, and stdout."""
     t0 = time.perf_counter()
-    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    proc = psutil.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    main = worker = total = 0
     while proc.poll() is None:
         try:
-            procs = [proc, *proc.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            children = [c for c in proc.children(recursive=True) if c.is_running()]
+            rss = {c.pid: c.memory_info().rss for c in children}
+            m = proc.memory_info().rss
+            main, total = max(main, m), max(total, m + sum(rss.values()))
+            worker = max(worker, *rss.values()) if rss else worker
         except psutil.Error:
             pass
         time.sleep(0.1)
-    seconds = time.perf_counter() - t0
+    out, err = proc.communicate()
     if proc.returncode not in (0, 1):
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}")
-    return seconds, peak / 2**20
+        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
+    mb = 2**20
+    return {
+        "seconds": time.perf_counter() - t0,
+        "main": main / mb,
+        "worker": worker / mb,
+        "total": total / mb,
+        "stdout": out,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="reference data folder (default: ../shared/data or $NLPKIT_DATA)")
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--skip-ray", action="store_true")
     args = parser.parse_args()
     data = data_dir(args.data)
-    sizes = [int(s) for s in args.sizes.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="nlpkit-bench-score-"))
-    nlpkit = [sys.executable, "-m", "nlpkit", "score"]
-    print(f"{'articles':>8} {'system':<34} {'seconds':>8} {'articles/s':>10} {'peak RSS MB':>11}")
-    for n in sizes:
+    score = [sys.executable, "-m", "nlpkit", "score"]
+    common = ["--target", TARGET, "--quiet", "--force", "-f", "json"]
+    print(
+        f"{'articles':>8} {'system':<30} {'wall s':>7} {'art/s':>6} {'main MB':>8} {'worker MB':>9} {'total MB':>8}  time per stage (s, all workers)"
+    )
+    rates: dict[tuple[int, str], float] = {}
+    peaks: dict[int, float] = {}
+    small = build(data, 1000, tmp)
+    loop = measure([sys.executable, "-c", LOOP, str(small), str(tmp / "loop.jsonl"), TARGET])
+    print(
+        f"{1000:>8} {'plain loop, 1 article at a time':<30} {loop['seconds']:7.1f} {1000 / loop['seconds']:6.0f} {loop['main']:8.0f} {'-':>9} {loop['total']:8.0f}"
+    )
+    for n in [int(s) for s in args.sizes.split(",")]:
         archive = build(data, n, tmp)
-        configs: list[tuple[str, list[str]]] = []
-        if n <= 1_000:  # one article at a time is slow: measured on the smallest archive only
-            configs.append(("plain loop, 3 tasks", [sys.executable, "-c", LOOP, str(archive), str(tmp / "loop.jsonl")]))
-        if n <= 10_000:
-            configs += [
-                ("nlpkit score 1 worker, 3 tasks", [*nlpkit, str(archive), "-o", str(tmp / "o1.jsonl"), "-w", "1"]),
-                (
-                    "nlpkit score 1 worker, topic",
-                    [*nlpkit, str(archive), "-o", str(tmp / "t1.jsonl"), "-w", "1", "--tasks", "topic"],
-                ),
-                (
-                    "nlpkit score 2 workers, topic",
-                    [*nlpkit, str(archive), "-o", str(tmp / "t2.jsonl"), "-w", "2", "--tasks", "topic"],
-                ),
-            ]
-        configs.append(
-            ("nlpkit score 2 workers, 3 tasks", [*nlpkit, str(archive), "-o", str(tmp / "o2.jsonl"), "-w", "2"])
-        )
-        if n == 10_000 and not args.skip_ray:
-            configs.append(
-                (
-                    "nlpkit score --engine ray, 2 actors",
-                    [*nlpkit, str(archive), "-o", str(tmp / "ray.jsonl"), "-w", "2", "--engine", "ray"],
-                )
+        configs = [("local, 1 worker", "1", "local"), ("local, 2 workers", "2", "local")] if n <= 10_000 else []
+        configs = configs or [("local, 2 workers", "2", "local")]
+        if n <= 10_000 and not args.skip_ray:
+            configs.append(("ray, 2 actors", "2", "ray"))
+        for name, workers, engine in configs:
+            out = tmp / f"{engine}-{workers}-{n}.jsonl"
+            m = measure([*score, str(archive), "-o", str(out), "-w", workers, "--engine", engine, *common])
+            summary = json.loads(m["stdout"])
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in summary["stages"].items())
+            rate = n / m["seconds"]
+            rates[(n, name)] = rate
+            if name == "local, 2 workers":
+                peaks[n] = m["total"]
+            print(
+                f"{n:>8} {name:<30} {m['seconds']:7.1f} {rate:6.0f} {m['main']:8.0f} {m['worker']:9.0f} {m['total']:8.0f}  {stages}",
+                flush=True,
             )
-        for name, cmd in configs:
-            if "score" in cmd:
-                cmd = [*cmd, "--quiet", "--force"]
-            seconds, rss = measure(cmd)
-            print(f"{n:>8} {name:<34} {seconds:8.1f} {n / seconds:10.0f} {rss:11.0f}", flush=True)
-    print("\nwhole-process times include start-up and model loading (about 3-5 s per process).")
+        if (n, "ray, 2 actors") in rates:
+            same = (tmp / f"ray-2-{n}.jsonl").read_bytes() == (tmp / f"local-2-{n}.jsonl").read_bytes()
+            print(
+                f"{'':>8} ray rows identical to local: {same}; ray wall time / local: {rates[(n, 'local, 2 workers')] / rates[(n, 'ray, 2 actors')]:.2f}x"
+            )
+        if (n, "local, 1 worker") in rates:
+            print(f"{'':>8} 1 -> 2 workers: x{rates[(n, 'local, 2 workers')] / rates[(n, 'local, 1 worker')]:.2f}")
+    if len(peaks) > 1:
+        a, b = sorted(peaks)[0], sorted(peaks)[-1]
+        print(f"peak total RSS at {b:,} articles / at {a:,}: {peaks[b] / peaks[a]:.2f}x")
+    print("\nwall time includes start-up and model loading; art/s = articles / wall time.")
 
 
 if __name__ == "__main__":

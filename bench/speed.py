@@ -18,6 +18,7 @@ Usage: python bench/speed.py [--data DIR] [--repeats 7]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import statistics
 import subprocess
@@ -44,10 +45,8 @@ def whole_process(cmd: list[str], repeats: int) -> tuple[float, float]:
         proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
         peak = 0
         while proc.poll() is None:
-            try:
+            with contextlib.suppress(psutil.Error):
                 peak = max(peak, proc.memory_info().rss)
-            except psutil.Error:
-                pass
             time.sleep(0.005)
         seconds.append(time.perf_counter() - t0)
         peaks.append(peak / 2**20)

@@ -237,8 +237,12 @@ def _dedupe(data: LabelledData) -> LabelledData:
     return out
 
 
-def prepare_examples(data: LabelledData, task: str) -> LabelledData:
-    """The examples as a model sees them at prediction time: cleaned, headline in place (`model_input`)."""
+def prepare_examples(data: LabelledData, task: str, *, keep_all: bool = False) -> LabelledData:
+    """The examples as a model sees them at prediction time: cleaned, headline in place (`model_input`).
+
+    An example left with nothing to read is skipped (and noted), or with `keep_all` kept as it
+    was given, so that every example gets a prediction.
+    """
     cache: dict[tuple[str, str | None], Any] = {}
     keep: list[int] = []
     texts: list[str] = []
@@ -250,7 +254,9 @@ def prepare_examples(data: LabelledData, task: str) -> LabelledData:
         doc = cache.get(key) or cache.setdefault(key, prepare(text, title=title or None))
         item = model_input(task, doc, target=target)
         if item is None:
-            continue
+            if not keep_all:
+                continue
+            item = (target or "", text) if task == "stance" else text
         keep.append(i)
         if isinstance(item, tuple):
             targets.append(item[0])
