@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import socket
 from pathlib import Path
+from urllib.parse import urlparse
 
 #: Where the reference data for benchmarks and model building lives (never needed by tests).
 DATA_DIR = Path(os.environ.get("NLPKIT_DATA", str(Path(__file__).resolve().parents[1].parent / "shared" / "data")))
@@ -20,3 +23,30 @@ def bundled_models_dir() -> Path:
     here = Path(__file__).resolve().parent
     installed = here / "_models"
     return installed if installed.is_dir() else here.parent / "models"
+
+
+#: Where Hugging Face Hub ids are fetched from (only when one is asked for, never by default).
+HUB_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+_OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
+
+
+def hub_unavailable(timeout: float = 3.0) -> str | None:
+    """Why a Hugging Face Hub id cannot be fetched now (offline by setting, or unreachable), or None.
+
+    Answers in at most `timeout` seconds, so a missing network is one clear error, not minutes of retries.
+    """
+    for var in _OFFLINE_VARIABLES:
+        if os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on"):
+            return f"the Hugging Face Hub is switched off here ({var} is set)"
+    return _hub_unreachable(timeout)
+
+
+@functools.lru_cache(maxsize=1)
+def _hub_unreachable(timeout: float) -> str | None:
+    url = urlparse(HUB_ENDPOINT)
+    host = url.hostname or "huggingface.co"
+    try:
+        socket.create_connection((host, url.port or (443 if url.scheme == "https" else 80)), timeout=timeout).close()
+    except OSError:
+        return f"the Hugging Face Hub ({host}) cannot be reached from here (no network?)"
+    return None

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nlpkit import config
 from nlpkit.errors import ModelError, UsageError
 
 
@@ -59,6 +60,10 @@ def load_pretrained(load: Callable[[str], Any], name_or_path: str | Path, what: 
     local = Path(name).expanduser()
     if not local.exists() and (local.is_absolute() or name.startswith((".", "~")) or name.count("/") > 1):
         raise ModelError(f"{name}: no such folder (give a model folder, or a Hugging Face Hub id with a network)")
+    if not local.exists():
+        reason = config.hub_unavailable()
+        if reason:
+            raise ModelError(f"{name}: not a folder here, and {reason}; give a local model folder")
     try:
         with quiet_transformers():
             return load(str(local) if local.exists() else name)

@@ -65,7 +65,7 @@ class Csr:
                     out[i] = float(self.data[a][xa] @ other.data[b][xb])
         return out
 
-    def take(self, rows: Sequence[int]) -> Csr:
+    def take(self, rows: Sequence[int] | np.ndarray) -> Csr:
         """The given rows, in that order."""
         idx = np.asarray(rows, dtype=np.int64)
         lengths = np.diff(self.indptr)[idx]

@@ -103,3 +103,42 @@ def test_parquet_and_hf_dataset_folder(data_dir: Path, tmp_path: Path) -> None:
     assert nlpkit.train("topic", tmp_path / "t.parquet").metrics["n"] > 0
     datasets.Dataset.from_list(rows).save_to_disk(str(tmp_path / "ds"))
     assert nlpkit.train("topic", tmp_path / "ds").metrics["n"] > 0
+
+
+def test_training_and_classify_read_the_same_text(tmp_path: Path, data_dir: Path) -> None:
+    """A row's prediction is the same through train's path (load_labelled + prepare_examples) and classify's."""
+    import subprocess
+    import sys
+
+    from nlpkit.io.labelled import prepare_examples
+
+    rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
+    for i, r in enumerate(rows):  # a headline field, scraped furniture and odd spacing, as real tables have
+        r["title"] = f"Story number {i}"
+        r["text"] = f"By Jane Doe, Staff writer\n\n{r['text']}  \n\nShare this article\n\nComments\nFirst!"
+    data = _write(tmp_path / "t.jsonl", rows)
+    model = nlpkit.train("topic", data, out=tmp_path / "m", dev_split=0.25).model
+    examples = prepare_examples(load_labelled(data, task="topic"), "topic")
+    assert "Share this article" not in examples.texts[0] and examples.texts[0].startswith("Story number 0\n\n")
+    train_path = model.predict_proba(examples.texts)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nlpkit",
+            "classify",
+            str(data),
+            "--model",
+            str(tmp_path / "m"),
+            "-f",
+            "json",
+            "-k",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    for i, line in enumerate(r.stdout.splitlines()):
+        scores = {t["label"]: t["score"] for t in json.loads(line)["top"]}
+        assert [scores[lab] for lab in model.labels] == pytest.approx(train_path[i].tolist(), abs=1e-12)

@@ -86,6 +86,60 @@ class TextLinear(_Lean):
         return cls(spec["labels"], vectorizers, LinearHead.from_parts(spec["head"], arrays.scope("head")))
 
 
+@LEAN_TYPES.register("pair-text-linear")
+class PairTextLinear(_Lean):
+    """Stance from the text alone, by a linear head per target: the target picks its head (the first, trained
+    on every target, serves targets not seen in training). One head is a text model for all targets."""
+
+    type_name = "pair-text-linear"
+
+    def __init__(
+        self, labels: Sequence[str], vectorizers: Sequence[TfidfTransform], heads: list[LinearHead], targets: list[str]
+    ) -> None:
+        super().__init__(labels)
+        self.text = TextLinear(labels, vectorizers, heads[0])
+        self.heads = heads
+        self.targets = {t: i + 1 for i, t in enumerate(targets)}
+        if len(heads) != len(targets) + 1:
+            raise ModelError(f"{len(heads)} heads for {len(targets)} targets (one more head serves the rest)")
+        for h in heads[1:]:
+            if h.weights.shape != heads[0].weights.shape:
+                raise ModelError("the per-target heads differ in shape")
+
+    def predict_proba(self, X: Sequence[tuple[str, str]]) -> np.ndarray:
+        pairs = list(X)
+        features = self.text.features([str(b) for _, b in pairs])
+        which = np.array([self.targets.get(str(t), 0) for t, _ in pairs], dtype=np.int64)
+        out = np.zeros((len(pairs), len(self.classes_)))
+        for h in np.unique(which):
+            rows = np.flatnonzero(which == h)
+            out[rows] = self.heads[h].predict_proba(sparse=features.take(rows))
+        return out
+
+    def spec(self) -> dict[str, Any]:
+        return {
+            "vectorizers": [v.config() for v in self.text.vectorizers],
+            "heads": [h.config() for h in self.heads],
+            "targets": list(self.targets),
+        }
+
+    def arrays(self) -> Arrays:
+        out: Arrays = {}
+        for i, v in enumerate(self.text.vectorizers):
+            out.update(_prefixed(f"vectorizer{i}", v.arrays()))
+        for i, h in enumerate(self.heads):
+            out.update(_prefixed(f"head{i}", h.arrays()))
+        return out
+
+    @classmethod
+    def from_parts(cls, spec: dict[str, Any], arrays: ArrayReader) -> PairTextLinear:
+        vectorizers = [
+            TfidfTransform.from_parts(cfg, arrays.scope(f"vectorizer{i}")) for i, cfg in enumerate(spec["vectorizers"])
+        ]
+        heads = [LinearHead.from_parts(cfg, arrays.scope(f"head{i}")) for i, cfg in enumerate(spec["heads"])]
+        return cls(spec["labels"], vectorizers, heads, [str(t) for t in spec["targets"]])
+
+
 @LEAN_TYPES.register("pair-trees")
 class PairTrees(_Lean):
     """Pair features (relatedness, overlap, cue words, SVD views) and boosted trees: stance models."""

@@ -1,16 +1,17 @@
-"""The `tfidf` backend: fast linear topic models and pair-feature stance models.
+"""The `tfidf` backend: fast linear topic models (here) and stance models (`tfidf_stance`).
 
-Topic: word 1-2-gram TF-IDF (optionally with character n-grams) and a linear SVM whose C is
-picked by cross-validation on the training data; probabilities come from the SVM's scores
-scaled by a temperature fitted on the same out-of-fold scores. Stance: pair features (see
-`nlpkit.classify.pairs`) with gradient-boosted trees and class weights.
+Topic: TF-IDF features (words, bigrams, and for short texts character n-grams) and a linear
+SVM, both chosen by cross-validation on the training data; probabilities come from the SVM's
+scores scaled by a temperature fitted on the same out-of-fold scores.
 
-Both are fitted with scikit-learn and saved as numpy-only predictors (`predictor()`), which
-give the same probabilities (to 1e-6) without scikit-learn.
+Both tasks are fitted with scikit-learn and saved as numpy-only predictors (`predictor()`),
+which give the same probabilities (to 1e-6) without scikit-learn.
 """
 
 from __future__ import annotations
 
+import time
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,34 +19,24 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.classify.base import Estimator, Pair, PredictFromProba
-from nlpkit.classify.lean import PairTrees, TextLinear
-from nlpkit.classify.stance_features import PairFeatures
-from nlpkit.predictors import LinearHead, TfidfTransform, TreeEnsemble, softmax
-
-
-def two_column_scores(scores: np.ndarray) -> np.ndarray:
-    """Decision scores as one column per class (a binary model's single score s becomes (0, s))."""
-    return np.column_stack([np.zeros_like(scores), scores]) if scores.ndim == 1 else scores
-
-
-def fit_temperature(scores: np.ndarray, y: Sequence[str], classes: Sequence[str]) -> float:
-    """The scale T minimising the log-loss of softmax(T * scores) on held-out scores."""
-    from scipy.optimize import minimize_scalar
-
-    index = {c: i for i, c in enumerate(classes)}
-    gold = np.array([index[v] for v in y])
-    z = two_column_scores(np.asarray(scores, dtype=np.float64))
-
-    def nll(log_t: float) -> float:
-        p = softmax(np.exp(log_t) * z)
-        return float(-np.log(np.clip(p[np.arange(len(gold)), gold], 1e-12, 1.0)).mean())
-
-    return float(np.exp(minimize_scalar(nll, bounds=(-4.0, 4.0), method="bounded").x))
+from nlpkit.classify.base import Estimator, PredictFromProba
+from nlpkit.classify.lean import TextLinear
+from nlpkit.classify.svm import FEATURE_SETS, SHORT_TEXTS, align, fit_temperature, stack, two_column_scores
+from nlpkit.classify.tfidf_stance import TfidfStanceClassifier
+from nlpkit.errors import UsageError
+from nlpkit.metrics import classification_metrics
+from nlpkit.predictors import LinearHead, TfidfTransform, softmax
 
 
 class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
-    """Word (and optionally character) n-gram TF-IDF with a linear SVM and temperature-scaled probabilities.
+    """TF-IDF features and a linear SVM, chosen by cross-validation on the training data; temperature-scaled.
+
+    With `features="auto"` and `C="auto"`, every feature set of `FEATURE_SETS` the texts' length
+    allows (character n-grams only for short texts) is tried with every C of `C_grid`, by
+    `cv`-fold stratified cross-validation on the training data (vectorizers fitted inside each
+    fold), scored by macro-F1; what `budget` seconds do not reach is skipped. The winner is
+    refitted on all the data, and its out-of-fold scores fit the temperature of its
+    probabilities. `selection_` records every candidate's score.
 
     Example:
         >>> clf = TfidfClassifier(min_df=1, cv=2).fit(
@@ -58,90 +49,126 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        ngram_range: tuple[int, int] = (1, 2),
-        char_ngrams: bool = False,
-        min_df: int = 2,
-        max_features: int | None = 50_000,
+        features: str = "auto",
+        min_df: int | None = None,
         C: float | str = "auto",
-        C_grid: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0),
+        C_grid: tuple[float, ...] = (0.3, 1.0),
         cv: int = 3,
         class_weight: str | None = None,
+        budget: float = 300.0,
         random_state: int = 0,
     ) -> None:
-        self.ngram_range = ngram_range
-        self.char_ngrams = char_ngrams
+        self.features = features
         self.min_df = min_df
-        self.max_features = max_features
         self.C = C
         self.C_grid = C_grid
         self.cv = cv
         self.class_weight = class_weight
+        self.budget = budget
         self.random_state = random_state
 
-    def _vectorizers(self, n: int) -> list[Any]:
+    def _feature_sets(self, texts: Sequence[str]) -> list[str]:
+        if self.features != "auto":
+            if self.features not in FEATURE_SETS:
+                raise UsageError(f"features={self.features!r}: use auto or one of {', '.join(FEATURE_SETS)}")
+            return [self.features]
+        short = float(np.median([len(t) for t in texts])) < SHORT_TEXTS if texts else True
+        return [name for name in FEATURE_SETS if short or "chars" not in name]
+
+    def _vectorizers(self, name: str, n: int) -> list[Any]:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        small = n <= 50
-        parts = [
-            TfidfVectorizer(
-                ngram_range=tuple(self.ngram_range),
-                sublinear_tf=True,
-                min_df=1 if small else self.min_df,
-                max_df=1.0 if small else 0.9,
-                max_features=self.max_features,
-                strip_accents="unicode",
-            )
-        ]
-        if self.char_ngrams:
-            parts.append(
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=(3, 5),
-                    sublinear_tf=True,
-                    min_df=1 if small else self.min_df,
-                    max_features=self.max_features,
-                    strip_accents="unicode",
-                )
-            )
-        return parts
+        out = []
+        for settings in FEATURE_SETS[name]:
+            kw = {"sublinear_tf": True, "strip_accents": "unicode", **settings}
+            if self.min_df is not None:
+                kw["min_df"] = self.min_df
+            if n <= 50:  # a handful of examples: keep every term
+                kw.update(min_df=1, max_df=1.0)
+            out.append(TfidfVectorizer(**kw))
+        return out
 
-    def fit(self, X: Sequence[str], y: Sequence[str]) -> TfidfClassifier:
-        from scipy.sparse import hstack
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    def _svm(self, c: float) -> Any:
         from sklearn.svm import LinearSVC
 
+        return LinearSVC(C=c, class_weight=self.class_weight, random_state=self.random_state)
+
+    def fit(self, X: Sequence[str], y: Sequence[str]) -> TfidfClassifier:
         texts = [str(x) for x in X]
         y_arr = np.asarray(y, dtype=object)
-        self.vectorizers_ = self._vectorizers(len(texts))
-        F = hstack([v.fit_transform(texts) for v in self.vectorizers_]).tocsr()
         self.classes_ = np.unique(y_arr)
-        folds = min(self.cv, int(np.unique(y_arr, return_counts=True)[1].min()))
-        cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state) if folds >= 2 else None
-
-        def svm(c: float) -> Any:
-            return LinearSVC(C=c, class_weight=self.class_weight, random_state=self.random_state)
-
+        names = self._feature_sets(texts)
         grid = [float(c) for c in self.C_grid] if self.C == "auto" else [float(self.C)]
+        # a label rarer than the folds still leaves every fold with examples of the others
+        folds = min(self.cv, len(texts) // 2)
         self.scale_ = 1.0
-        if cv is not None:
-            oof = {c: cross_val_predict(svm(c), F, y_arr, cv=cv, method="decision_function") for c in grid}
-            accuracy = {c: float(np.mean(self._decide(oof[c]) == y_arr)) for c in grid}
-            self.C_ = max(grid, key=lambda c: (accuracy[c], -grid.index(c)))
-            self.scale_ = fit_temperature(oof[self.C_], list(y_arr), list(self.classes_))
-        else:
-            self.C_ = grid[0] if self.C != "auto" else 1.0
-        self.svm_ = svm(self.C_).fit(F, y_arr)
+        self.selection_: dict[str, Any] = {}
+        chosen = (names[0], grid[0])
+        if (
+            folds >= 2 and len(self.classes_) > 1
+        ):  # (with one candidate, its out-of-fold scores still fit the temperature)
+            chosen, oof = self._select(texts, y_arr, names, grid, folds)
+            self.scale_ = fit_temperature(oof, list(y_arr), list(self.classes_))
+        self.feature_set_, self.C_ = chosen
+        self.vectorizers_ = self._vectorizers(self.feature_set_, len(texts))
+        self.svm_ = self._svm(self.C_).fit(stack([v.fit_transform(texts) for v in self.vectorizers_]), y_arr)
         return self
+
+    def _select(
+        self, texts: list[str], y: np.ndarray, names: list[str], grid: list[float], k: int
+    ) -> tuple[tuple[str, float], np.ndarray]:
+        """Every (feature set, C) by k-fold CV; the best by macro-F1 (then accuracy), and its out-of-fold scores."""
+        from sklearn.model_selection import StratifiedKFold
+
+        with warnings.catch_warnings():  # a label with fewer examples than folds is fine here
+            warnings.simplefilter("ignore", UserWarning)
+            folds = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state).split(texts, y))
+        t0 = time.perf_counter()
+        results: list[dict[str, Any]] = []  # every candidate, in the order tried
+        tried: list[tuple[tuple[str, float], dict[str, Any]]] = []  # those scored
+        oof: dict[tuple[str, float], np.ndarray] = {}
+        for name in names:
+            if tried and time.perf_counter() - t0 > self.budget:
+                results += [{"name": f"{name}, C={c:g}", "skipped": "time budget"} for c in grid]
+                continue
+            start = time.perf_counter()
+            scores = {c: np.zeros((len(texts), len(self.classes_))) for c in grid}
+            for tr, te in folds:
+                vecs = self._vectorizers(name, len(tr))
+                Ftr = stack([v.fit_transform([texts[i] for i in tr]) for v in vecs])
+                Fte = stack([v.transform([texts[i] for i in te]) for v in vecs])
+                for c in grid:
+                    svm = self._svm(c).fit(Ftr, y[tr])
+                    scores[c][te] = align(two_column_scores(svm.decision_function(Fte)), svm.classes_, self.classes_)
+            seconds = (time.perf_counter() - start) / len(grid)
+            for c in grid:
+                pred = self.classes_[scores[c].argmax(axis=1)]
+                m = classification_metrics(list(y), list(pred), labels=list(self.classes_))
+                oof[(name, c)] = scores[c]
+                result = {
+                    "name": f"{name}, C={c:g}",
+                    "score": m["macro_f1"],
+                    "accuracy": m["accuracy"],
+                    "seconds": seconds,
+                }
+                results.append(result)
+                tried.append(((name, c), result))
+        order = range(len(tried))  # the best macro-F1, then accuracy, then the cheaper (earlier) candidate
+        best = tried[max(order, key=lambda i: (tried[i][1]["score"], tried[i][1]["accuracy"], -i))][0]
+        self.selection_ = {
+            "how": f"{k}-fold stratified cross-validation on the training data, by macro-F1 (then accuracy)",
+            "candidates": results,
+            "chosen": f"{best[0]}, C={best[1]:g}",
+        }
+        return best, oof[best]
 
     def _decide(self, scores: np.ndarray) -> np.ndarray:
         return np.asarray(self.classes_[two_column_scores(scores).argmax(axis=1)])
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
-        from scipy.sparse import hstack
-
         check_is_fitted(self, "svm_")
         texts = [str(x) for x in X]
-        return np.asarray(self.svm_.decision_function(hstack([v.transform(texts) for v in self.vectorizers_]).tocsr()))
+        return np.asarray(self.svm_.decision_function(stack([v.transform(texts) for v in self.vectorizers_])))
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         scores = self.decision_function(X)  # checks the estimator is fitted
@@ -154,59 +181,7 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         return TextLinear(list(self.classes_), vectorizers, LinearHead.from_sklearn(self.svm_, self.scale_))
 
 
-class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
-    """Pair features (see `nlpkit.classify.pairs`) with gradient-boosted trees and class weights.
-
-    Example:
-        >>> pairs = [("Dog bites man", "A dog bit a man on Friday."), ("Dog bites man", "Stocks rose.")] * 6
-        >>> clf = TfidfStanceClassifier(svd_components=2, max_iter=20).fit(pairs, ["agree", "unrelated"] * 6)
-        >>> clf.predict([("Dog bites man", "A dog bit a man, police say.")]).tolist()
-        ['agree']
-    """
-
-    def __init__(
-        self,
-        *,
-        svd_components: int = 50,
-        max_features: int = 50_000,
-        max_iter: int = 300,
-        learning_rate: float = 0.1,
-        class_weight: str | None = "balanced",
-        random_state: int = 0,
-    ) -> None:
-        self.svd_components = svd_components
-        self.max_features = max_features
-        self.max_iter = max_iter
-        self.learning_rate = learning_rate
-        self.class_weight = class_weight
-        self.random_state = random_state
-
-    def fit(self, X: Sequence[Pair], y: Sequence[str]) -> TfidfStanceClassifier:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
-        self.features_ = PairFeatures(
-            svd_components=self.svd_components, max_features=self.max_features, random_state=self.random_state
-        )
-        F = self.features_.fit_transform(list(X))
-        self.model_ = HistGradientBoostingClassifier(
-            max_iter=self.max_iter,
-            learning_rate=self.learning_rate,
-            class_weight=self.class_weight,
-            random_state=self.random_state,
-        ).fit(F, np.asarray(y, dtype=object))
-        self.classes_ = self.model_.classes_
-        return self
-
-    def predict_proba(self, X: Sequence[Pair]) -> np.ndarray:
-        check_is_fitted(self, "model_")
-        return np.asarray(self.model_.predict_proba(self.features_.transform(list(X))))
-
-    def predictor(self) -> PairTrees:
-        """The numpy-only predictor a model folder keeps (same probabilities)."""
-        check_is_fitted(self, "model_")
-        return PairTrees(list(self.classes_), self.features_.featurizer_, TreeEnsemble.from_sklearn(self.model_))
-
-
 def make_tfidf(task: str, **params: Any) -> Estimator:
-    cls = TfidfStanceClassifier if task == "stance" else TfidfClassifier
-    return cls(**params)
+    if task == "stance":
+        return TfidfStanceClassifier(**params)
+    return TfidfClassifier(**params)

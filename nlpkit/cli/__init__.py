@@ -24,6 +24,14 @@ app = typer.Typer(
 )
 
 
+class PlainUsage(typer.core.TyperCommand):
+    """A command whose usage line names its arguments plainly (`PATHS...`, not typer's `{PATHS...}`)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+
 def _version(value: bool) -> None:
     if value:
         from nlpkit import __version__

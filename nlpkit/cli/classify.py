@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nlpkit.cli import handle_errors
+from nlpkit.cli import PlainUsage, handle_errors
 from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
 from nlpkit.errors import UsageError
 from nlpkit.records import label_record, top_labels
@@ -69,4 +69,4 @@ def classify_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("classify")(classify_command)
+    app.command("classify", cls=PlainUsage)(classify_command)

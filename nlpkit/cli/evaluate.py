@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nlpkit.cli import handle_errors
+from nlpkit.cli import PlainUsage, handle_errors
 from nlpkit.cli._options import Bodies, BodyIdField, Device, Force, TextField, TitleField
 
 
@@ -15,10 +15,16 @@ from nlpkit.cli._options import Bodies, BodyIdField, Device, Force, TextField, T
 def evaluate_command(
     model: Annotated[
         str,
-        typer.Argument(help="A summarization method or summarizer folder, or a classifier (bundled name or folder)."),
+        typer.Argument(
+            metavar="MODEL",
+            help="A summarization method or summarizer folder, or a classifier (bundled name or folder).",
+        ),
     ],
     data: Annotated[
-        str, typer.Argument(help="Labelled data: JSONL/CSV/Parquet (articles with a reference summary or a label).")
+        str,
+        typer.Argument(
+            metavar="DATA", help="Labelled data: JSONL/CSV/Parquet (articles with a reference summary or a label)."
+        ),
     ],
     summary_field: Annotated[
         str, typer.Option("--summary-field", help="Field with the reference summary.")
@@ -95,4 +101,4 @@ def _is_summarizer_folder(path: str) -> bool:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("evaluate")(evaluate_command)
+    app.command("evaluate", cls=PlainUsage)(evaluate_command)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nlpkit.cli import handle_errors
+from nlpkit.cli import PlainUsage, handle_errors
 from nlpkit.errors import ModelError, one_line
 
 
@@ -63,4 +63,4 @@ def models_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("models")(models_command)
+    app.command("models", cls=PlainUsage)(models_command)

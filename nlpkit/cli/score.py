@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nlpkit.cli import handle_errors
+from nlpkit.cli import PlainUsage, handle_errors
 from nlpkit.cli._options import Device, FollowLinks, Force, IdField, Paths, TextField, TitleField
 from nlpkit.errors import Interrupted, UsageError
 
@@ -143,4 +143,4 @@ def score_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("score")(score_command)
+    app.command("score", cls=PlainUsage)(score_command)

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from nlpkit.cli import handle_errors, warn
-from nlpkit.cli._options import Device, IdField, TextField, TitleField
+from nlpkit.cli import PlainUsage, handle_errors, warn
+from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
 from nlpkit.records import brief_record
 from nlpkit.types import Brief, Failure
 
@@ -31,9 +31,7 @@ def _method_help() -> str:
 
 @handle_errors
 def summarize_command(
-    paths: Annotated[
-        list[str], typer.Argument(help="Article files (.txt .md .html .json .jsonl ...), folders, or - for stdin.")
-    ],
+    paths: Paths,
     method: Annotated[str, typer.Option("--method", "-m", help=_method_help())] = "auto",
     length: Annotated[
         str, typer.Option("--length", "-l", help="Sentences (3), a share of them (20%), or words (60w).")
@@ -66,6 +64,7 @@ def summarize_command(
         bool, typer.Option("--strict", help="Abstractive: drop sentences with numbers/quotes/names not in the article.")
     ] = False,
     device: Device = None,
+    follow_links: FollowLinks = False,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
@@ -91,7 +90,9 @@ def summarize_command(
         "device": device,
     }
     options = {k: v for k, v in given.items() if v is not None}
-    records = read_articles(paths, fields=Fields(text=text_field, title=title_field, id=id_field))
+    records = read_articles(
+        paths, fields=Fields(text=text_field, title=title_field, id=id_field), follow_links=follow_links
+    )
     failed = 0
     first = True
     for item in brief_articles(
@@ -143,4 +144,4 @@ def render(brief: Brief, fmt: BriefFormat, *, first: bool = True) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("summarize")(summarize_command)
+    app.command("summarize", cls=PlainUsage)(summarize_command)

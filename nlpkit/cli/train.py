@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from nlpkit.cli import handle_errors
+from nlpkit.cli import PlainUsage, handle_errors
 from nlpkit.cli._options import Bodies, BodyIdField, Device, Force, TextField
 from nlpkit.errors import UsageError
 
@@ -42,9 +42,12 @@ def _backend_help() -> str:
 
 @handle_errors
 def train_command(
-    task: Annotated[Task, typer.Argument(help="What to train.")],
+    task: Annotated[Task, typer.Argument(metavar="TASK", help="What to train: topic, stance or summarizer.")],
     data: Annotated[
-        str, typer.Argument(help="CSV/TSV/JSON/JSONL/Parquet file, a saved dataset folder, or a Hub dataset name.")
+        str,
+        typer.Argument(
+            metavar="DATA", help="CSV/TSV/JSON/JSONL/Parquet file, a saved dataset folder, or a Hub dataset name."
+        ),
     ],
     out: Annotated[str, typer.Option("--out", "-o", help="Model folder to write.")],
     backend: Annotated[str | None, typer.Option("--backend", "-b", help=_backend_help())] = None,
@@ -159,4 +162,4 @@ def train_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("train")(train_command)
+    app.command("train", cls=PlainUsage)(train_command)

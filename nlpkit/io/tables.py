@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from nlpkit import config
 from nlpkit.errors import DataError, describe
 from nlpkit.io.readers import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, not_a_regular_file
 
@@ -123,6 +124,9 @@ def _hf_rows(name: str, split: str | None, *, local: bool) -> list[dict[str, Any
         raise DataError(
             f"{name}: reading Hugging Face datasets needs the datasets extra: pip install 'nlpkit[datasets]'"
         ) from None
+    reason = None if local else config.hub_unavailable()
+    if reason:
+        raise DataError(f"{name}: not a file or folder here, and {reason}; give a local file or saved dataset folder")
     try:
         ds: Any = datasets.load_from_disk(name) if local else datasets.load_dataset(name, split=split or "train")
     except FileNotFoundError as e:

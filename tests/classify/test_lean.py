@@ -25,7 +25,7 @@ def test_lean_topic_predictor_matches_the_fitted_estimator(data_dir: Path) -> No
     rows = _rows(data_dir / "topics.jsonl")
     texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
     unseen = [r["text"] for r in _rows(data_dir / "articles.jsonl")]
-    for params in ({"min_df": 1}, {"min_df": 1, "char_ngrams": True}, {"min_df": 1, "C": 0.5, "cv": 2}):
+    for params in ({"min_df": 1}, {"min_df": 1, "features": "words+bigrams+chars"}, {"min_df": 1, "C": 0.5, "cv": 2}):
         est = TfidfClassifier(**params).fit(texts, labels)
         lean = est.predictor()
         assert list(lean.classes_) == list(est.classes_)
@@ -35,9 +35,10 @@ def test_lean_topic_predictor_matches_the_fitted_estimator(data_dir: Path) -> No
 def test_lean_stance_predictor_matches_the_fitted_estimator(data_dir: Path) -> None:
     rows = _rows(data_dir / "stance.jsonl")
     pairs, labels = [(r["target"], r["text"]) for r in rows] * 3, [r["label"] for r in rows] * 3
-    est = TfidfStanceClassifier(svd_components=4, max_iter=30).fit(pairs, labels)
-    probe = [*pairs, ("Council bans cruise ships", "Nothing to do with ships at all."), ("", "")]
-    assert np.allclose(est.predictor().predict_proba(probe), est.predict_proba(probe), atol=1e-6)
+    probe = [*pairs, ("Council bans cruise ships", "Nothing to do with ships at all."), ("", ""), ("New target", "x")]
+    for model in ("auto", "pair-trees", "text-linear", "per-target"):
+        est = TfidfStanceClassifier(model=model, svd_components=4, max_iter=30, cv=2).fit(pairs, labels)
+        assert np.allclose(est.predictor().predict_proba(probe), est.predict_proba(probe), atol=1e-6), model
 
 
 def test_binary_labels_round_trip(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def test_unfitted_predict_raises() -> None:
 
 
 def test_char_ngrams_option() -> None:
-    clf = TfidfClassifier(min_df=1, char_ngrams=True).fit(TEXTS, LABELS)
+    clf = TfidfClassifier(min_df=1, features="words+bigrams+chars").fit(TEXTS, LABELS)
     assert clf.predict(["goals matches"]).tolist() == ["sport"]
 
 
