@@ -30,9 +30,21 @@ def load_model(name_or_path: str | Path, *, device: str | None = None) -> Any:
     return MODEL_KINDS.get(meta.kind)(folder, meta, device)
 
 
+#: Kinds rebuilt from numpy arrays alone: checking one loads it whole (fast, and nothing can run).
+NUMPY_KINDS = frozenset({"tfidf", "extractive"})
+
+
 def check_model_folder(name_or_path: str | Path) -> tuple[Path, ModelMeta]:
-    """A model folder and its description, checked as `load_model` checks them, with no weights loaded."""
-    return open_model_folder(name_or_path)
+    """A model folder and its description, checked as `load_model` checks them.
+
+    Every kind gets the description, format and checksum checks; numpy-only kinds are also
+    rebuilt, so an array or description that does not fit is found too. Neural weights are not
+    loaded (that needs torch).
+    """
+    folder, meta = open_model_folder(name_or_path)
+    if meta.kind in NUMPY_KINDS:
+        MODEL_KINDS.get(meta.kind)(folder, meta, None)
+    return folder, meta
 
 
 def get_summarizer(method: str, **options: Any) -> Summarizer:

@@ -54,11 +54,15 @@ def quiet_transformers() -> Iterator[None]:
             logging.enable_progress_bar()
 
 
-def load_pretrained(load: Callable[[str], Any], name_or_path: str | Path, what: str) -> Any:
-    """`load(str(name_or_path))` quietly, turning a missing or wrong folder into a `ModelError`."""
+def load_pretrained(load: Callable[..., Any], name_or_path: str | Path, what: str) -> Any:
+    """`load(str(name_or_path), trust_remote_code=False)` quietly; a missing or wrong folder is a `ModelError`.
+
+    Code shipped with a model (`auto_map` in its config) is never run: such a folder is refused.
+    """
     name = str(name_or_path)
     local = Path(name).expanduser()
-    if not local.exists() and (local.is_absolute() or name.startswith((".", "~")) or name.count("/") > 1):
+    path_like = isinstance(name_or_path, Path) or local.is_absolute() or name.startswith((".", "~"))
+    if not local.exists() and (path_like or name.count("/") > 1):
         raise ModelError(f"{name}: no such folder (give a model folder, or a Hugging Face Hub id with a network)")
     if not local.exists():
         reason = config.hub_unavailable()
@@ -66,7 +70,7 @@ def load_pretrained(load: Callable[[str], Any], name_or_path: str | Path, what: 
             raise ModelError(f"{name}: not a folder here, and {reason}; give a local model folder")
     try:
         with quiet_transformers():
-            return load(str(local) if local.exists() else name)
+            return load(str(local) if local.exists() else name, trust_remote_code=False)
     except (OSError, ValueError, KeyError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         hint = "" if local.exists() else "; as a Hub id it needs a network and the exact name"

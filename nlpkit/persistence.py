@@ -32,6 +32,8 @@ from nlpkit.registry import Registry
 FORMAT_VERSION = 2
 META_FILE = "nlpkit.json"
 ARRAYS_FILE = "model.safetensors"
+#: Largest `nlpkit.json` read (a hostile folder could hold a huge one).
+MAX_META_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,8 @@ def read_meta(folder: Path) -> ModelMeta:
     """A folder's model description; older and newer formats get a clear error naming what to do."""
     where = str(folder / META_FILE)
     try:
+        if (folder / META_FILE).stat().st_size > MAX_META_BYTES:
+            raise ModelError(f"{where}: larger than {MAX_META_BYTES:,} bytes; not a model description nlpkit wrote")
         data = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError) as e:
         raise ModelError(f"{where}: unreadable model description ({describe(e)})") from e
@@ -246,15 +250,28 @@ def read_meta(folder: Path) -> ModelMeta:
 def peek_meta(path: str | Path) -> dict[str, Any] | None:
     """A folder's `nlpkit.json` without checks or weights (None when it has none or it is unreadable)."""
     try:
+        if (Path(path) / META_FILE).stat().st_size > MAX_META_BYTES:
+            return None
         meta = json.loads((Path(path) / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
     return meta if isinstance(meta, dict) else None
 
 
+#: Files that hold code or pickles. nlpkit never writes them, so a folder that lists one is refused.
+CODE_FILES = (".py", ".pyc", ".so", ".pyd", ".dll", ".dylib", ".pkl", ".pickle", ".joblib", ".bin", ".pt", ".pth")
+#: Hugging Face settings files, checked for `auto_map` (a request to run the folder's own code).
+_HF_CONFIGS = ("config.json", "tokenizer_config.json", "generation_config.json", "processor_config.json")
+
+
 def verify_files(folder: Path, meta: ModelMeta) -> None:
-    """Refuse a folder whose files do not match the checksums recorded when it was saved."""
+    """Refuse a folder whose files do not match the checksums recorded when it was saved, or that hold code."""
     base = folder.resolve()
+    for name in meta.files:
+        if name.lower().endswith(CODE_FILES):
+            raise ModelError(
+                f"{folder / name}: code or a pickle in a model folder; nlpkit never loads these, refusing the folder"
+            )
     for name, digest in meta.files.items():
         f = folder / name
         if Path(name).is_absolute() or ".." in Path(name).parts or base not in f.resolve().parents:
@@ -266,6 +283,16 @@ def verify_files(folder: Path, meta: ModelMeta) -> None:
                 f"{f}: does not match the checksum in {META_FILE} (edited or replaced after saving); "
                 "refusing to load it. Retrain or restore the original folder"
             )
+        if f.name in _HF_CONFIGS and _asks_for_code(f):
+            raise ModelError(f"{f}: asks to run code shipped with the model (auto_map); nlpkit never does")
+
+
+def _asks_for_code(config: Path) -> bool:
+    try:
+        data = json.loads(config.read_text(encoding="utf-8")) if config.stat().st_size < MAX_META_BYTES else {}
+    except (OSError, ValueError, RecursionError):
+        return False  # the loader reports an unreadable file
+    return isinstance(data, dict) and ("auto_map" in data or "custom_pipelines" in data)
 
 
 def check_versions(meta: ModelMeta, folder: Path) -> None:

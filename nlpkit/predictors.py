@@ -122,6 +122,10 @@ def strip_accents(text: str) -> str:
     return text
 
 
+#: Longest n-gram a stored vectorizer may ask for (a hostile description could ask for millions).
+MAX_NGRAM = 10
+
+
 class TfidfTransform:
     """TF-IDF rows of texts from a stored vocabulary and IDF (scikit-learn's `TfidfVectorizer.transform`).
 
@@ -141,6 +145,8 @@ class TfidfTransform:
         self.idf = np.asarray(idf, dtype=np.float64)
         self.analyzer = str(config["analyzer"])
         self.ngram = (int(config["ngram"][0]), int(config["ngram"][1]))
+        if not 1 <= self.ngram[0] <= self.ngram[1] <= MAX_NGRAM:
+            raise ModelError(f"n-gram range {self.ngram} in the model description; nlpkit models use 1 to {MAX_NGRAM}")
         self.sublinear = bool(config["sublinear"])
         self.accents = bool(config["accents"])
         self.width = len(terms)

@@ -186,7 +186,9 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
 
         self.tokenizer_ = load_pretrained(AutoTokenizer.from_pretrained, path, "a tokenizer")
         self.model_ = load_pretrained(
-            lambda p: AutoModelForSequenceClassification.from_pretrained(p, **kwargs), path, "a transformer model"
+            lambda p, **kw: AutoModelForSequenceClassification.from_pretrained(p, **kw, **kwargs),
+            path,
+            "a transformer model",
         )
         if not getattr(self.tokenizer_, "is_fast", False):
             raise ModelError(f"{path}: the transformer backend needs a fast tokenizer (tokenizer.json)")

@@ -52,8 +52,14 @@ def _root(
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line error to stderr and exit with `code`."""
 
-    print(f"nlpkit: error: {one_line(message, 2000)}", file=sys.stderr)
+    report(message)
     raise typer.Exit(code)
+
+
+def report(message: str) -> None:
+    """Print a one-line error to stderr (for one record; the command goes on)."""
+
+    print(f"nlpkit: error: {one_line(message, 2000)}", file=sys.stderr)
 
 
 def warn(message: str) -> None:

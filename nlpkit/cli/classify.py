@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nlpkit.cli import PlainUsage, handle_errors
+from nlpkit.cli import PlainUsage, handle_errors, report
 from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
 from nlpkit.errors import UsageError
 from nlpkit.records import label_record, top_labels
@@ -55,7 +55,7 @@ def classify_command(
     for item in classify_articles(records, clf, target=target, clean=not no_clean, batch_size=batch_size):
         if isinstance(item, Failure):
             failed += 1
-            print(f"nlpkit: error: {item.error}", file=sys.stderr)
+            report(item.error)
             continue
         article, pred = item
         if fmt == "json":

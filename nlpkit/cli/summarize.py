@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from nlpkit.cli import PlainUsage, handle_errors, warn
+from nlpkit.cli import PlainUsage, handle_errors, report, warn
 from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
 from nlpkit.records import brief_record
 from nlpkit.types import Brief, Failure
@@ -105,7 +105,7 @@ def summarize_command(
     ):
         if isinstance(item, Failure):
             failed += 1
-            print(f"nlpkit: error: {item.error}", file=sys.stderr)
+            report(item.error)
             continue
         brief, warnings = item
         for w in warnings:

@@ -55,7 +55,8 @@ MAX_RATIO = 200
 #: Errors while reading compressed or damaged data (zlib's own error is not an OSError).
 READ_ERRORS = (OSError, EOFError, zlib.error)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: Control characters (all but tab and line ends) and lone UTF-16 surrogates (from JSON escapes).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def decode(data: bytes, source: str) -> tuple[str, str | None]:
@@ -64,14 +65,9 @@ def decode(data: bytes, source: str) -> tuple[str, str | None]:
     Binary data is refused; stray control characters (NUL and the like) are dropped.
     Returns `(text, warning)`; the warning says when the text was not valid UTF-8.
     """
-    head = data[:8192]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strip_controls(data.decode("utf-16", errors="replace")), None
-    if b"\x00" in head:
-        utf16 = _utf16_without_bom(head)
-        if utf16 is None:
-            raise InputError(f"{source}: looks like a binary file, not text (it contains NUL bytes)")
-        return _strip_controls(data.decode(utf16, errors="replace")), None
+    codec = sniff_encoding(data[:8192], source)
+    if codec != "utf-8-sig":
+        return _strip_controls(data.decode(codec, errors="replace")), None
     try:
         return _strip_controls(data.decode("utf-8-sig")), None
     except UnicodeDecodeError as e:
@@ -82,6 +78,40 @@ def decode(data: bytes, source: str) -> tuple[str, str | None]:
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
         return _strip_controls(text), f"{source}: not valid UTF-8 (byte {bad_at}); bad bytes replaced"
+
+
+#: Bytes that are not control characters (tab, line ends and form feed count as text).
+_TEXT_BYTES = bytes(b for b in range(256) if (b >= 32 and b != 127) or b in b"\t\n\r\x0b\x0c")
+
+
+def sniff_encoding(head: bytes, source: str) -> str:
+    """The codec of text starting with `head` (`utf-8-sig`, or UTF-16), or InputError for binary data.
+
+    Binary: NUL bytes (outside UTF-16) with more than 2% control bytes, or more than 30% control bytes.
+    A stray NUL in text, or text full of terminal escapes, is still text.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in head:
+        utf16 = _utf16_without_bom(head)
+        if utf16 is not None:
+            return utf16
+    controls = len(head.translate(None, _TEXT_BYTES))
+    if controls > 0.3 * len(head) or (b"\x00" in head and controls > 0.02 * len(head)):
+        raise InputError(
+            f"{source}: looks like a binary file, not text ({controls:,} control bytes in the first {len(head):,})"
+        )
+    return "utf-8-sig"
+
+
+def _peek(stream: IO[bytes], size: int = 8192) -> bytes:
+    """The first bytes of a stream, left unread."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        return bytes(peek(size)[:size])
+    head = stream.read(size)
+    stream.seek(0)
+    return head
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -192,7 +222,7 @@ def _text_value(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return value
+        return _strip_controls(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return None
@@ -212,7 +242,11 @@ def record_to_article(row: dict[str, Any], source: str, default_id: str, fields:
             source=source, id=id_, error=f"{source}: field {fields.text!r} is {type(text).__name__}, not text"
         )
     title = _text_value(row.get(fields.title)) or ""
-    meta = {k: v for k, v in row.items() if k not in (fields.text, fields.title, fields.id) and _is_scalar(v)}
+    meta = {
+        str(k): _strip_controls(v) if isinstance(v, str) else v
+        for k, v in row.items()
+        if k not in (fields.text, fields.title, fields.id) and _is_scalar(v)
+    }
     if fields.target is not None:
         target = _text_value(row.get(fields.target))
         if target is None:
@@ -255,7 +289,14 @@ def jsonl_lines(stream: IO[bytes] | io.RawIOBase) -> Iterator[tuple[int, bytes |
             yield lineno, raw
 
 
+def check_jsonl_head(stream: IO[bytes], source: str) -> None:
+    """InputError for a JSONL stream that is binary or UTF-16 (its lines cannot be split on bytes)."""
+    if sniff_encoding(_peek(stream), source) != "utf-8-sig":
+        raise InputError(f"{source}: JSONL in UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8 ...)")
+
+
 def _read_jsonl(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    check_jsonl_head(stream, source)
     for lineno, raw in jsonl_lines(stream):
         yield jsonl_record(raw, f"{source}:{lineno}", fields)
 
@@ -278,16 +319,31 @@ def _read_json(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
 
 def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str = ",") -> Iterator[Record]:
     csv.field_size_limit(MAX_MEMBER_BYTES)
-    wrapper = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    reader = csv.DictReader(wrapper, delimiter=delimiter)
-    try:
-        for i, row in enumerate(reader, start=1):
-            where = f"{source}:{i + 1}"  # line 1 is the header
-            yield record_to_article({k: v for k, v in row.items() if k is not None}, where, where, fields)
-    except csv.Error as e:
-        yield Failure(
-            source=source, id=source, error=f"{source}: malformed CSV near line {reader.line_num} ({describe(e)})"
-        )
+    codec = sniff_encoding(_peek(stream), source)
+    wrapper = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
+    reader = csv.reader(wrapper, delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:  # the parser starts afresh on the next line
+            where = f"{source}:{start}"
+            yield Failure(source=where, id=where, error=f"{where}: malformed CSV ({describe(e)})")
+            continue
+        if header is None:
+            header = [_strip_controls(c) for c in cells]
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        where = f"{source}:{start}"
+        if len(cells) != len(header):
+            error = f"{where}: {len(cells)} cells where the header has {len(header)}"
+            yield Failure(source=where, id=where, error=error)
+            continue
+        yield record_to_article(dict(zip(header, cells, strict=True)), where, where, fields)
 
 
 def _read_tsv(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
@@ -399,7 +455,10 @@ class GuardedGzip(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        n = self._gz.readinto(buffer)
+        # read1: at most one read of the compressed stream, so the data before damage is returned first
+        data = self._gz.read1(len(buffer))
+        n = len(data)
+        buffer[:n] = data
         self._out += n
         if self._out > 1_000_000:
             consumed = max(1, (self._raw.tell() if self._raw.seekable() else 0) - self._start)
@@ -417,13 +476,29 @@ def gunzip(raw: IO[bytes], where: str) -> IO[bytes]:
 
 def read_bytes(data: bytes, where: str, fmt: str, fields: Fields) -> Iterator[Record]:
     """Records of one file or archive member held in memory (gzip undone first)."""
+    stream: IO[bytes] = io.BytesIO(data)
     if fmt.endswith(".gz") or where.endswith(".gz"):
-        try:
-            data = bounded_read(gunzip(io.BytesIO(data), where), where)
-        except (InputError, *READ_ERRORS) as e:
-            yield Failure(source=where, id=where, error=f"{where}: corrupt gzip data ({describe(e)})")
-            return
-    yield from READERS.get(fmt.removesuffix(".gz"))(io.BytesIO(data), where, fields)
+        stream = gunzip(stream, where)
+    yield from read_stream(stream, where, fmt, fields)
+
+
+def read_stream(stream: IO[bytes], source: str, fmt: str, fields: Fields) -> Iterator[Record]:
+    """The records of one stream in format `fmt`.
+
+    Damage part-way (a cut or corrupt gzip, a read error) keeps every record before it and adds
+    one failure; a stream with no records at all is one failure.
+    """
+    found = 0
+    try:
+        for rec in READERS.get(fmt.removesuffix(".gz"))(stream, source, fields):
+            found += 1
+            yield rec
+    except (InputError, *READ_ERRORS) as e:
+        found += 1
+        problem = str(e) if isinstance(e, InputError) else f"could not be read to the end ({describe(e)})"
+        yield Failure(source=source, id=source, error=problem if problem.startswith(source) else f"{source}: {problem}")
+    if not found:
+        yield Failure(source=source, id=source, error=f"{source}: no articles in it")
 
 
 def _read_tar(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
@@ -565,10 +640,7 @@ def read_path(path: Path, fields: Fields, fmt: str | None = None) -> Iterator[Re
         return
     try:
         with open_input(path, fmt) as stream:
-            try:
-                yield from READERS.get(fmt.removesuffix(".gz"))(stream, source, fields)
-            except (InputError, *READ_ERRORS) as e:
-                yield Failure(source=source, id=source, error=f"{source}: could not be read to the end ({describe(e)})")
+            yield from read_stream(stream, source, fmt, fields)
     except PermissionError:
         yield Failure(source=source, id=source, error=f"{source}: permission denied")
     except OSError as e:
@@ -591,15 +663,27 @@ def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> I
             p = here / name
             if name.startswith(".") or (name in files and format_of(name) is None):
                 continue
-            if p.is_symlink() and not follow_links and not _inside(p.resolve(), base):
-                error = f"{p}: a link to {p.resolve()}, outside {root}; skipped (--follow-links reads it)"
+            target = _resolve(p)
+            if target is None:
+                found.append(Failure(source=str(p), id=str(p), error=f"{p}: a link loop or broken link; skipped"))
+            elif p.is_symlink() and not follow_links and not _inside(target, base):
+                error = f"{p}: a link to {target}, outside {root}; skipped (--follow-links reads it)"
                 found.append(Failure(source=str(p), id=str(p), error=error))
-            elif name in files and p.resolve() not in exclude:
+            elif name in files and target not in exclude:
                 found.append(p)
     found.sort(key=lambda x: x if isinstance(x, Path) else Path(x.source))
     if not any(isinstance(x, Path) for x in found):
         found.append(Failure(source=str(root), id=str(root), error=f"{root}: folder has no readable files"))
     yield from found
+
+
+def _resolve(path: Path) -> Path | None:
+    """Where a path leads, links followed; None for a link loop or a link to nothing."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+        return None
+    return target
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -665,8 +749,5 @@ def read_articles(
 
 def read_stdin(fields: Fields, fmt: str = "txt") -> Iterator[Record]:
     """The records on standard input (one article by default)."""
-    try:
-        for rec in READERS.get(fmt)(sys.stdin.buffer, "<stdin>", fields):
-            yield replace(rec, id="stdin") if isinstance(rec, Article) and rec.id == "<stdin>" else rec
-    except (InputError, *READ_ERRORS) as e:
-        yield Failure(source="<stdin>", id="stdin", error=f"<stdin>: could not be read ({describe(e)})")
+    for rec in read_stream(sys.stdin.buffer, "<stdin>", fmt, fields):
+        yield replace(rec, id="stdin") if isinstance(rec, Article) and rec.id == "<stdin>" else rec

@@ -21,6 +21,7 @@ from nlpkit.io.readers import (
     READ_ERRORS,
     Fields,
     Record,
+    check_jsonl_head,
     detect_format,
     expand_inputs,
     format_of,
@@ -205,9 +206,12 @@ def _format(item: str | Path | Failure) -> str | None:
 def _line_units(path: Path, fmt: str, size: int) -> Iterator[Unit]:
     numbers: list[int] = []
     lines: list[bytes | None] = []
+    found = False
     try:
         with open_input(path, fmt) as stream:
+            check_jsonl_head(stream, str(path))
             for n, raw in jsonl_lines(stream):
+                found = True
                 numbers.append(n)
                 lines.append(raw)
                 if len(lines) >= size:
@@ -217,10 +221,23 @@ def _line_units(path: Path, fmt: str, size: int) -> Iterator[Unit]:
         if lines:
             yield Lines(str(path), tuple(numbers), tuple(lines))
             numbers, lines = [], []
-        error = f"{path}: could not be read to the end ({describe(e)})"
-        yield Parsed((Failure(source=str(path), id=str(path), error=error),))
+        found = True
+        yield _failure(path, e)
     if lines:
         yield Lines(str(path), tuple(numbers), tuple(lines))
+    if not found:
+        yield _failure(path, None)
+
+
+def _failure(path: Path, error: BaseException | None) -> Parsed:
+    """A unit of one failure, worded as `read_stream` words it."""
+    if error is None:
+        message = f"{path}: no articles in it"
+    elif isinstance(error, InputError):
+        message = str(error)
+    else:
+        message = f"{path}: could not be read to the end ({describe(error)})"
+    return Parsed((Failure(source=str(path), id=str(path), error=message),))
 
 
 def _line_ranges(path: Path, size: int, block: int = 1 << 20) -> Iterator[Unit]:
@@ -228,9 +245,12 @@ def _line_ranges(path: Path, size: int, block: int = 1 << 20) -> Iterator[Unit]:
     start = pos = 0
     first = line = 1
     in_range = 0
+    found = False
     try:
         with path.open("rb") as f:
+            check_jsonl_head(f, str(path))
             while chunk := f.read(block):
+                found = found or bool(chunk.strip())
                 at = 0
                 while (nl := chunk.find(b"\n", at)) >= 0:
                     at = nl + 1
@@ -240,12 +260,13 @@ def _line_ranges(path: Path, size: int, block: int = 1 << 20) -> Iterator[Unit]:
                         yield LineRange(str(path), start, pos + at, first)
                         start, first, in_range = pos + at, line, 0
                 pos += len(chunk)
-    except OSError as e:
-        error = f"{path}: could not be read to the end ({describe(e)})"
-        yield Parsed((Failure(source=str(path), id=str(path), error=error),))
+    except (InputError, OSError) as e:
+        yield _failure(path, e)
         return
-    if pos > start:
+    if pos > start and found:
         yield LineRange(str(path), start, pos, first)
+    if not found:
+        yield _failure(path, None)
 
 
 def _member_units(path: Path, size: int) -> Iterator[Unit]:
@@ -256,6 +277,8 @@ def _member_units(path: Path, size: int) -> Iterator[Unit]:
         error = f"{path}: not a readable zip archive ({describe(e)})"
         yield Parsed((Failure(source=str(path), id=str(path), error=error),))
         return
+    if not indexes:
+        yield _failure(path, None)
     for i in range(0, len(indexes), size):
         yield Members(str(path), tuple(indexes[i : i + size]))
 

@@ -28,6 +28,8 @@ def iter_warc_responses(stream: IO[bytes]) -> Iterator[tuple[str, str, bytes]]:
             url = record.rec_headers.get_header("WARC-Target-URI") or ""
             date = record.rec_headers.get_header("WARC-Date") or ""
             payload = record.content_stream().read(MAX_PAYLOAD_BYTES + 1)
+            if len(payload) <= MAX_PAYLOAD_BYTES and getattr(record.raw_stream, "limit", 0) > 0:
+                raise ValueError(f"record {seen} is cut short ({record.raw_stream.limit:,} bytes missing)")
             yield url, date, payload[:MAX_PAYLOAD_BYTES]
     except ArchiveLoadFailed as e:
         raise ValueError(str(e)) from e
