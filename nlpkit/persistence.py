@@ -143,8 +143,8 @@ def library_versions() -> dict[str, str]:
 # -- saving ------------------------------------------------------------------------------------
 
 
-def save_model(model: Model, path: str | Path, *, force: bool = False) -> Path:
-    """Write a model folder atomically: build it beside the target, then rename into place."""
+def check_model_target(path: str | Path, *, force: bool = False) -> Path:
+    """`path` as a place to save a model: new, or (with `force`) an nlpkit model folder; never a file."""
     out = Path(path)
     if out.exists():
         if not force:
@@ -158,6 +158,12 @@ def save_model(model: Model, path: str | Path, *, force: bool = False) -> Path:
             if not parent.is_dir():
                 raise OutputError(f"{out}: {parent} is a file, not a folder")
             break
+    return out
+
+
+def save_model(model: Model, path: str | Path, *, force: bool = False) -> Path:
+    """Write a model folder atomically: build it beside the target, then rename into place."""
+    out = check_model_target(path, force=force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

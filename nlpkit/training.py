@@ -24,7 +24,7 @@ from nlpkit.errors import DataError, OutputError, UsageError
 from nlpkit.io.labelled import LabelFields, LabelledData, load_labelled, prepare_examples
 from nlpkit.io.tables import read_table
 from nlpkit.metrics import classification_metrics, mean_metrics, rouge, sentence_lines
-from nlpkit.persistence import ModelMeta, save_model
+from nlpkit.persistence import ModelMeta, check_model_target, save_model
 from nlpkit.registry import Registry
 from nlpkit.splits import Split, holdout, split_folds
 from nlpkit.summarizers.abstractive import fine_tune_seq2seq
@@ -140,8 +140,8 @@ def train(
 def _check_request(task: str, out: str | Path | None, force: bool, cv: int | None, dev_split: float) -> None:
     if task not in TASKS:
         raise UsageError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
-    if out is not None and Path(out).exists() and not force:
-        raise OutputError(f"{out}: already exists; use --force to overwrite it")
+    if out is not None:
+        check_model_target(out, force=force)  # before training, not after it
     if cv is not None and cv < 2:
         raise UsageError("--cv must be at least 2")
     if not 0 < dev_split < 1:
@@ -157,8 +157,13 @@ def data_split(data: LabelledData, *, seed: int, share: float | None = None, k: 
         if share is not None:
             return holdout(data.labels, share, seed, **kwargs)
         return split_folds(data.labels, int(k or 5), seed, **kwargs)
-    except ValueError as e:
-        raise DataError(f"{data.source}: cannot split {len(data.labels)} examples this way ({e})") from None
+    except ValueError:
+        n, labels = len(data.labels), len(set(data.labels))
+        what = "hold out a dev split" if share is not None else f"make {k or 5} cross-validation folds"
+        raise DataError(
+            f"{data.source}: cannot {what} from {n} examples of {labels} labels; "
+            "add examples (several per label) or give --dev FILE"
+        ) from None
 
 
 def _score(estimator: Any, part: LabelledData) -> dict[str, Any]:
@@ -315,8 +320,8 @@ def train_summarizer(
     say = log or (lambda _msg: None)
     t0 = time.perf_counter()
     trainer = SUMMARIZER_TRAINERS.get(backend)
-    if out is not None and Path(out).exists() and not force:
-        raise OutputError(f"{out}: already exists; use --force to overwrite it")
+    if out is not None:
+        check_model_target(out, force=force)  # before training, not after it
     if not 0 < dev_split < 1:
         raise UsageError("--dev-split must be between 0 and 1")
     pairs = _summary_pairs(data, fields or LabelFields(), summary_field)

@@ -53,8 +53,9 @@ FEATURE_SETS: dict[str, tuple[dict[str, Any], ...]] = {
     ),
 }
 #: Character n-grams are tried only for texts shorter than this (median characters): they help
-#: headlines and short items and cost too much time on long articles.
-SHORT_TEXTS = 1000
+#: headlines and tweets, and cost too much time on longer items (on Reuters newswire, median 419
+#: characters, they gained 0.002 accuracy at a twentieth of the prediction speed).
+SHORT_TEXTS = 300
 
 
 def two_column_scores(scores: np.ndarray) -> np.ndarray:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import click
 import typer
 
 from nlpkit.errors import NlpkitError, one_line
@@ -72,7 +74,8 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-
+        if not isinstance(sys.stdout, _NamedStdout) and sys.stdout is not None:
+            sys.stdout = _NamedStdout(sys.stdout)  # type: ignore[assignment]
         try:
             result = func(*args, **kwargs)
             sys.stdout.flush()  # a full disk or a closed pipe shows here, not as a traceback at exit
@@ -88,16 +91,45 @@ def handle_errors(func: F) -> F:
         except MemoryError:
             fail("out of memory; give smaller inputs (or a smaller --batch-size)", 1)
         except OSError as e:
-            _silence_stdout()
             where = f"{e.filename}: " if e.filename else ""
+            _silence_stdout()
             fail(f"{where}{e.strerror or e} (errno {e.errno})", 1)
+        except (typer.Exit, typer.Abort, click.ClickException):
+            raise
+        except Exception as e:  # a bug: still one line, the traceback on request
+            if os.environ.get("NLPKIT_DEBUG"):
+                raise
+            fail(f"internal error: {type(e).__name__}: {e} (rerun with NLPKIT_DEBUG=1 for the traceback)", 70)
 
     return wrapper  # type: ignore[return-value]
 
 
+class _NamedStdout:
+    """sys.stdout whose write errors name it ("standard output: No space left on device")."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except OSError as e:
+            e.filename = e.filename or "standard output"
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as e:
+            e.filename = e.filename or "standard output"
+            raise
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's last flush cannot fail again at exit."""
-    import os
 
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -72,7 +72,7 @@ def _interrupted(request: ScoreRequest) -> str:
 def _stop_signals() -> Iterator[_Stop]:
     """Ctrl-C and SIGTERM set an event the job checks between batches; a second Ctrl-C stops at once."""
     stop = _Stop()
-    if threading.current_thread() is not threading.main_thread():
+    if not _main_thread():
         yield stop
         return
 
@@ -156,15 +156,40 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+@contextmanager
+def _children_deaf_to_ctrl_c() -> Iterator[None]:
+    """Start helper processes with SIGINT ignored (kept across exec), so Ctrl-C in a terminal, which
+    reaches the whole process group, cannot interrupt a worker while it imports; and without the
+    resource tracker's warning about semaphores left behind when the main process is killed."""
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+    quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
+    warnings = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = f"{warnings},{quiet}" if warnings else quiet
+    try:
+        yield
+    finally:
+        if warnings is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = warnings
+        if before is not None:
+            signal.signal(signal.SIGINT, before)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
 def _in_workers(units: Iterable[Unit], request: ScoreRequest, stop: threading.Event) -> Iterator[Batch]:
     """Score units in worker processes; yield their batches in input order."""
     ctx = multiprocessing.get_context("spawn")  # not fork: forking a threaded process can deadlock
-    tasks: Any = ctx.Queue()
-    results: Any = ctx.Queue()
-    args = (request.options, request.fields, job_format(request), tasks, results, os.getpid())
-    procs = [ctx.Process(target=_worker_main, args=args, daemon=True) for _ in range(request.workers)]
-    for p in procs:
-        p.start()
+    with _children_deaf_to_ctrl_c():
+        tasks: Any = ctx.Queue()  # starts multiprocessing's resource tracker
+        results: Any = ctx.Queue()
+        args = (request.options, request.fields, job_format(request), tasks, results, os.getpid())
+        procs = [ctx.Process(target=_worker_main, args=args, daemon=True) for _ in range(request.workers)]
+        for p in procs:
+            p.start()
     try:
         yield from _ordered(units, tasks, results, procs, request.workers, stop)
     finally:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from nlpkit import config
-from nlpkit.errors import DataError, describe
-from nlpkit.io.readers import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, not_a_regular_file
+from nlpkit.errors import DataError, InputError, describe
+from nlpkit.io.readers import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, not_a_regular_file, sniff_encoding
 
 
 def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str, Any]]:
@@ -56,7 +56,12 @@ def _open_text(path: Path) -> IO[str]:
         raw = gunzip(raw, str(path))
     if path.name.lower().removesuffix(".gz").endswith((".parquet", ".pq")):
         return raw  # type: ignore[return-value]  # Parquet reads bytes
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        encoding = sniff_encoding(raw.peek(8192)[:8192], str(path))  # type: ignore[attr-defined]
+    except InputError as e:
+        raw.close()
+        raise DataError(str(e)) from None
+    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
 
 
 def _csv_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:

@@ -109,10 +109,14 @@ class RowWriter:
             return
         if self.fmt == "csv" and (not self.path.exists() or self.path.stat().st_size == 0):
             data = encode_header(self.columns) + data
-        with self.path.open("ab") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        try:
+            with self.path.open("ab") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as e:  # a full disk: name the file (a partial last line is cut off on --resume)
+            e.filename = e.filename or str(self.path)
+            raise
 
     def read_rows(self) -> Iterator[dict[str, Any]]:
         if not self.path.exists():

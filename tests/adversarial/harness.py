@@ -159,13 +159,18 @@ def check(
     error: str | None = None,
     errors: int | None = None,
     max_line: int = 2100,
+    progress: bool = False,
 ) -> None:
-    """The exit code; no traceback anywhere; every stderr line one `nlpkit:` message; the error matches `error`."""
+    """The exit code; no traceback anywhere; every stderr line one `nlpkit:` message; the error matches `error`.
+
+    `progress`: the command also reports progress on stderr (`nlpkit: read 80 examples ...`).
+    """
+    prefixes = ("nlpkit: ",) if progress else ("nlpkit: error:", "nlpkit: warning:")
     assert r.code == code, str(r)
     assert not TRACEBACK.search(r.stderr) and not TRACEBACK.search(r.stdout), str(r)
     for line in r.stderr.splitlines():
         if line.strip():
-            assert line.startswith(("nlpkit: error:", "nlpkit: warning:")), f"stray stderr line {line!r}\n{r}"
+            assert line.startswith(prefixes), f"stray stderr line {line!r}\n{r}"
             assert len(line) <= max_line, f"stderr line of {len(line)} characters\n{r}"
             assert "internal error" not in line, str(r)
     if error is not None:

@@ -1,0 +1,159 @@
+"""`nlpkit score` killed, interrupted and starved of disk, as real processes: it resumes exactly.
+
+The output after any number of kills and resumes equals an uninterrupted run's, row for row; no
+process of the job outlives it; every message is one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.adversarial.harness import check, run
+
+ROOT = Path(__file__).parents[2]
+ARTICLES = 6000
+
+
+@pytest.fixture(scope="module")
+def job(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """An input of 6,000 articles and the rows of its uninterrupted run (2 workers)."""
+    folder = tmp_path_factory.mktemp("kill")
+    rows = [json.loads(line) for line in (ROOT / "data" / "articles.jsonl").read_text().splitlines()]
+    with (folder / "in.jsonl").open("w") as f:
+        for i in range(ARTICLES):
+            f.write(json.dumps(dict(rows[i % len(rows)], id=f"r{i}")) + "\n")
+    r = run(_args("whole.jsonl"), cwd=folder, timeout=300)
+    check(r, code=0)
+    return folder, (folder / "whole.jsonl").read_text().splitlines()
+
+
+def _args(out: str, *extra: str) -> list[str]:
+    return ["score", "in.jsonl", "--out", out, "--workers", "2", "--batch-size", "16", "--quiet", *extra]
+
+
+def _start(folder: Path, out: str, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "nlpkit", *_args(out, *extra)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the test can find (and clean up) every worker
+    )
+
+
+def _group_alive(pgid: int) -> list[int]:
+    """Processes still in process group `pgid` (zombies excluded)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                alive.append(int(entry.name))
+    return alive
+
+
+def _wait_group_gone(pgid: int, seconds: float = 15) -> list[int]:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        left = _group_alive(pgid)
+        if not left:
+            return []
+        time.sleep(0.1)
+    left = _group_alive(pgid)
+    if left:
+        os.killpg(pgid, signal.SIGKILL)
+    return left
+
+
+def _stderr_lines(proc: subprocess.Popen[bytes]) -> list[str]:
+    assert proc.stderr is not None
+    return proc.stderr.read().decode("utf-8", "replace").splitlines()
+
+
+def _finish(folder: Path, out: str, whole: list[str]) -> None:
+    r = run(_args(out, "--resume"), cwd=folder, timeout=300)
+    if "this job already finished" not in r.stderr:  # or the last resume before a kill completed it
+        check(r, code=0)
+    assert (folder / out).read_text().splitlines() == whole, "the resumed output differs from an uninterrupted run"
+
+
+def test_sigkill_at_20_random_moments_then_resume(job: tuple[Path, list[str]]) -> None:
+    folder, whole = job
+    rng = random.Random(12)
+    mid_job = 0
+    for _ in range(20):
+        proc = _start(folder, "k.jsonl", "--resume")
+        time.sleep(rng.uniform(0.1, 2.5))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            rows = len((folder / "k.jsonl").read_bytes().split(b"\n")) if (folder / "k.jsonl").exists() else 0
+            mid_job += 0 < rows < ARTICLES
+        proc.wait()
+        lines = _stderr_lines(proc)
+        assert all(line.startswith("nlpkit: ") for line in lines), lines
+        assert _wait_group_gone(proc.pid) == [], "workers outlived the killed main process"
+    assert mid_job >= 5, f"only {mid_job} kills hit a job part-way"
+    _finish(folder, "k.jsonl", whole)
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_sigterm_and_sigint_stop_cleanly_and_resume(job: tuple[Path, list[str]], signum: int, code: int) -> None:
+    folder, whole = job
+    out = f"s{code}.jsonl"
+    proc = _start(folder, out)
+    deadline = time.time() + 60
+    while time.time() < deadline and (not (folder / out).exists() or (folder / out).stat().st_size < 5000):
+        time.sleep(0.05)
+    os.kill(proc.pid, signum)
+    assert proc.wait(timeout=30) == code
+    lines = _stderr_lines(proc)
+    assert len(lines) == 1 and lines[0].startswith("nlpkit: error: interrupted") and "--resume" in lines[0], lines
+    assert _wait_group_gone(proc.pid) == []
+    _finish(folder, out, whole)
+
+
+@pytest.mark.parametrize("moment", [0.3, 0.8, 1.5])
+def test_ctrl_c_to_the_group_while_workers_start(job: tuple[Path, list[str]], moment: float) -> None:
+    """Ctrl-C in a terminal reaches every process of the group: the job must still end, resumable."""
+    folder, whole = job
+    out = f"c{int(moment * 10)}.jsonl"
+    proc = _start(folder, out)
+    time.sleep(moment)
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        code = proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("nlpkit score did not exit after Ctrl-C") from None
+    assert code in (0, 130), code
+    lines = _stderr_lines(proc)
+    assert all(line.startswith("nlpkit: ") and "Traceback" not in line for line in lines), lines
+    assert _wait_group_gone(proc.pid) == []
+    _finish(folder, out, whole)
+
+
+def test_disk_full_then_resume(job: tuple[Path, list[str]]) -> None:
+    """The output file hits a size limit (as on a full disk): one line, exit 1, and --resume completes the job."""
+    folder, whole = job
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    r = run(_args("full.jsonl"), cwd=folder, timeout=120, limits=small_files)
+    check(r, code=1, error=r"full\.jsonl.*(File too large|No space left)", errors=1)
+    assert 0 < (folder / "full.jsonl").stat().st_size <= 200_000
+    _finish(folder, "full.jsonl", whole)
