@@ -20,7 +20,7 @@ from typing import Any
 
 from nlpkit.catalog import get_summarizer
 from nlpkit.classify.base import TASKS, ClassifierModel, make_estimator
-from nlpkit.errors import DataError, OutputError, UsageError
+from nlpkit.errors import DataError, UsageError
 from nlpkit.io.labelled import LabelFields, LabelledData, load_labelled, prepare_examples
 from nlpkit.io.tables import read_table
 from nlpkit.metrics import classification_metrics, mean_metrics, rouge, sentence_lines

@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar, cast
 
 import click
 import typer
@@ -75,7 +75,7 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not isinstance(sys.stdout, _NamedStdout) and sys.stdout is not None:
-            sys.stdout = _NamedStdout(sys.stdout)  # type: ignore[assignment]
+            sys.stdout = cast(TextIO, _NamedStdout(sys.stdout))
         try:
             result = func(*args, **kwargs)
             sys.stdout.flush()  # a full disk or a closed pipe shows here, not as a traceback at exit
