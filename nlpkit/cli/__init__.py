@@ -74,8 +74,9 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not isinstance(sys.stdout, _NamedStdout) and sys.stdout is not None:
-            sys.stdout = cast(TextIO, _NamedStdout(sys.stdout))
+        stdout: Any = sys.stdout  # None under pythonw
+        if stdout is not None and not isinstance(stdout, _NamedStdout):
+            sys.stdout = cast(TextIO, _NamedStdout(stdout))
         try:
             result = func(*args, **kwargs)
             sys.stdout.flush()  # a full disk or a closed pipe shows here, not as a traceback at exit
