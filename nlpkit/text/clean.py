@@ -17,7 +17,7 @@ CLEANERS: Registry[Cleaner] = Registry("cleaner")
 
 # Zero-width characters, soft hyphens, control characters (but tab and line ends) and lone
 # surrogates: invisible, or garbage that no reader of the brief should get.
-_CONTROLS = [*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F, *range(0xD800, 0xE000)]
+_CONTROLS = [*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F, *range(0xD800, 0xE000)]
 _INVISIBLE: dict[int, str | None] = dict.fromkeys([*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), *_CONTROLS])
 _INVISIBLE[0x0C] = "\n"  # a form feed ends a line
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
