@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.errors import OutputError, UsageError, describe
-from nlpkit.io.readers import Fields, expand_inputs
+from nlpkit.io.paths import expand_inputs
+from nlpkit.io.readers import Fields
 from nlpkit.io.units import Parsed, Unit
 from nlpkit.io.writers import RowWriter, encode_rows, finish_parquet, output_format, spool_path
 from nlpkit.records import error_record

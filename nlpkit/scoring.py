@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nlpkit.errors import UsageError
-from nlpkit.io.readers import Fields, expand_inputs, format_of
+from nlpkit.io.paths import expand_inputs, format_of
+from nlpkit.io.readers import Fields
 from nlpkit.jobs import ScoreSummary
 from nlpkit.registry import Registry
 from nlpkit.scorer import ScoreOptions, ScoreRequest

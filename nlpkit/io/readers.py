@@ -2,25 +2,19 @@
 
 Every reader yields `Article` or, for a record it cannot read, `Failure`, so one bad line
 or member never stops the rest. Nothing is loaded whole: JSONL/CSV are read line by line,
-Parquet by row group, archives member by member. Whatever is read whole (a file, a member,
-a line) is capped at `MAX_MEMBER_BYTES`, and every compressed stream is checked against
-`MAX_RATIO`, so a small hostile file cannot take the memory.
+Parquet by row group, archives member by member. Bytes become text in `io.decoding` (caps,
+encodings, bombs); which files an input names is `io.paths`'s business.
 """
 
 from __future__ import annotations
 
 import csv
-import glob
-import gzip
 import io
 import json
-import os
 import re
-import stat
 import sys
 import tarfile
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +22,18 @@ from typing import IO, Any
 
 from nlpkit import config
 from nlpkit.errors import InputError, describe
+from nlpkit.io.decoding import (
+    MAX_MEMBER_BYTES,
+    MAX_RATIO,
+    READ_ERRORS,
+    bounded_read,
+    decode,
+    gunzip,
+    peek,
+    sniff_encoding,
+    strip_controls,
+)
+from nlpkit.io.paths import detect_format, expand_inputs, format_of, not_a_regular_file
 from nlpkit.io.warc import iter_warc_responses
 from nlpkit.registry import Registry
 from nlpkit.types import Article, Failure
@@ -48,91 +54,6 @@ class Fields:
 Reader = Callable[[IO[bytes], str, Fields], Iterator[Record]]
 READERS: Registry[Reader] = Registry("input format")
 
-#: Largest piece read whole: a file, an archive member, a JSONL line or a CSV field (bytes).
-MAX_MEMBER_BYTES = 64 * 1024 * 1024
-#: Largest compression ratio accepted once more than a megabyte has come out of a stream.
-MAX_RATIO = 200
-#: Errors while reading compressed or damaged data (zlib's own error is not an OSError).
-READ_ERRORS = (OSError, EOFError, zlib.error)
-
-#: Control characters (all but tab and line ends) and lone UTF-16 surrogates (from JSON escapes).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-def decode(data: bytes, source: str) -> tuple[str, str | None]:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 (with or without BOM), else Windows-1252.
-
-    Binary data is refused; stray control characters (NUL and the like) are dropped.
-    Returns `(text, warning)`; the warning says when the text was not valid UTF-8.
-    """
-    codec = sniff_encoding(data[:8192], source)
-    if codec != "utf-8-sig":
-        return _strip_controls(data.decode(codec, errors="replace")), None
-    try:
-        return _strip_controls(data.decode("utf-8-sig")), None
-    except UnicodeDecodeError as e:
-        bad_at = e.start
-    try:
-        text = data.decode("cp1252")
-        return _strip_controls(text), f"{source}: not valid UTF-8 (byte {bad_at}); read as Windows-1252"
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        return _strip_controls(text), f"{source}: not valid UTF-8 (byte {bad_at}); bad bytes replaced"
-
-
-#: Bytes that are not control characters (tab, line ends and form feed count as text).
-_TEXT_BYTES = bytes(b for b in range(256) if (b >= 32 and b != 127) or b in b"\t\n\r\x0b\x0c")
-
-
-def sniff_encoding(head: bytes, source: str) -> str:
-    """The codec of text starting with `head` (`utf-8-sig`, or UTF-16), or InputError for binary data.
-
-    Binary: NUL bytes (outside UTF-16) with more than 2% control bytes, or more than 30% control bytes.
-    A stray NUL in text, or text full of terminal escapes, is still text.
-    """
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if b"\x00" in head:
-        utf16 = _utf16_without_bom(head)
-        if utf16 is not None:
-            return utf16
-    controls = len(head.translate(None, _TEXT_BYTES))
-    if controls > 0.3 * len(head) or (b"\x00" in head and controls > 0.02 * len(head)):
-        raise InputError(
-            f"{source}: looks like a binary file, not text ({controls:,} control bytes in the first {len(head):,})"
-        )
-    return "utf-8-sig"
-
-
-def _peek(stream: IO[bytes], size: int = 8192) -> bytes:
-    """The first bytes of a stream, left unread."""
-    peek = getattr(stream, "peek", None)
-    if peek is not None:
-        return bytes(peek(size)[:size])
-    head = stream.read(size)
-    stream.seek(0)
-    return head
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """`utf-16-le`/`-be` when NUL bytes sit on one side of most byte pairs of readable text, else None."""
-    even, odd = head[0:-1:2], head[1::2]
-    if len(odd) < 8:
-        return None
-    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
-        codec = "utf-16-le"
-    elif even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
-        codec = "utf-16-be"
-    else:
-        return None
-    sample = head[: len(head) // 2 * 2].decode(codec, errors="replace")
-    readable = sum(ch.isprintable() or ch.isspace() for ch in sample)
-    return codec if readable >= 0.95 * len(sample) else None
-
-
-def _strip_controls(text: str) -> str:
-    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
-
 
 def _limit(text: str, source: str, meta: dict[str, Any]) -> str:
     if len(text) > config.MAX_ARTICLE_CHARS:
@@ -148,7 +69,7 @@ def _article(id_: str, title: str, text: str, source: str, meta: dict[str, Any])
     text = _limit(text, source, meta)
     if not text.strip():
         return Failure(source=source, id=id_, error=f"{source}: empty article (no text)")
-    return Article(id=id_, title=_strip_controls(title), text=text, source=source, meta=meta)
+    return Article(id=id_, title=strip_controls(title), text=text, source=source, meta=meta)
 
 
 def _whole(stream: IO[bytes], source: str) -> tuple[str, str | None]:
@@ -222,7 +143,7 @@ def _text_value(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return _strip_controls(value)
+        return strip_controls(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return None
@@ -243,7 +164,7 @@ def record_to_article(row: dict[str, Any], source: str, default_id: str, fields:
         )
     title = _text_value(row.get(fields.title)) or ""
     meta = {
-        str(k): _strip_controls(v) if isinstance(v, str) else v
+        str(k): strip_controls(v) if isinstance(v, str) else v
         for k, v in row.items()
         if k not in (fields.text, fields.title, fields.id) and _is_scalar(v)
     }
@@ -252,7 +173,7 @@ def record_to_article(row: dict[str, Any], source: str, default_id: str, fields:
         if target is None:
             return Failure(source=source, id=id_, error=f"{source}: no {fields.target!r} field for the stance target")
         meta["target"] = target
-    return _article(id_, title, _strip_controls(text), source, meta)
+    return _article(id_, title, strip_controls(text), source, meta)
 
 
 def _is_scalar(v: Any) -> bool:
@@ -291,7 +212,7 @@ def jsonl_lines(stream: IO[bytes] | io.RawIOBase) -> Iterator[tuple[int, bytes |
 
 def check_jsonl_head(stream: IO[bytes], source: str) -> None:
     """InputError for a JSONL stream that is binary or UTF-16 (its lines cannot be split on bytes)."""
-    if sniff_encoding(_peek(stream), source) != "utf-8-sig":
+    if sniff_encoding(peek(stream), source) != "utf-8-sig":
         raise InputError(f"{source}: JSONL in UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8 ...)")
 
 
@@ -319,7 +240,7 @@ def _read_json(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
 
 def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str = ",") -> Iterator[Record]:
     csv.field_size_limit(MAX_MEMBER_BYTES)
-    codec = sniff_encoding(_peek(stream), source)
+    codec = sniff_encoding(peek(stream), source)
     wrapper = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
     reader = csv.reader(wrapper, delimiter=delimiter, strict=True)
     header: list[str] | None = None
@@ -334,7 +255,7 @@ def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str = "
             yield Failure(source=where, id=where, error=f"{where}: malformed CSV ({describe(e)})")
             continue
         if header is None:
-            header = [_strip_controls(c) for c in cells]
+            header = [strip_controls(c) for c in cells]
             continue
         if not any(c.strip() for c in cells):
             continue
@@ -369,14 +290,6 @@ def _read_parquet(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Re
         yield Failure(
             source=source, id=source, error=f"{source}: damaged after row {row} ({describe(e)}); rest skipped"
         )
-
-
-def format_of(name: str) -> str | None:
-    """`detect_format`, or None for a file nlpkit does not read."""
-    try:
-        return detect_format(name)
-    except InputError:
-        return None
 
 
 def member_problem(where: str, name: str, fmt: str, size: int, compressed: int | None) -> str | None:
@@ -431,47 +344,6 @@ def _read_zip(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record
     with zf:
         for _, info, where, fmt in zip_entries(zf, source):
             yield from zip_member_records(zf, info, where, fmt, fields)
-
-
-def bounded_read(stream: IO[bytes], where: str) -> bytes:
-    """A stream read whole, refused past `MAX_MEMBER_BYTES`."""
-    data = stream.read(MAX_MEMBER_BYTES + 1)
-    if len(data) > MAX_MEMBER_BYTES:
-        raise InputError(f"{where}: larger than the {MAX_MEMBER_BYTES:,} byte limit for one file or member")
-    return data
-
-
-class GuardedGzip(io.RawIOBase):
-    """A gzip stream that refuses to inflate past `MAX_RATIO` times what it has read (a bomb)."""
-
-    def __init__(self, raw: IO[bytes], where: str) -> None:
-        self._raw = raw
-        self._gz = gzip.GzipFile(fileobj=raw, mode="rb")
-        self._where = where
-        self._start = raw.tell() if raw.seekable() else 0
-        self._out = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        # read1: at most one read of the compressed stream, so the data before damage is returned first
-        data = self._gz.read1(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        self._out += n
-        if self._out > 1_000_000:
-            consumed = max(1, (self._raw.tell() if self._raw.seekable() else 0) - self._start)
-            if self._out / consumed > MAX_RATIO:
-                raise InputError(
-                    f"{self._where}: gzip data inflates more than {MAX_RATIO}:1 (a decompression bomb); rest skipped"
-                )
-        return n
-
-
-def gunzip(raw: IO[bytes], where: str) -> IO[bytes]:
-    """A buffered, bomb-guarded gzip reader over `raw`."""
-    return io.BufferedReader(GuardedGzip(raw, where), buffer_size=1 << 16)
 
 
 def read_bytes(data: bytes, where: str, fmt: str, fields: Fields) -> Iterator[Record]:
@@ -560,64 +432,6 @@ for _name, _reader in {
 }.items():
     READERS.add(_name, _reader)
 
-_EXTENSIONS = {
-    ".txt": "txt",
-    ".md": "txt",
-    ".text": "txt",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".zip": "zip",
-    ".tar": "tar",
-    ".tgz": "tar",
-    ".warc": "warc",
-}
-
-
-def detect_format(path: str) -> str:
-    """The reader for a path, by extension (`.gz` allowed on text formats; `.tar.gz` is tar).
-
-    Example:
-        >>> detect_format("news/2024.jsonl.gz"), detect_format("pages.warc.gz")
-        ('jsonl.gz', 'warc.gz')
-    """
-    name = path.lower()
-    gz = name.endswith(".gz")
-    if gz:
-        name = name[:-3]
-    ext = os.path.splitext(name)[1]
-    fmt = _EXTENSIONS.get(ext)
-    if fmt is None:
-        known = ", ".join(sorted(_EXTENSIONS))
-        raise InputError(
-            f"{path}: unknown file type {ext or '(no extension)'!r}; nlpkit reads {known} (and .gz of them)"
-        )
-    if gz and fmt == "tar":
-        return "tar"
-    return f"{fmt}.gz" if gz else fmt
-
-
-def not_a_regular_file(path: Path) -> str | None:
-    """Why `path` cannot be read as a file (a pipe, a device, missing, no permission), or None."""
-    try:
-        mode = path.stat().st_mode
-    except PermissionError:
-        return f"{path}: permission denied"
-    except OSError as e:
-        return f"{path}: cannot be read ({describe(e)})"
-    if stat.S_ISDIR(mode):
-        return f"{path}: is a folder"
-    if not stat.S_ISREG(mode):
-        return f"{path}: not a regular file (a pipe, device or socket); give a file, or - for standard input"
-    return None
-
 
 def open_input(path: Path, fmt: str) -> IO[bytes]:
     """A file opened for reading, gzip undone (bomb-guarded) for `.gz` text formats."""
@@ -645,77 +459,6 @@ def read_path(path: Path, fields: Fields, fmt: str | None = None) -> Iterator[Re
         yield Failure(source=source, id=source, error=f"{source}: permission denied")
     except OSError as e:
         yield Failure(source=source, id=source, error=f"{source}: cannot be read ({describe(e)})")
-
-
-def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> Iterator[Path | Failure]:
-    """Readable files under `root`, sorted by path; links that leave the folder are reported, not followed."""
-    base = root.resolve()
-    seen: set[Path] = set()
-    found: list[Path | Failure] = []
-    for folder, dirs, files in os.walk(root, followlinks=follow_links):
-        here = Path(folder)
-        if here.resolve() in seen:  # a link loop
-            dirs[:] = []
-            continue
-        seen.add(here.resolve())
-        linked_dirs = [d for d in dirs if (here / d).is_symlink()] if not follow_links else []
-        for name in [*files, *linked_dirs]:
-            p = here / name
-            if name.startswith(".") or (name in files and format_of(name) is None):
-                continue
-            target = _resolve(p)
-            if target is None:
-                found.append(Failure(source=str(p), id=str(p), error=f"{p}: a link loop or broken link; skipped"))
-            elif p.is_symlink() and not follow_links and not _inside(target, base):
-                error = f"{p}: a link to {target}, outside {root}; skipped (--follow-links reads it)"
-                found.append(Failure(source=str(p), id=str(p), error=error))
-            elif name in files and target not in exclude:
-                found.append(p)
-    found.sort(key=lambda x: x if isinstance(x, Path) else Path(x.source))
-    if not any(isinstance(x, Path) for x in found):
-        found.append(Failure(source=str(root), id=str(root), error=f"{root}: folder has no readable files"))
-    yield from found
-
-
-def _resolve(path: Path) -> Path | None:
-    """Where a path leads, links followed; None for a link loop or a link to nothing."""
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
-        return None
-    return target
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
-def expand_inputs(
-    inputs: Iterable[str], *, follow_links: bool = False, exclude: Iterable[Path] = ()
-) -> Iterator[str | Path | Failure]:
-    """Paths, folders (recursive, sorted), globs and `-` in the order given.
-
-    Files in `exclude` (resolved paths, e.g. the job's own outputs) are never listed from a folder.
-    """
-    skip = frozenset(p.resolve() for p in exclude)
-    for item in inputs:
-        if item == "-":
-            yield "-"
-            continue
-        path = Path(item)
-        if path.is_dir():
-            yield from _folder_files(path, follow_links, skip)
-        elif path.exists() or path.is_symlink():
-            yield path
-        elif glob.has_magic(item):
-            matches = sorted(glob.glob(item, recursive=True))
-            if not matches:
-                yield Failure(source=item, id=item, error=f"{item}: no files match this pattern")
-            for m in matches:
-                if Path(m).is_file() and Path(m).resolve() not in skip:
-                    yield Path(m)
-        else:
-            yield Failure(source=item, id=item, error=f"{item}: no such file or folder")
 
 
 def read_articles(

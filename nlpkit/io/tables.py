@@ -11,7 +11,8 @@ from typing import IO, Any
 
 from nlpkit import config
 from nlpkit.errors import DataError, InputError, describe
-from nlpkit.io.readers import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, not_a_regular_file, sniff_encoding
+from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, sniff_encoding
+from nlpkit.io.paths import not_a_regular_file
 
 
 def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str, Any]]:

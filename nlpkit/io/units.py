@@ -17,17 +17,14 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from nlpkit.errors import InputError, describe
+from nlpkit.io.decoding import READ_ERRORS
+from nlpkit.io.paths import detect_format, expand_inputs, format_of, not_a_regular_file
 from nlpkit.io.readers import (
-    READ_ERRORS,
     Fields,
     Record,
     check_jsonl_head,
-    detect_format,
-    expand_inputs,
-    format_of,
     jsonl_lines,
     jsonl_record,
-    not_a_regular_file,
     open_input,
     read_path,
     read_stdin,

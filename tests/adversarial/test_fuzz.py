@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 import nlpkit
 from nlpkit.catalog import get_summarizer
 from nlpkit.errors import NlpkitError
-from nlpkit.io.readers import Failure, Fields, decode, read_bytes
+from nlpkit.io.decoding import decode
+from nlpkit.io.readers import Failure, Fields, read_bytes
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.clean import clean
 from nlpkit.text.prepare import prepare

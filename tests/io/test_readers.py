@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from nlpkit.errors import InputError
-from nlpkit.io.readers import Fields, decode, detect_format, read_articles
+from nlpkit.io.decoding import decode
+from nlpkit.io.paths import detect_format
+from nlpkit.io.readers import Fields, read_articles
 from nlpkit.types import Article, Failure
 
 

@@ -1,0 +1,154 @@
+"""Which files an input names: paths, folders (links that leave them reported), globs, formats.
+
+Folders are walked in sorted order; a link that leads outside the folder given, a link loop or
+a broken link becomes a `Failure` (`--follow-links` allows links out); pipes, devices and
+sockets are refused by `not_a_regular_file` before anything reads them.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from nlpkit.errors import InputError, describe
+from nlpkit.types import Failure
+
+_EXTENSIONS = {
+    ".txt": "txt",
+    ".md": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".zip": "zip",
+    ".tar": "tar",
+    ".tgz": "tar",
+    ".warc": "warc",
+}
+
+
+def detect_format(path: str) -> str:
+    """The reader for a path, by extension (`.gz` allowed on text formats; `.tar.gz` is tar).
+
+    Example:
+        >>> detect_format("news/2024.jsonl.gz"), detect_format("pages.warc.gz")
+        ('jsonl.gz', 'warc.gz')
+    """
+    name = path.lower()
+    gz = name.endswith(".gz")
+    if gz:
+        name = name[:-3]
+    ext = os.path.splitext(name)[1]
+    fmt = _EXTENSIONS.get(ext)
+    if fmt is None:
+        known = ", ".join(sorted(_EXTENSIONS))
+        raise InputError(
+            f"{path}: unknown file type {ext or '(no extension)'!r}; nlpkit reads {known} (and .gz of them)"
+        )
+    if gz and fmt == "tar":
+        return "tar"
+    return f"{fmt}.gz" if gz else fmt
+
+
+def not_a_regular_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a file (a pipe, a device, missing, no permission), or None."""
+    try:
+        mode = path.stat().st_mode
+    except PermissionError:
+        return f"{path}: permission denied"
+    except OSError as e:
+        return f"{path}: cannot be read ({describe(e)})"
+    if stat.S_ISDIR(mode):
+        return f"{path}: is a folder"
+    if not stat.S_ISREG(mode):
+        return f"{path}: not a regular file (a pipe, device or socket); give a file, or - for standard input"
+    return None
+
+
+def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> Iterator[Path | Failure]:
+    """Readable files under `root`, sorted by path; links that leave the folder are reported, not followed."""
+    base = root.resolve()
+    seen: set[Path] = set()
+    found: list[Path | Failure] = []
+    for folder, dirs, files in os.walk(root, followlinks=follow_links):
+        here = Path(folder)
+        if here.resolve() in seen:  # a link loop
+            dirs[:] = []
+            continue
+        seen.add(here.resolve())
+        linked_dirs = [d for d in dirs if (here / d).is_symlink()] if not follow_links else []
+        for name in [*files, *linked_dirs]:
+            p = here / name
+            if name.startswith(".") or (name in files and format_of(name) is None):
+                continue
+            target = _resolve(p)
+            if target is None:
+                found.append(Failure(source=str(p), id=str(p), error=f"{p}: a link loop or broken link; skipped"))
+            elif p.is_symlink() and not follow_links and not _inside(target, base):
+                error = f"{p}: a link to {target}, outside {root}; skipped (--follow-links reads it)"
+                found.append(Failure(source=str(p), id=str(p), error=error))
+            elif name in files and target not in exclude:
+                found.append(p)
+    found.sort(key=lambda x: x if isinstance(x, Path) else Path(x.source))
+    if not any(isinstance(x, Path) for x in found):
+        found.append(Failure(source=str(root), id=str(root), error=f"{root}: folder has no readable files"))
+    yield from found
+
+
+def _resolve(path: Path) -> Path | None:
+    """Where a path leads, links followed; None for a link loop or a link to nothing."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+        return None
+    return target
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def expand_inputs(
+    inputs: Iterable[str], *, follow_links: bool = False, exclude: Iterable[Path] = ()
+) -> Iterator[str | Path | Failure]:
+    """Paths, folders (recursive, sorted), globs and `-` in the order given.
+
+    Files in `exclude` (resolved paths, e.g. the job's own outputs) are never listed from a folder.
+    """
+    skip = frozenset(p.resolve() for p in exclude)
+    for item in inputs:
+        if item == "-":
+            yield "-"
+            continue
+        path = Path(item)
+        if path.is_dir():
+            yield from _folder_files(path, follow_links, skip)
+        elif path.exists() or path.is_symlink():
+            yield path
+        elif glob.has_magic(item):
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                yield Failure(source=item, id=item, error=f"{item}: no files match this pattern")
+            for m in matches:
+                if Path(m).is_file() and Path(m).resolve() not in skip:
+                    yield Path(m)
+        else:
+            yield Failure(source=item, id=item, error=f"{item}: no such file or folder")
+
+
+def format_of(name: str) -> str | None:
+    """`detect_format`, or None for a file nlpkit does not read."""
+    try:
+        return detect_format(name)
+    except InputError:
+        return None
