@@ -10,6 +10,7 @@ that writes does little per article.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -106,17 +107,24 @@ class ScoreSummary:
             self.stages[stage] = self.stages.get(stage, 0.0) + secs
 
 
-def input_files(inputs: Sequence[str]) -> set[tuple[int, int]]:
-    """(device, inode) of every file the inputs name, to recognise an input however it is spelled."""
-    ids = set()
-    for item in expand_inputs(inputs, follow_links=True):
+def input_files(inputs: Sequence[str], exclude: Iterable[Path] = ()) -> dict[str, os.stat_result]:
+    """Every file the inputs name, with its stat: (device, inode) recognise an input however it is
+    spelled; size and modification time tell whether it changed since a job started. Files in
+    `exclude` (the job's own) are left out of folder listings."""
+    found = {}
+    for item in expand_inputs(inputs, follow_links=True, exclude=exclude):
         if isinstance(item, Path):
             try:
-                st = item.stat()
+                found[str(item)] = item.stat()
             except OSError:
                 continue
-            ids.add((st.st_dev, st.st_ino))
-    return ids
+    return found
+
+
+def _stamp(files: dict[str, os.stat_result]) -> str:
+    """A short digest of the inputs' names, sizes and modification times."""
+    listing = sorted((name, st.st_size, st.st_mtime_ns) for name, st in files.items())
+    return hashlib.sha256(json.dumps(listing).encode()).hexdigest()[:16]
 
 
 def refuse_inputs(outputs: Iterable[Path | None], inputs: set[tuple[int, int]], what: str = "output") -> None:
@@ -175,6 +183,8 @@ class OutputJob:
         self.summary.out = str(self.out)
         self.summary.errors_file = str(self.errors_path) if errors else None
         self.last_id: str | None = None
+        self.inputs_stamp: str | None = None
+        self._saved_stamp: str | None = None
         self._errors_file: Any = None
         self._t0 = time.perf_counter()
 
@@ -191,10 +201,13 @@ class OutputJob:
             check_output_file(path)
         if self.errors_path is not None and self.errors_path.resolve() in {self.out.resolve(), self.spool.resolve()}:
             raise UsageError(f"{self.errors_path}: --errors must be another file than --out")
-        refuse_inputs(self.own_files(), input_files(inputs))
+        files = input_files(inputs, exclude=[p for p in self.own_files() if p.exists()])
+        refuse_inputs(self.own_files(), {(st.st_dev, st.st_ino) for st in files.values()})
+        self.inputs_stamp = _stamp(files)
         if force and resume:
             raise UsageError("--force starts over and --resume continues: give one of them")
         saved = self._read_manifest()
+        self._saved_stamp = (saved or {}).get("inputs_stamp")
         if force:
             for p in self.own_files():
                 if p.is_file():
@@ -292,6 +305,11 @@ class OutputJob:
                 continue
             last = records[left - 1]
             if last.id != self.last_id:
+                if self._saved_stamp == self.inputs_stamp:  # the inputs are as they were: the output changed
+                    raise OutputError(
+                        f"{self.out}: row {done} is {self.last_id!r} but input record {done} is {last.id!r}; "
+                        "the output was changed after it was written. Use --force to start over"
+                    )
                 raise UsageError(
                     f"{self.out}: row {done} is {self.last_id!r} but input record {done} is {last.id!r}; "
                     "the inputs changed since the job started: rerun with the same inputs, or --force"
@@ -331,6 +349,7 @@ class OutputJob:
     def _write_manifest(self, status: str) -> None:
         body = {
             "job": self.job,
+            "inputs_stamp": self.inputs_stamp,
             "status": status,
             "rows": self.summary.read,
             "last_id": self.last_id,

@@ -224,6 +224,7 @@ def test_score_articles_without_headlines_are_not_errors(box: Box) -> None:
         assert row["error"] is None and row["topic"] and row["brief"]
         assert row["stance"] is None and row["stance_skipped"].startswith("no target")
     assert "left empty for 25 articles with no target" in r.stdout
+    assert " 0 articles/s" not in r.stdout and " 0.0 articles/s" not in r.stdout
 
 
 @pytest.mark.parametrize("command", [["summarize"], ["classify"]])
@@ -252,3 +253,27 @@ def test_stdout_closed_early_is_quiet(box: Box) -> None:
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "Bridge 0 closed", proc
     assert proc.stderr == "", proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments"),
+    [
+        ("summarize", "PATHS..."),
+        ("classify", "PATHS..."),
+        ("score", "PATHS..."),
+        ("train", "TASK DATA"),
+        ("evaluate", "MODEL DATA"),
+    ],
+)
+def test_help_names_the_arguments(box: Box, command: str, arguments: str) -> None:
+    r = run([command, "--help"], cwd=box.inp)
+    check(r, code=0)
+    assert r.stdout.splitlines()[0].endswith(f"{command} [OPTIONS] {arguments}"), r.stdout.splitlines()[0]
+
+
+def test_abstractive_with_a_hub_id_and_no_hub_is_one_line(box: Box) -> None:
+    (box.inp / "a.txt").write_text(BODY)
+    box.freeze()
+    r = run(["summarize", "a.txt", "--method", "abstractive", "--model", "someone/some-bart"], cwd=box.inp)
+    check(r, code=1, error=r"someone/some-bart: not a folder here, and the Hugging Face Hub", errors=1)
+    assert r.seconds < 30

@@ -157,3 +157,35 @@ def test_disk_full_then_resume(job: tuple[Path, list[str]]) -> None:
     check(r, code=1, error=r"full\.jsonl.*(File too large|No space left)", errors=1)
     assert 0 < (folder / "full.jsonl").stat().st_size <= 200_000
     _finish(folder, "full.jsonl", whole)
+
+
+def _killed_part_way(folder: Path, out: str) -> None:
+    proc = _start(folder, out)
+    deadline = time.time() + 60
+    while time.time() < deadline and (not (folder / out).exists() or (folder / out).stat().st_size < 20_000):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _wait_group_gone(proc.pid)
+
+
+@pytest.mark.parametrize(
+    ("damage", "error"),
+    [
+        ("invalid_utf8", r"d\.jsonl: damaged \(a row is not valid JSONL.*\); use --force to start over"),
+        ("line_deleted", r"d\.jsonl: holds \d+ rows but the job wrote \d+; it was changed after it was written"),
+    ],
+)
+def test_resume_after_the_output_was_damaged(job: tuple[Path, list[str]], damage: str, error: str) -> None:
+    """An output edited by hand after a kill: --resume says what changed (the output, not the inputs) in one line."""
+    folder, _ = job
+    _killed_part_way(folder, "d.jsonl")
+    lines = (folder / "d.jsonl").read_bytes().split(b"\n")
+    if damage == "invalid_utf8":
+        lines[3] = lines[3][:30] + b"\xff\xfe" + lines[3][32:]
+    else:
+        del lines[3]
+    (folder / "d.jsonl").write_bytes(b"\n".join(lines))
+    r = run(_args("d.jsonl", "--resume"), cwd=folder, timeout=60)
+    check(r, code=1, error=error, errors=1)
+    (folder / "d.jsonl").unlink()
