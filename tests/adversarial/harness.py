@@ -112,6 +112,12 @@ def run(
     if status is None:
         raise AssertionError(f"nlpkit {' '.join(args)} did not finish in {timeout:.0f} s (killed)")
     proc.returncode = os.waitstatus_to_exitcode(status)
+    if os.environ.get("NLPKIT_ADVERSARIAL_LOG"):  # one line per run, for a summary of peak memory and time
+        with open(os.environ["NLPKIT_ADVERSARIAL_LOG"], "a", encoding="utf-8") as log:
+            log.write(
+                json.dumps({"args": [str(a) for a in args], "rss_mb": usage.ru_maxrss / 1024, "seconds": seconds})
+                + "\n"
+            )
     return Result(
         code=proc.returncode,
         stdout=captured.get("stdout", b"").decode("utf-8", "replace"),
