@@ -302,6 +302,9 @@ def _asks_for_code(config: Path) -> bool:
 
 
 def check_versions(meta: ModelMeta, folder: Path) -> None:
+    """Warn when a neural model runs under another torch/transformers minor version than it was saved with."""
+    if not any("/" in name for name in meta.files):
+        return  # no save_pretrained subfolder: numpy-only arrays, which do not depend on either library
     now = library_versions()
     for lib in ("torch", "transformers"):
         saved = meta.versions.get(lib)

@@ -328,7 +328,7 @@ def train_summarizer(
     random.Random(seed).shuffle(pairs)
     n_dev = max(1, round(dev_split * len(pairs)))
     dev, train_part = pairs[:n_dev], pairs[n_dev:]
-    say(f"training a {backend} summarizer on {len(train_part)} articles, evaluating on {len(dev)}")
+    say(f"training the {backend} summarizer on {len(train_part)} articles, evaluating on {len(dev)}")
     docs = [prepare(t, title=title or None) for t, _, title in train_part]
     params = dict(params or {})
     model, extra = trainer(docs, [s for _, s, _ in train_part], params)
