@@ -73,17 +73,23 @@ class TextLinear(_Lean):
         return {"vectorizers": [v.config() for v in self.vectorizers], "head": self.head.config()}
 
     def arrays(self) -> Arrays:
-        out = _prefixed("head", self.head.arrays())
-        for i, v in enumerate(self.vectorizers):
-            out.update(_prefixed(f"vectorizer{i}", v.arrays()))
-        return out
+        return {**_prefixed("head", self.head.arrays()), **_vectorizer_arrays(self.vectorizers)}
 
     @classmethod
     def from_parts(cls, spec: dict[str, Any], arrays: ArrayReader) -> TextLinear:
-        vectorizers = [
-            TfidfTransform.from_parts(cfg, arrays.scope(f"vectorizer{i}")) for i, cfg in enumerate(spec["vectorizers"])
-        ]
-        return cls(spec["labels"], vectorizers, LinearHead.from_parts(spec["head"], arrays.scope("head")))
+        head = LinearHead.from_parts(spec["head"], arrays.scope("head"))
+        return cls(spec["labels"], _read_vectorizers(spec, arrays), head)
+
+
+def _vectorizer_arrays(vectorizers: Sequence[TfidfTransform]) -> Arrays:
+    out: Arrays = {}
+    for i, v in enumerate(vectorizers):
+        out.update(_prefixed(f"vectorizer{i}", v.arrays()))
+    return out
+
+
+def _read_vectorizers(spec: dict[str, Any], arrays: ArrayReader) -> list[TfidfTransform]:
+    return [TfidfTransform.from_parts(cfg, arrays.scope(f"vectorizer{i}")) for i, cfg in enumerate(spec["vectorizers"])]
 
 
 @LEAN_TYPES.register("pair-text-linear")
@@ -124,20 +130,15 @@ class PairTextLinear(_Lean):
         }
 
     def arrays(self) -> Arrays:
-        out: Arrays = {}
-        for i, v in enumerate(self.text.vectorizers):
-            out.update(_prefixed(f"vectorizer{i}", v.arrays()))
+        out = _vectorizer_arrays(self.text.vectorizers)
         for i, h in enumerate(self.heads):
             out.update(_prefixed(f"head{i}", h.arrays()))
         return out
 
     @classmethod
     def from_parts(cls, spec: dict[str, Any], arrays: ArrayReader) -> PairTextLinear:
-        vectorizers = [
-            TfidfTransform.from_parts(cfg, arrays.scope(f"vectorizer{i}")) for i, cfg in enumerate(spec["vectorizers"])
-        ]
         heads = [LinearHead.from_parts(cfg, arrays.scope(f"head{i}")) for i, cfg in enumerate(spec["heads"])]
-        return cls(spec["labels"], vectorizers, heads, [str(t) for t in spec["targets"]])
+        return cls(spec["labels"], _read_vectorizers(spec, arrays), heads, [str(t) for t in spec["targets"]])
 
 
 @LEAN_TYPES.register("pair-trees")

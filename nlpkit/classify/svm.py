@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from nlpkit.metrics import classification_metrics
 from nlpkit.predictors import softmax
 
 
@@ -56,6 +57,41 @@ FEATURE_SETS: dict[str, tuple[dict[str, Any], ...]] = {
 #: headlines and tweets, and cost too much time on longer items (on Reuters newswire, median 419
 #: characters, they gained 0.002 accuracy at a twentieth of the prediction speed).
 SHORT_TEXTS = 300
+
+
+def short_texts(texts: Sequence[str]) -> bool:
+    """Whether texts are short enough (median characters) for character n-grams to be worth trying."""
+    return float(np.median([len(t) for t in texts])) < SHORT_TEXTS if texts else True
+
+
+def tfidf_vectorizers(name: str, n: int, min_df: int | None = None) -> list[Any]:
+    """Unfitted scikit-learn vectorizers for feature set `name` of `FEATURE_SETS`, for `n` texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    out = []
+    for settings in FEATURE_SETS[name]:
+        kw = {"sublinear_tf": True, "strip_accents": "unicode", **settings}
+        if min_df is not None:
+            kw["min_df"] = min_df
+        if n <= 50:  # a handful of examples: keep every term
+            kw.update(min_df=1, max_df=1.0)
+        out.append(TfidfVectorizer(**kw))
+    return out
+
+
+def cv_result(name: str, scores: np.ndarray, y: np.ndarray, classes: np.ndarray, seconds: float) -> dict[str, Any]:
+    """A candidate's cross-validation result: macro-F1 and accuracy of its out-of-fold scores' argmax
+    (rows left NaN, which no fold held out, are not counted)."""
+    rows = np.flatnonzero(~np.isnan(scores).any(axis=1))
+    pred = classes[scores[rows].argmax(axis=1)]
+    m = classification_metrics(list(y[rows]), list(pred), labels=list(classes))
+    return {"name": name, "score": m["macro_f1"], "accuracy": m["accuracy"], "seconds": seconds}
+
+
+def best_result(results: Sequence[dict[str, Any]]) -> int:
+    """The index of the best scored result: macro-F1, then accuracy, then the cheaper (earlier) candidate."""
+    scored = [i for i, r in enumerate(results) if "score" in r]
+    return max(scored, key=lambda i: (results[i]["score"], results[i]["accuracy"], -i))
 
 
 def two_column_scores(scores: np.ndarray) -> np.ndarray:

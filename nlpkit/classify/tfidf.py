@@ -21,10 +21,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from nlpkit.classify.base import Estimator, PredictFromProba
 from nlpkit.classify.lean import TextLinear
-from nlpkit.classify.svm import FEATURE_SETS, SHORT_TEXTS, align, fit_temperature, stack, two_column_scores
+from nlpkit.classify.svm import (
+    FEATURE_SETS,
+    align,
+    best_result,
+    cv_result,
+    fit_temperature,
+    short_texts,
+    stack,
+    tfidf_vectorizers,
+    two_column_scores,
+)
 from nlpkit.classify.tfidf_stance import TfidfStanceClassifier
 from nlpkit.errors import UsageError
-from nlpkit.metrics import classification_metrics
 from nlpkit.predictors import LinearHead, TfidfTransform, softmax
 
 
@@ -72,21 +81,8 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
             if self.features not in FEATURE_SETS:
                 raise UsageError(f"features={self.features!r}: use auto or one of {', '.join(FEATURE_SETS)}")
             return [self.features]
-        short = float(np.median([len(t) for t in texts])) < SHORT_TEXTS if texts else True
+        short = short_texts(texts)
         return [name for name in FEATURE_SETS if short or "chars" not in name]
-
-    def _vectorizers(self, name: str, n: int) -> list[Any]:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        out = []
-        for settings in FEATURE_SETS[name]:
-            kw = {"sublinear_tf": True, "strip_accents": "unicode", **settings}
-            if self.min_df is not None:
-                kw["min_df"] = self.min_df
-            if n <= 50:  # a handful of examples: keep every term
-                kw.update(min_df=1, max_df=1.0)
-            out.append(TfidfVectorizer(**kw))
-        return out
 
     def _svm(self, c: float) -> Any:
         from sklearn.svm import LinearSVC
@@ -104,13 +100,12 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         self.scale_ = 1.0
         self.selection_: dict[str, Any] = {}
         chosen = (names[0], grid[0])
-        if (
-            folds >= 2 and len(self.classes_) > 1
-        ):  # (with one candidate, its out-of-fold scores still fit the temperature)
+        # with one candidate too: its out-of-fold scores fit the temperature
+        if folds >= 2 and len(self.classes_) > 1:
             chosen, oof = self._select(texts, y_arr, names, grid, folds)
             self.scale_ = fit_temperature(oof, list(y_arr), list(self.classes_))
         self.feature_set_, self.C_ = chosen
-        self.vectorizers_ = self._vectorizers(self.feature_set_, len(texts))
+        self.vectorizers_ = tfidf_vectorizers(self.feature_set_, len(texts), self.min_df)
         self.svm_ = self._svm(self.C_).fit(stack([v.fit_transform(texts) for v in self.vectorizers_]), y_arr)
         return self
 
@@ -125,16 +120,19 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
             folds = list(StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state).split(texts, y))
         t0 = time.perf_counter()
         results: list[dict[str, Any]] = []  # every candidate, in the order tried
-        tried: list[tuple[tuple[str, float], dict[str, Any]]] = []  # those scored
-        oof: dict[tuple[str, float], np.ndarray] = {}
+        keys: list[tuple[str, float]] = []
+        oof: list[np.ndarray | None] = []
         for name in names:
-            if tried and time.perf_counter() - t0 > self.budget:
-                results += [{"name": f"{name}, C={c:g}", "skipped": "time budget"} for c in grid]
+            if results and time.perf_counter() - t0 > self.budget:
+                for c in grid:
+                    results.append({"name": f"{name}, C={c:g}", "skipped": "time budget"})
+                    keys.append((name, c))
+                    oof.append(None)
                 continue
             start = time.perf_counter()
             scores = {c: np.zeros((len(texts), len(self.classes_))) for c in grid}
             for tr, te in folds:
-                vecs = self._vectorizers(name, len(tr))
+                vecs = tfidf_vectorizers(name, len(tr), self.min_df)
                 Ftr = stack([v.fit_transform([texts[i] for i in tr]) for v in vecs])
                 Fte = stack([v.transform([texts[i] for i in te]) for v in vecs])
                 for c in grid:
@@ -142,28 +140,18 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
                     scores[c][te] = align(two_column_scores(svm.decision_function(Fte)), svm.classes_, self.classes_)
             seconds = (time.perf_counter() - start) / len(grid)
             for c in grid:
-                pred = self.classes_[scores[c].argmax(axis=1)]
-                m = classification_metrics(list(y), list(pred), labels=list(self.classes_))
-                oof[(name, c)] = scores[c]
-                result = {
-                    "name": f"{name}, C={c:g}",
-                    "score": m["macro_f1"],
-                    "accuracy": m["accuracy"],
-                    "seconds": seconds,
-                }
-                results.append(result)
-                tried.append(((name, c), result))
-        order = range(len(tried))  # the best macro-F1, then accuracy, then the cheaper (earlier) candidate
-        best = tried[max(order, key=lambda i: (tried[i][1]["score"], tried[i][1]["accuracy"], -i))][0]
+                results.append(cv_result(f"{name}, C={c:g}", scores[c], y, self.classes_, seconds))
+                keys.append((name, c))
+                oof.append(scores[c])
+        best = best_result(results)
         self.selection_ = {
             "how": f"{k}-fold stratified cross-validation on the training data, by macro-F1 (then accuracy)",
             "candidates": results,
-            "chosen": f"{best[0]}, C={best[1]:g}",
+            "chosen": results[best]["name"],
         }
-        return best, oof[best]
-
-    def _decide(self, scores: np.ndarray) -> np.ndarray:
-        return np.asarray(self.classes_[two_column_scores(scores).argmax(axis=1)])
+        chosen = oof[best]
+        assert chosen is not None  # the first feature set is always scored
+        return keys[best], chosen
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
         check_is_fitted(self, "svm_")

@@ -31,9 +31,17 @@ from sklearn.utils.validation import check_is_fitted
 from nlpkit.classify.base import Pair, PredictFromProba
 from nlpkit.classify.lean import PairTextLinear, PairTrees
 from nlpkit.classify.stance_features import PairFeatures
-from nlpkit.classify.svm import FEATURE_SETS, SHORT_TEXTS, align, fit_temperature, stack, two_column_scores
+from nlpkit.classify.svm import (
+    align,
+    best_result,
+    cv_result,
+    fit_temperature,
+    short_texts,
+    stack,
+    tfidf_vectorizers,
+    two_column_scores,
+)
 from nlpkit.errors import UsageError
-from nlpkit.metrics import classification_metrics
 from nlpkit.predictors import LinearHead, TfidfTransform, TreeEnsemble, softmax
 from nlpkit.splits import split_folds
 
@@ -53,17 +61,11 @@ class _TextLinear:
         self.per_target = per_target
 
     def fit(self, pairs: list[Pair], y: np.ndarray, classes: np.ndarray) -> _TextLinear:
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.svm import LinearSVC
 
         texts = [b for _, b in pairs]
-        short = float(np.median([len(t) for t in texts])) < SHORT_TEXTS
-        settings = FEATURE_SETS["words+bigrams+chars" if short else "words+bigrams"]
-        small = len(texts) <= 50
-        tiny = {"min_df": 1, "max_df": 1.0} if small else {}  # a handful of examples: keep every term
-        self.vectorizers = [
-            TfidfVectorizer(**{"sublinear_tf": True, "strip_accents": "unicode", **s, **tiny}) for s in settings
-        ]
+        features = "words+bigrams+chars" if short_texts(texts) else "words+bigrams"
+        self.vectorizers = tfidf_vectorizers(features, len(texts))
         F = stack([v.fit_transform(texts) for v in self.vectorizers])
         self.classes = classes
 
@@ -213,43 +215,33 @@ class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         """Each candidate's out-of-fold macro-F1 on folds by headline and body; the best and its scores."""
         k = self.cv if len(pairs) <= 20_000 else 2
         split = split_folds(list(y), k, self.random_state, targets=[t for t, _ in pairs], texts=[b for _, b in pairs])
-        held = np.zeros(len(pairs), dtype=bool)
-        for _, te in split.folds:
-            held[te] = True
         t0 = time.perf_counter()
         results: list[dict[str, Any]] = []
-        scored: list[tuple[float, float, int, str, np.ndarray]] = []
-        for rank, name in enumerate(names):
-            if scored and time.perf_counter() - t0 > self.budget:
+        oof: list[np.ndarray | None] = []
+        for name in names:
+            if results and time.perf_counter() - t0 > self.budget:
                 results.append({"name": name, "skipped": "time budget"})
+                oof.append(None)
                 continue
             start = time.perf_counter()
-            oof = np.full((len(pairs), len(self.classes_)), np.nan)
+            scores = np.full((len(pairs), len(self.classes_)), np.nan)  # NaN: no fold held the row out
             for tr, te in split.folds:
                 if not tr or not te or len(set(y[tr])) < 2:
                     continue
                 fitted = self._make(name).fit([pairs[i] for i in tr], y[tr], self.classes_)
-                oof[te] = fitted.scores([pairs[i] for i in te])
-            rows = np.flatnonzero(held & ~np.isnan(oof).any(axis=1))
-            pred = self.classes_[oof[rows].argmax(axis=1)]
-            m = classification_metrics(list(y[rows]), list(pred), labels=list(self.classes_))
-            results.append(
-                {
-                    "name": name,
-                    "score": m["macro_f1"],
-                    "accuracy": m["accuracy"],
-                    "seconds": time.perf_counter() - start,
-                }
-            )
-            scored.append((m["macro_f1"], m["accuracy"], -rank, name, oof))
-        best = max(scored, key=lambda s: s[:3])
+                scores[te] = fitted.scores([pairs[i] for i in te])
+            results.append(cv_result(name, scores, y, self.classes_, time.perf_counter() - start))
+            oof.append(scores)
+        best = best_result(results)
         self.selection_ = {
             "how": f"{k}-fold cross-validation on the training data, {split.how}, by macro-F1 (then accuracy)",
             "candidates": results,
-            "chosen": best[3],
+            "chosen": names[best],
             "left_out": split.left_out,
         }
-        return best[3], best[4]
+        chosen = oof[best]
+        assert chosen is not None  # the first candidate is always scored
+        return names[best], chosen
 
     def predict_proba(self, X: Sequence[Pair]) -> np.ndarray:
         check_is_fitted(self, "fitted_")
