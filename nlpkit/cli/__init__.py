@@ -150,13 +150,4 @@ _register()
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:  # Ctrl-C while the options are parsed, before a command runs
-        interrupted()
-
-
-def interrupted() -> None:
-    """Ctrl-C outside a command: one line and the shell's exit code for it, no traceback."""
-    print("nlpkit: error: interrupted", file=sys.stderr)
-    raise SystemExit(130)
+    app()

@@ -367,10 +367,20 @@ def read_stream(stream: IO[bytes], source: str, fmt: str, fields: Fields) -> Ite
             yield rec
     except (InputError, *READ_ERRORS) as e:
         found += 1
-        problem = str(e) if isinstance(e, InputError) else f"could not be read to the end ({describe(e)})"
-        yield Failure(source=source, id=source, error=problem if problem.startswith(source) else f"{source}: {problem}")
+        yield stream_failure(source, e)
     if not found:
-        yield Failure(source=source, id=source, error=f"{source}: no articles in it")
+        yield stream_failure(source, None)
+
+
+def stream_failure(source: str, error: BaseException | None) -> Failure:
+    """The failure of a whole stream: damage part-way (`error`), or no articles at all (None)."""
+    if error is None:
+        problem = "no articles in it"
+    elif isinstance(error, InputError):
+        problem = str(error)
+    else:
+        problem = f"could not be read to the end ({describe(error)})"
+    return Failure(source=source, id=source, error=problem if problem.startswith(source) else f"{source}: {problem}")
 
 
 def _read_tar(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:

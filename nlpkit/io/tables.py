@@ -12,7 +12,7 @@ from typing import IO, Any
 from nlpkit import config
 from nlpkit.errors import DataError, InputError, describe
 from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, sniff_encoding
-from nlpkit.io.paths import not_a_regular_file
+from nlpkit.io.paths import format_of, not_a_regular_file
 
 
 def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str, Any]]:
@@ -35,12 +35,12 @@ def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str
     problem = not_a_regular_file(path)
     if problem:
         raise DataError(problem)
-    name = path.name.lower().removesuffix(".gz")
-    reader = next((fn for ext, fn in _TABLES.items() if name.endswith(ext)), None)
+    fmt = format_of(path.name) or ""
+    reader = _TABLES.get(fmt.removesuffix(".gz"))
     if reader is None:
         raise DataError(f"{path}: unknown table format; use CSV, TSV, JSON, JSONL, Parquet or a dataset folder")
     try:
-        with _open_text(path) as f:
+        with _open_text(path, fmt) as f:
             rows = reader(f, path)
     except DataError:
         raise
@@ -51,11 +51,11 @@ def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str
     return rows
 
 
-def _open_text(path: Path) -> IO[str]:
+def _open_text(path: Path, fmt: str) -> IO[str]:
     raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 -- closed with the text wrapper
-    if path.name.lower().endswith(".gz"):
+    if fmt.endswith(".gz"):
         raw = gunzip(raw, str(path))
-    if path.name.lower().removesuffix(".gz").endswith((".parquet", ".pq")):
+    if fmt.removesuffix(".gz") == "parquet":
         return raw  # type: ignore[return-value]  # Parquet reads bytes
     try:
         encoding = sniff_encoding(raw.peek(8192)[:8192], str(path))  # type: ignore[attr-defined]
@@ -65,9 +65,9 @@ def _open_text(path: Path) -> IO[str]:
     return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
 
 
-def _csv_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:
+def _csv_rows(f: IO[str], path: Path, delimiter: str = ",") -> list[dict[str, Any]]:
     csv.field_size_limit(MAX_MEMBER_BYTES)
-    reader = csv.DictReader(f, delimiter="\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ",")
+    reader = csv.DictReader(f, delimiter=delimiter)
     rows = []
     for r in reader:
         if None in r:  # more cells than the header has columns
@@ -112,14 +112,13 @@ def _parquet_rows(f: IO[Any], path: Path) -> list[dict[str, Any]]:
         raise DataError(f"{path}: not a Parquet file ({describe(e)})") from e
 
 
+#: Table readers by `io.paths.detect_format`'s name for a file (its `.gz` undone first).
 _TABLES: dict[str, Callable[[IO[Any], Path], list[dict[str, Any]]]] = {
-    ".csv": _csv_rows,
-    ".tsv": _csv_rows,
-    ".jsonl": _jsonl_rows,
-    ".ndjson": _jsonl_rows,
-    ".json": _json_rows,
-    ".parquet": _parquet_rows,
-    ".pq": _parquet_rows,
+    "csv": _csv_rows,
+    "tsv": lambda f, path: _csv_rows(f, path, delimiter="\t"),
+    "jsonl": _jsonl_rows,
+    "json": _json_rows,
+    "parquet": _parquet_rows,
 }
 
 

@@ -28,6 +28,7 @@ from nlpkit.io.readers import (
     open_input,
     read_path,
     read_stdin,
+    stream_failure,
     zip_entries,
     zip_member_records,
 )
@@ -228,13 +229,7 @@ def _line_units(path: Path, fmt: str, size: int) -> Iterator[Unit]:
 
 def _failure(path: Path, error: BaseException | None) -> Parsed:
     """A unit of one failure, worded as `read_stream` words it."""
-    if error is None:
-        message = f"{path}: no articles in it"
-    elif isinstance(error, InputError):
-        message = str(error)
-    else:
-        message = f"{path}: could not be read to the end ({describe(error)})"
-    return Parsed((Failure(source=str(path), id=str(path), error=message),))
+    return Parsed((stream_failure(str(path), error),))
 
 
 def _line_ranges(path: Path, size: int, block: int = 1 << 20) -> Iterator[Unit]:
