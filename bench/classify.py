@@ -32,10 +32,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import data_dir, jsonl
+from _data import data_dir, jsonl, timed_run
 
 from nlpkit.classify.base import make_estimator
-from nlpkit.metrics import fnc_score
 
 _TMP = tempfile.TemporaryDirectory(prefix="nlpkit-bench-")
 Fit = Callable[[list[Any], list[str]], Callable[[list[Any]], list[str]]]
@@ -95,24 +94,11 @@ def nlpkit_system(backend: str, task: str, **params: Any) -> Fit:
 
 
 def run(fit: Fit, Xtr: list[Any], ytr: list[str], Xte: list[Any], yte: list[str]) -> dict[str, Any]:
-    from sklearn.metrics import accuracy_score, f1_score
-
-    t0 = time.perf_counter()
-    predict = fit(Xtr, ytr)
-    train_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    pred = predict(Xte)
-    rate = len(Xte) / (time.perf_counter() - t0)
-    labels = sorted(set(ytr) | set(yte))
-    out = {
-        "accuracy": accuracy_score(yte, pred),
-        "macro_f1": f1_score(yte, pred, average="macro", labels=labels, zero_division=0),
-        "per_class": dict(zip(labels, f1_score(yte, pred, average=None, labels=labels, zero_division=0), strict=True)),
-        "train_s": train_s,
-        "pred_per_s": rate,
-    }
-    if set(labels) == {"agree", "disagree", "discuss", "unrelated"}:
-        out["fnc"] = fnc_score(yte, pred)
+    m = timed_run(fit, Xtr, ytr, Xte, yte)
+    out = {k: m[k] for k in ("accuracy", "macro_f1", "train_s", "pred_per_s")}
+    out["per_class"] = {label: c["f1"] for label, c in m["per_class"].items()}
+    if "fnc_score" in m:
+        out["fnc"] = m["fnc_score"]
     return out
 
 

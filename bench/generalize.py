@@ -38,11 +38,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import data_dir, jsonl
+from _data import data_dir, jsonl, timed_run
 
 from nlpkit.classify.base import make_estimator
 from nlpkit.io.labelled import LabelledData, prepare_examples
-from nlpkit.metrics import classification_metrics, rouge
+from nlpkit.metrics import rouge
 from nlpkit.splits import holdout
 
 Example = tuple[str | tuple[str, str], str]  # input, label
@@ -238,15 +238,7 @@ def stance_sets(data: Path) -> dict[str, Split]:
 
 
 def run(fit: Fit, split: Split) -> dict[str, Any]:
-    Xtr, ytr, Xte, yte = split
-    t0 = time.perf_counter()
-    predict = fit(Xtr, ytr)
-    train_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    pred = predict(Xte)
-    rate = len(Xte) / (time.perf_counter() - t0)
-    m = classification_metrics(yte, pred, labels=sorted(set(ytr) | set(yte)))
-    return {**m, "train_s": train_s, "pred_per_s": rate}
+    return timed_run(fit, *split)
 
 
 def classify_table(task: str, sets: dict[str, Split], only: list[str] | None) -> None:

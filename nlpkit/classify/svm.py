@@ -1,4 +1,5 @@
-"""What the TF-IDF classifiers share: the feature sets they choose among, score alignment, temperature."""
+"""What the TF-IDF classifiers share: the feature sets and vectorizers they choose among, how a
+cross-validated candidate is scored and the best one picked, score alignment, temperature."""
 
 from __future__ import annotations
 
