@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from nlpkit import config
 from nlpkit.errors import DataError, InputError, describe
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, sniff_encoding
+from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, peek, sniff_encoding
 from nlpkit.io.paths import format_of, not_a_regular_file
 
 
@@ -58,7 +58,7 @@ def _open_text(path: Path, fmt: str) -> IO[str]:
     if fmt.removesuffix(".gz") == "parquet":
         return raw  # type: ignore[return-value]  # Parquet reads bytes
     try:
-        encoding = sniff_encoding(raw.peek(8192)[:8192], str(path))  # type: ignore[attr-defined]
+        encoding = sniff_encoding(peek(raw), str(path))
     except InputError as e:
         raw.close()
         raise DataError(str(e)) from None
