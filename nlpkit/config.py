@@ -8,6 +8,26 @@ import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
+#: Environment values that could not be used, one line each; the command line refuses to start with any.
+PROBLEMS: list[str] = []
+
+
+def _int_env(name: str, default: int, minimum: int = 1) -> int:
+    """An integer setting from the environment; a bad value is recorded in `PROBLEMS` and the default used."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        shown = raw if len(raw) <= 40 else raw[:37] + "..."
+        PROBLEMS.append(f"{name}={shown!r} is not a whole number of at least {minimum:,}; unset it or fix it")
+        return default
+    return value
+
+
 #: Where the reference data for benchmarks and model building lives (never needed by tests).
 DATA_DIR = Path(os.environ.get("NLPKIT_DATA", str(Path(__file__).resolve().parents[1].parent / "shared" / "data")))
 
@@ -15,7 +35,7 @@ DATA_DIR = Path(os.environ.get("NLPKIT_DATA", str(Path(__file__).resolve().paren
 MODELS_PATH = [Path(p) for p in os.environ.get("NLPKIT_MODELS_PATH", "").split(os.pathsep) if p]
 
 #: Largest article accepted, in characters; longer texts are cut with a warning.
-MAX_ARTICLE_CHARS = int(os.environ.get("NLPKIT_MAX_ARTICLE_CHARS", str(2_000_000)))
+MAX_ARTICLE_CHARS = _int_env("NLPKIT_MAX_ARTICLE_CHARS", 2_000_000, minimum=100)
 
 
 def bundled_models_dir() -> Path:

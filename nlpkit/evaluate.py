@@ -8,6 +8,7 @@ from typing import Any
 from nlpkit.catalog import get_summarizer, load_model
 from nlpkit.classify.base import check_model
 from nlpkit.errors import DataError
+from nlpkit.io.files import write_atomic
 from nlpkit.io.labelled import LabelFields, load_labelled, prepare_examples
 from nlpkit.io.readers import Fields, read_articles
 from nlpkit.metrics import classification_metrics, rouge, sentence_lines
@@ -81,9 +82,9 @@ def evaluate_summarizer(
     results["skipped_rows"] = failures
     results["data"] = str(data)
     if report is not None:
-        out = prepare_report_dir(report, force=force)
+        out = prepare_report_dir(report, force=force, inputs=[data])
         write_json(out / "metrics.json", results)
-        (out / "report.md").write_text(summary_markdown(results), encoding="utf-8")
+        write_atomic(out / "report.md", summary_markdown(results))
     return results
 
 
@@ -103,7 +104,8 @@ def evaluate_classifier(
     writes `metrics.json`, `report.md`, `confusion_matrix.png` and `calibration.png`.
     """
     clf = check_model(load_model(model, device=device) if isinstance(model, str | Path) else model)
-    out_dir = prepare_report_dir(report, force=force) if report is not None else None
+    given = [data, *([fields.bodies] if fields is not None and fields.bodies else [])]
+    out_dir = prepare_report_dir(report, force=force, inputs=given) if report is not None else None
     # the examples as the model reads them at prediction time, as in training
     data_set = prepare_examples(load_labelled(data, task=clf.task, fields=fields, dedupe=False), clf.task)
     unknown = sorted(set(data_set.labels) - set(clf.labels))
@@ -122,5 +124,5 @@ def evaluate_classifier(
         plot_confusion_matrix(metrics, out_dir / "confusion_matrix.png")
         correct = [g == p for g, p in zip(data_set.labels, pred, strict=True)]
         plot_calibration(correct, proba.max(axis=1), out_dir / "calibration.png")
-        (out_dir / "report.md").write_text(classification_markdown(metrics), encoding="utf-8")
+        write_atomic(out_dir / "report.md", classification_markdown(metrics))
     return metrics

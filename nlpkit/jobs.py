@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.errors import OutputError, UsageError, describe
+from nlpkit.io.files import create_new, open_append, read_small, write_atomic
 from nlpkit.io.paths import expand_inputs
 from nlpkit.io.readers import Fields
 from nlpkit.io.units import Parsed, Unit
@@ -206,40 +207,66 @@ class OutputJob:
         self.inputs_stamp = _stamp(files)
         if force and resume:
             raise UsageError("--force starts over and --resume continues: give one of them")
-        saved = self._read_manifest()
+        saved = None if force else self._read_manifest()
         self._saved_stamp = (saved or {}).get("inputs_stamp")
         if force:
             for p in self.own_files():
-                if p.is_file():
-                    p.unlink()
+                if p.is_file() or p.is_symlink():
+                    p.unlink()  # a link is removed, never followed
         elif resume:
             self._check_resumable(saved)
-        elif self.out.exists() or self.spool.exists():
+        else:
+            self._check_fresh(saved)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        for path in (self.out, self.spool, self.errors_path, self.manifest):
+            if path is not None and path.is_symlink():
+                raise OutputError(
+                    f"{path}: is a link; nlpkit writes only files it creates (remove the link, or use --force)"
+                )
+        done = self._resume_rows(saved) if resume else 0
+        self._create_outputs(resume)
+        self.summary.resumed_after = done
+        self._write_manifest("running")
+        if self.errors_path is not None:
+            self._errors_file = open_append(self.errors_path)
+        self._t0 = time.perf_counter()
+        return done
+
+    def _check_fresh(self, saved: dict[str, Any] | None) -> None:
+        """A new job: none of its files may exist yet (a planted link counts)."""
+        if self.out.exists() or self.out.is_symlink() or self.spool.exists() or self.spool.is_symlink():
             hint = (
                 "use --resume to continue it or --force to start over"
                 if saved and saved.get("status") != "complete"
                 else "use --force to overwrite it"
             )
             raise OutputError(f"{self.out}: already exists; {hint}")
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        done = self._resume_rows(saved) if resume else 0
-        self.summary.resumed_after = done
-        self._write_manifest("running")
-        if self.errors_path is not None:
-            self._errors_file = self.errors_path.open("a", encoding="utf-8")
-        self._t0 = time.perf_counter()
-        return done
+        if self.errors_path is not None and (self.errors_path.exists() or self.errors_path.is_symlink()):
+            raise OutputError(f"{self.errors_path}: already exists; use --force to overwrite it")
+
+    def _create_outputs(self, resume: bool) -> None:
+        """The output (or spool) and errors file created new, so no link or stray file is written through
+        (a resumed job keeps the ones it checked)."""
+        for path in (self.spool, self.errors_path):
+            if path is None or (resume and path.exists()):
+                continue
+            try:
+                create_new(path)
+            except FileExistsError:
+                raise OutputError(f"{path}: already exists; use --force to overwrite it") from None
 
     def _read_manifest(self) -> dict[str, Any] | None:
-        try:
-            saved = json.loads(self.manifest.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        if not self.manifest.exists() and not self.manifest.is_symlink():
             return None
-        except (OSError, ValueError) as e:
+        try:
+            saved = json.loads(read_small(self.manifest, 64 * 1024 * 1024).decode("utf-8"))
+        except (OSError, ValueError, RecursionError) as e:
             raise OutputError(
-                f"{self.manifest}: unreadable job manifest ({describe(e)}); use --force to start over"
+                f"{self.manifest}: not a job manifest nlpkit wrote ({describe(e)}); use --force to start over"
             ) from e
-        return saved if isinstance(saved, dict) else None
+        if not isinstance(saved, dict) or not _manifest_fields_ok(saved):
+            raise OutputError(f"{self.manifest}: not a job manifest nlpkit wrote; use --force to start over")
+        return saved
 
     def _check_resumable(self, saved: dict[str, Any] | None) -> None:
         if saved is None:
@@ -250,9 +277,19 @@ class OutputJob:
             return
         if saved.get("status") == "complete" and self.out.exists():
             raise OutputError(f"{self.out}: this job already finished; use --force to run it again")
-        if saved.get("job") != self.job:
+        job = saved.get("job", {})
+        if {k: v for k, v in job.items() if k != "models"} != {k: v for k, v in self.job.items() if k != "models"}:
             raise UsageError(
                 f"{self.out}: was started with other inputs or options; rerun with the same ones, or --force"
+            )
+        was, now = job.get("models") or {}, self.job.get("models") or {}
+        if was != now:
+            changed = ", ".join(
+                f"{k}: {was.get(k)} -> {now.get(k)}" for k in sorted({*was, *now}) if was.get(k) != now.get(k)
+            )
+            raise UsageError(
+                f"{self.out}: a model changed since the job started ({changed}); one output never mixes two "
+                "models: rerun with the same models, or --force to start over"
             )
 
     def _resume_rows(self, saved: dict[str, Any] | None) -> int:
@@ -284,7 +321,7 @@ class OutputJob:
             self.summary.stance_skipped += bool(row.get("stance_skipped"))
         self.last_id = str(rows[-1]["id"]) if rows else None
         if self.errors_path is not None:  # rebuilt from the output, so it matches it exactly
-            self.errors_path.write_text(_jsonl(failed), encoding="utf-8")
+            write_atomic(self.errors_path, _jsonl(failed))
         return done
 
     def skip_done(self, units: Iterable[Unit], done: int, fields: Fields) -> Iterator[Unit]:
@@ -325,7 +362,7 @@ class OutputJob:
         t0 = time.perf_counter()
         self.writer.write_bytes(batch.data)
         if self._errors_file is not None and batch.errors:
-            self._errors_file.write(_jsonl(batch.errors))
+            self._errors_file.write(_jsonl(batch.errors).encode("utf-8"))
             self._errors_file.flush()
         self.summary.add(batch)
         if batch.last_id is not None:
@@ -355,9 +392,21 @@ class OutputJob:
             "last_id": self.last_id,
             "summary": self.summary.to_dict(),
         }
-        tmp = self.manifest.with_name(self.manifest.name + ".tmp")
-        tmp.write_text(json.dumps(body, indent=2), encoding="utf-8")
-        os.replace(tmp, self.manifest)
+        write_atomic(self.manifest, json.dumps(body, indent=2))
+
+
+def _manifest_fields_ok(saved: dict[str, Any]) -> bool:
+    """The fields a resume reads have the types nlpkit writes (a hand-edited manifest is refused)."""
+    rows = saved.get("rows", 0)
+    return (
+        isinstance(rows, int)
+        and not isinstance(rows, bool)
+        and 0 <= rows < 2**62
+        and isinstance(saved.get("last_id"), str | None)
+        and isinstance(saved.get("status", ""), str)
+        and isinstance(saved.get("job", {}), dict)
+        and isinstance(saved.get("inputs_stamp"), str | None)
+    )
 
 
 def _jsonl(records: Iterable[dict[str, Any]]) -> str:

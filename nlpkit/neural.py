@@ -239,6 +239,10 @@ class SentenceEncoder:
         self.model.to(self.device).eval()
         self.max_length = max_length
         self.batch_size = batch_size
+        # never past the positions the model learned (a short-position encoder would fail on long texts)
+        limits = [getattr(self.model.config, "max_position_embeddings", None)]
+        limits.append(getattr(self.tokenizer, "model_max_length", None))  # RoBERTa-style offsets: 512, not 514
+        self.tokens = min([max_length, *(n for n in limits if isinstance(n, int) and 0 < n < 1_000_000)])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         import torch
@@ -251,7 +255,7 @@ class SentenceEncoder:
                     uniq[i : i + self.batch_size],
                     padding=True,
                     truncation=True,
-                    max_length=self.max_length,
+                    max_length=self.tokens,
                     return_tensors="pt",
                 ).to(self.device)
                 hidden = self.model(**batch).last_hidden_state

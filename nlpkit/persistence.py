@@ -19,7 +19,7 @@ import shutil
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,14 +79,51 @@ class ModelMeta:
     def from_json(cls, data: Any, where: str) -> ModelMeta:
         if not isinstance(data, dict) or "task" not in data or "backend" not in data:
             raise ModelError(f"{where}: not an nlpkit model description (no task or backend)")
-        known = {f.name for f in dataclasses.fields(cls)}
+        known = {f.name: f for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        values["labels"] = tuple(str(x) for x in values.get("labels", ()))
-        values["history"] = tuple(values.get("history", ()))
+        for key, value in values.items():
+            want = _FIELD_TYPES.get(key)
+            if want is not None and not isinstance(value, want):
+                kind = (
+                    "text" if want is str else "a list" if want is list else "an object" if want is dict else "a number"
+                )
+                raise ModelError(f"{where}: {key!r} must be {kind}, not a JSON {type(value).__name__}")
+        labels = values.get("labels", [])
+        if not all(isinstance(x, str) for x in labels) or len(set(labels)) != len(labels):
+            raise ModelError(f"{where}: 'labels' must be distinct strings")
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in values.get("files", {}).items()):
+            raise ModelError(f"{where}: the file list must map file names to checksums")
+        values["labels"] = tuple(labels)
+        values["history"] = tuple(h for h in values.get("history", ()) if isinstance(h, dict))
         try:
             return cls(**values)
         except TypeError as e:
             raise ModelError(f"{where}: unreadable model description ({describe(e)})") from e
+
+
+#: The JSON type each field of `nlpkit.json` must have (anything else is refused with its name).
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "task": str,
+    "backend": str,
+    "name": str,
+    "version": str,
+    "labels": list,
+    "params": dict,
+    "spec": dict,
+    "fields": dict,
+    "data": dict,
+    "metrics": dict,
+    "selection": dict,
+    "history": list,
+    "best_epoch": (int, type(None)),
+    "generation": dict,
+    "train_seconds": (int, float, type(None)),
+    "command": str,
+    "versions": dict,
+    "saved": str,
+    "files": dict,
+    "format_version": int,
+}
 
 
 class Model(Protocol):
@@ -143,9 +180,16 @@ def library_versions() -> dict[str, str]:
 # -- saving ------------------------------------------------------------------------------------
 
 
-def check_model_target(path: str | Path, *, force: bool = False) -> Path:
-    """`path` as a place to save a model: new, or (with `force`) an nlpkit model folder; never a file."""
+def check_model_target(path: str | Path, *, force: bool = False, inputs: Sequence[str | Path] = ()) -> Path:
+    """`path` as a place to save a model: new, or (with `force`) an nlpkit model folder; never a file, and
+    never a folder that holds an input (replacing the folder would delete it)."""
     out = Path(path)
+    for given in inputs:
+        where = Path(given)
+        if where.exists() and (where.resolve() == out.resolve() or out.resolve() in where.resolve().parents):
+            raise OutputError(
+                f"{out}: holds the input {given}; save the model to another folder (inputs are never written)"
+            )
     if out.exists():
         if not force:
             raise OutputError(f"{out}: already exists; use --force to overwrite it")
@@ -178,8 +222,8 @@ def save_model(model: Model, path: str | Path, *, force: bool = False) -> Path:
         (tmp / META_FILE).write_text(json.dumps(meta.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _readable_by_all(tmp)
         if out.exists():
-            backup = out.with_name(f".{out.name}.old")
-            shutil.rmtree(backup, ignore_errors=True)
+            # the old folder goes to a fresh empty folder of our own (a planted link there is never used)
+            backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             out.rename(backup)
             tmp.rename(out)
             shutil.rmtree(backup, ignore_errors=True)
@@ -210,8 +254,25 @@ def bundled_model_names() -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / META_FILE).is_file()) if root.is_dir() else []
 
 
+def is_bare_name(name: str | Path) -> bool:
+    """A name with no folder part (`topic`, not `./topic` or `models/topic`)."""
+    text = str(name)
+    return (
+        bool(text) and not isinstance(name, Path) and "/" not in text and "\\" not in text and text not in (".", "..")
+    )
+
+
 def resolve_model_path(name_or_path: str | Path) -> Path:
-    """A model folder from a path, or a bundled model from its name (`topic`, `stance`, ...)."""
+    """A bundled model by its bare name (`topic`, `stance`), or a model folder by its path.
+
+    A bare name that is a bundled model's name always means the bundled model, even when the
+    working folder holds a folder of that name: give `./topic` for the folder. Other bare names
+    are folders.
+    """
+    if is_bare_name(name_or_path):
+        for root in [*config.MODELS_PATH, config.bundled_models_dir()]:
+            if (root / str(name_or_path) / META_FILE).is_file():
+                return root / str(name_or_path)
     path = Path(name_or_path)
     if path.is_dir():
         if not (path / META_FILE).is_file():
@@ -220,9 +281,6 @@ def resolve_model_path(name_or_path: str | Path) -> Path:
     if path.exists():
         raise ModelError(f"{path}: is a file; a model is a folder with {META_FILE}")
     name = str(name_or_path)
-    for root in [*config.MODELS_PATH, config.bundled_models_dir()]:
-        if (root / name / META_FILE).is_file():
-            return root / name
     known = ", ".join(bundled_model_names()) or "none"
     raise ModelError(f"unknown model {name!r}: not a folder and not a bundled model (bundled: {known})")
 
@@ -270,8 +328,30 @@ CODE_FILES = (".py", ".pyc", ".so", ".pyd", ".dll", ".dylib", ".pkl", ".pickle",
 _HF_CONFIGS = ("config.json", "tokenizer_config.json", "generation_config.json", "processor_config.json")
 
 
+#: Largest file a model folder may hold: numpy arrays, and any one neural weights file.
+MAX_FILE_BYTES = {ARRAYS_FILE: 512 * 1024 * 1024, "": 16 * 1024**3}
+
+
+def listed(folder: Path, meta: ModelMeta, name: str) -> Path:
+    """`folder / name`, which a loader may read only when `nlpkit.json` lists (and so checksums) it."""
+    if name not in meta.files:
+        raise ModelError(f"{folder / name}: not listed in {META_FILE}, so not checksummed; refusing to load it")
+    return folder / name
+
+
+def unlisted_files(folder: Path, meta: ModelMeta) -> list[str]:
+    """Files under the folder (links included, not followed) that `nlpkit.json` does not list."""
+    out = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if (path.is_file() or path.is_symlink()) and rel != META_FILE and rel not in meta.files:
+            out.append(rel)
+    return out
+
+
 def verify_files(folder: Path, meta: ModelMeta) -> None:
-    """Refuse a folder whose files do not match the checksums recorded when it was saved, or that hold code."""
+    """Refuse a folder whose files do not match the checksums recorded when it was saved, that holds files
+    it does not list, or that holds code."""
     base = folder.resolve()
     for name in meta.files:
         if name.lower().endswith(CODE_FILES):
@@ -284,6 +364,9 @@ def verify_files(folder: Path, meta: ModelMeta) -> None:
             raise ModelError(f"{folder}: {META_FILE} names a file outside the folder ({name})")
         if not f.is_file():
             raise ModelError(f"{f}: missing; the model folder is incomplete")
+        cap = MAX_FILE_BYTES.get(name, MAX_FILE_BYTES[""])
+        if f.stat().st_size > cap:
+            raise ModelError(f"{f}: {f.stat().st_size:,} bytes, more than the {cap:,} a model file may hold")
         if sha256(f) != digest:
             raise ModelError(
                 f"{f}: does not match the checksum in {META_FILE} (edited or replaced after saving); "
@@ -291,6 +374,13 @@ def verify_files(folder: Path, meta: ModelMeta) -> None:
             )
         if f.name in _HF_CONFIGS and _asks_for_code(f):
             raise ModelError(f"{f}: asks to run code shipped with the model (auto_map); nlpkit never does")
+    extra = unlisted_files(folder, meta)
+    if extra:
+        shown = ", ".join(extra[:3]) + (f" and {len(extra) - 3} more" if len(extra) > 3 else "")
+        raise ModelError(
+            f"{folder}: holds files {META_FILE} does not list ({shown}); nlpkit loads only checksummed files: "
+            "remove them, or retrain"
+        )
 
 
 def _asks_for_code(config: Path) -> bool:

@@ -10,25 +10,43 @@ from typing import Any
 import numpy as np
 
 from nlpkit.errors import OutputError
+from nlpkit.io.files import same_file, write_atomic
 from nlpkit.metrics import expected_calibration_error
 
+#: Every file a report folder may get.
+REPORT_FILES = ("metrics.json", "report.md", "confusion_matrix.png", "calibration.png")
 
-def prepare_report_dir(report: str | Path, *, force: bool) -> Path:
-    """Create a report folder; refuse to overwrite an existing report without `force`."""
+
+def prepare_report_dir(report: str | Path, *, force: bool, inputs: Sequence[str | Path] = ()) -> Path:
+    """Create a report folder; refuse to overwrite an existing report without `force`, and to write over an
+    input (a report file that is the data file, or a link to it) even with `force`."""
     out = Path(report)
-    if (out / "metrics.json").exists() and not force:
-        raise OutputError(f"{out}: a report is already there; use --force to overwrite it")
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
+    for name in REPORT_FILES:
+        target = out / name
+        for given in inputs:
+            if same_file(target, given):
+                raise OutputError(
+                    f"{target}: is the input {given}; a report is written to another folder (inputs are never written)"
+                )
+    if any((out / name).exists() or (out / name).is_symlink() for name in REPORT_FILES) and not force:
+        raise OutputError(f"{out}: a report is already there; use --force to overwrite it")
     out.mkdir(parents=True, exist_ok=True)
     return out
 
 
 def write_json(path: Path, data: object) -> None:
-    """Write JSON atomically (a temporary file renamed into place)."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    """Write JSON atomically (a fresh temporary file renamed into place; a link there is replaced, not followed)."""
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _save_figure(fig: Any, path: str | Path) -> None:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    write_atomic(path, buf.getvalue())
 
 
 def rouge_table(rows: Sequence[tuple[str, dict[str, Any]]], *, markdown: bool = False) -> str:
@@ -88,7 +106,7 @@ def plot_confusion_matrix(metrics: dict[str, Any], path: str | Path) -> Path:
             ax.text(j, i, str(cm[i, j]), ha="center", va="center", color="white" if share[i, j] > 0.5 else "black")
     ax.set_title(f"accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    _save_figure(fig, path)
     plt.close(fig)
     return Path(path)
 
@@ -121,7 +139,7 @@ def plot_calibration(correct: Any, confidence: Any, path: str | Path, bins: int 
     hx.set_xlabel("confidence of the predicted label")
     hx.set_ylabel("examples")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    _save_figure(fig, path)
     plt.close(fig)
     return Path(path)
 

@@ -16,6 +16,7 @@ from nlpkit import __version__
 from nlpkit.catalog import get_summarizer, load_model
 from nlpkit.classify.base import check_model
 from nlpkit.errors import NlpkitError, UsageError
+from nlpkit.io.paths import canonical_input
 from nlpkit.io.readers import Fields, Record
 from nlpkit.io.units import Unit
 from nlpkit.jobs import Batch, OutputJob, ScoreSummary, encode_batch
@@ -97,6 +98,17 @@ class Scorer:
         self.brief_method = f"{used}@nlpkit-{__version__}"
         self.columns = options.columns()
 
+    def models(self) -> dict[str, str]:
+        """The `name@version` of each model used: a resumed job must use the very same ones."""
+        out = {}
+        if self.topic is not None:
+            out["topic"] = self.topic.ident
+        if self.stance is not None:
+            out["stance"] = self.stance.ident
+        if self.summarizer is not None:
+            out["brief"] = str(getattr(self.summarizer, "ident", self.brief_method))
+        return out
+
     def score(self, records: Sequence[Record], seconds: dict[str, float] | None = None) -> list[dict[str, Any]]:
         """One row per record, in order; `seconds` (if given) gets the time spent per stage."""
         clock = _Clock(seconds if seconds is not None else {})
@@ -168,15 +180,21 @@ class ScoreRequest:
     ray_address: str | None = None
     progress: Callable[[int], None] | None = None
 
-    def identity(self) -> dict[str, Any]:
-        """What decides the rows of the output: a resumed job must match it."""
-        return {"inputs": list(self.inputs), "options": self.options.identity(), "fields": asdict(self.fields)}
+    def identity(self, models: dict[str, str] | None = None) -> dict[str, Any]:
+        """What decides the rows of the output: a resumed job must match it (inputs however they are
+        spelled, options, fields, and the exact version of every model)."""
+        return {
+            "inputs": [canonical_input(i) for i in self.inputs],
+            "options": self.options.identity(),
+            "fields": asdict(self.fields),
+            "models": models or {},
+        }
 
-    def output_job(self, engine: str) -> OutputJob:
+    def output_job(self, engine: str, models: dict[str, str] | None = None) -> OutputJob:
         types = self.options.column_types()
         return OutputJob(
             self.out,
-            job=self.identity(),
+            job=self.identity(models),
             columns={c: types.get(c, "string") for c in self.options.columns()},
             errors=self.errors,
             summary=ScoreSummary(out=str(self.out), engine=engine, workers=self.workers),

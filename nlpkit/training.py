@@ -96,7 +96,7 @@ def train(
     """
     say = log or (lambda _msg: None)
     t0 = time.perf_counter()
-    _check_request(task, out, force, cv, dev_split)
+    _check_request(task, out, force, cv, dev_split, inputs=[data, *([dev] if dev else [])])
     fields = fields or LabelFields()
     labelled = prepare_examples(load_labelled(data, task=task, fields=fields, split=split), task)
     labelled.check_labels()
@@ -137,11 +137,13 @@ def train(
     return TrainResult(model=model, path=path, metrics=result.metrics, notes=notes, seconds=seconds)
 
 
-def _check_request(task: str, out: str | Path | None, force: bool, cv: int | None, dev_split: float) -> None:
+def _check_request(
+    task: str, out: str | Path | None, force: bool, cv: int | None, dev_split: float, inputs: list[Any]
+) -> None:
     if task not in TASKS:
         raise UsageError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
     if out is not None:
-        check_model_target(out, force=force)  # before training, not after it
+        check_model_target(out, force=force, inputs=inputs)  # before training, not after it
     if cv is not None and cv < 2:
         raise UsageError("--cv must be at least 2")
     if not 0 < dev_split < 1:
@@ -321,7 +323,7 @@ def train_summarizer(
     t0 = time.perf_counter()
     trainer = SUMMARIZER_TRAINERS.get(backend)
     if out is not None:
-        check_model_target(out, force=force)  # before training, not after it
+        check_model_target(out, force=force, inputs=[data])  # before training, not after it
     if not 0 < dev_split < 1:
         raise UsageError("--dev-split must be between 0 and 1")
     pairs = _summary_pairs(data, fields or LabelFields(), summary_field)

@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from nlpkit.arrays import ArrayReader, read_arrays, write_arrays
+from nlpkit.arrays import ArrayReader, SpecReader, read_arrays, write_arrays
 from nlpkit.classify.base import ClassifierModel, Estimator, Pair, PredictFromProba, checked_labels
 from nlpkit.classify.pairs import PairFeaturizer
 from nlpkit.classify.stance_features import PairFeatures
 from nlpkit.errors import ModelError
 from nlpkit.neural import ENCODER_DIR, EncoderMixin, SentenceEncoder, load_device
-from nlpkit.persistence import ARRAYS_FILE, ModelMeta
+from nlpkit.persistence import ARRAYS_FILE, META_FILE, ModelMeta, listed
 from nlpkit.predictors import LinearHead
 
 
@@ -175,20 +175,24 @@ class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin,
 
 def load_embedding(folder: Path, meta: ModelMeta, device: str | None = None) -> ClassifierModel:
     """An `embedding` model folder (already checked against its checksums) as a `ClassifierModel`."""
-    spec = meta.spec
-    if spec.get("type") != "encoder-linear":
-        raise ModelError(f"{folder}: not an embedding model's description (type {spec.get('type')!r})")
-    reader = ArrayReader(read_arrays(folder / ARRAYS_FILE), str(folder / ARRAYS_FILE))
-    settings = dict(spec.get("encoder") or {})
+    spec = SpecReader(meta.spec, str(folder / META_FILE))
+    if spec.raw("type") != "encoder-linear":
+        raise ModelError(f"{folder}: not an embedding model's description (type {spec.raw('type')!r})")
+    reader = ArrayReader(read_arrays(listed(folder, meta, ARRAYS_FILE)), str(folder / ARRAYS_FILE))
+    enc = spec.sub("encoder")
+    max_length, batch_size = enc.integer("max_length", 8, 100_000, 256), enc.integer("batch_size", 1, 100_000, 32)
+    saved_device = enc.choice("device", ("auto", "cpu", "cuda"), "auto")
+    settings = {"max_length": max_length, "batch_size": batch_size, "device": saved_device}
+    head = LinearHead.from_parts(spec.sub("head"), reader.scope("head"))
+    pair = PairFeaturizer.from_parts(spec.sub("pair"), reader.scope("pair")) if spec.raw("pair") else None
     encoder = SentenceEncoder(
         folder / ENCODER_DIR,
-        max_length=int(settings.get("max_length", 256)),
-        batch_size=int(settings.get("batch_size", 32)),
-        device=load_device(device, str(settings.get("device", "auto"))),
+        max_length=max_length,
+        batch_size=batch_size,
+        device=load_device(device, saved_device),
     )
-    head = LinearHead.from_parts(spec.get("head") or {}, reader.scope("head"))
-    pair = PairFeaturizer.from_parts(spec["pair"], reader.scope("pair")) if spec.get("pair") else None
-    predictor = EncoderLinear(spec.get("labels", meta.labels), encoder, head, pair, settings)
+    labels = spec.strings("labels", 10_000) if spec.has("labels") else list(meta.labels)
+    predictor = EncoderLinear(labels, encoder, head, pair, settings)
     checked_labels(predictor, meta, folder)
     return ClassifierModel(predictor, meta, path=str(folder))
 

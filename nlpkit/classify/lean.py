@@ -13,15 +13,17 @@ from typing import Any
 
 import numpy as np
 
-from nlpkit.arrays import ArrayReader, read_arrays, write_arrays
+from nlpkit.arrays import ArrayReader, SpecReader, read_arrays, write_arrays
 from nlpkit.classify.base import ClassifierModel, PredictFromProba, checked_labels
 from nlpkit.classify.pairs import PairFeaturizer
-from nlpkit.errors import ModelError
-from nlpkit.persistence import ARRAYS_FILE, ModelMeta
+from nlpkit.errors import ModelError, describe
+from nlpkit.persistence import ARRAYS_FILE, META_FILE, ModelMeta, listed
 from nlpkit.predictors import Arrays, Csr, LinearHead, TfidfTransform, TreeEnsemble
 from nlpkit.registry import Registry
 
 LEAN_TYPES: Registry[Any] = Registry("saved predictor type")
+#: Most labels a stored classifier may have.
+MAX_LABELS = 10_000
 
 
 def _prefixed(prefix: str, arrays: Arrays) -> Arrays:
@@ -76,9 +78,9 @@ class TextLinear(_Lean):
         return {**_prefixed("head", self.head.arrays()), **_vectorizer_arrays(self.vectorizers)}
 
     @classmethod
-    def from_parts(cls, spec: dict[str, Any], arrays: ArrayReader) -> TextLinear:
-        head = LinearHead.from_parts(spec["head"], arrays.scope("head"))
-        return cls(spec["labels"], _read_vectorizers(spec, arrays), head)
+    def from_parts(cls, spec: SpecReader, arrays: ArrayReader) -> TextLinear:
+        head = LinearHead.from_parts(spec.sub("head"), arrays.scope("head"))
+        return cls(spec.strings("labels", MAX_LABELS), _read_vectorizers(spec, arrays), head)
 
 
 def _vectorizer_arrays(vectorizers: Sequence[TfidfTransform]) -> Arrays:
@@ -88,8 +90,11 @@ def _vectorizer_arrays(vectorizers: Sequence[TfidfTransform]) -> Arrays:
     return out
 
 
-def _read_vectorizers(spec: dict[str, Any], arrays: ArrayReader) -> list[TfidfTransform]:
-    return [TfidfTransform.from_parts(cfg, arrays.scope(f"vectorizer{i}")) for i, cfg in enumerate(spec["vectorizers"])]
+def _read_vectorizers(spec: SpecReader, arrays: ArrayReader) -> list[TfidfTransform]:
+    return [
+        TfidfTransform.from_parts(cfg, arrays.scope(f"vectorizer{i}"))
+        for i, cfg in enumerate(spec.subs("vectorizers", 8))
+    ]
 
 
 @LEAN_TYPES.register("pair-text-linear")
@@ -136,9 +141,14 @@ class PairTextLinear(_Lean):
         return out
 
     @classmethod
-    def from_parts(cls, spec: dict[str, Any], arrays: ArrayReader) -> PairTextLinear:
-        heads = [LinearHead.from_parts(cfg, arrays.scope(f"head{i}")) for i, cfg in enumerate(spec["heads"])]
-        return cls(spec["labels"], _read_vectorizers(spec, arrays), heads, [str(t) for t in spec["targets"]])
+    def from_parts(cls, spec: SpecReader, arrays: ArrayReader) -> PairTextLinear:
+        heads = [
+            LinearHead.from_parts(cfg, arrays.scope(f"head{i}")) for i, cfg in enumerate(spec.subs("heads", 10_001))
+        ]
+        if not heads:
+            raise ModelError(f"{arrays.where}: a per-target model with no heads")
+        labels = spec.strings("labels", MAX_LABELS)
+        return cls(labels, _read_vectorizers(spec, arrays), heads, spec.strings("targets", 10_000))
 
 
 @LEAN_TYPES.register("pair-trees")
@@ -165,23 +175,24 @@ class PairTrees(_Lean):
         return {**_prefixed("features", self.features.arrays()), **_prefixed("trees", self.trees.arrays())}
 
     @classmethod
-    def from_parts(cls, spec: dict[str, Any], arrays: ArrayReader) -> PairTrees:
-        features = PairFeaturizer.from_parts(spec["features"], arrays.scope("features"))
-        return cls(spec["labels"], features, TreeEnsemble.from_parts(spec["trees"], arrays.scope("trees")))
+    def from_parts(cls, spec: SpecReader, arrays: ArrayReader) -> PairTrees:
+        features = PairFeaturizer.from_parts(spec.sub("features"), arrays.scope("features"))
+        trees = TreeEnsemble.from_parts(spec.sub("trees"), arrays.scope("trees"))
+        trees.check_features(features.width, arrays.where)
+        return cls(spec.strings("labels", MAX_LABELS), features, trees)
 
 
 def load_lean(folder: Path, meta: ModelMeta, device: str | None = None) -> ClassifierModel:
     """A `tfidf` model folder as a `ClassifierModel` (already checked against its checksums)."""
-    spec = meta.spec
-    if not isinstance(spec, dict) or "type" not in spec:
-        raise ModelError(f"{folder}: the model description has no predictor spec")
-    if str(spec["type"]) not in LEAN_TYPES:
-        raise ModelError(f"{folder}: unknown predictor type {spec['type']!r}; known: {', '.join(LEAN_TYPES.names())}")
-    cls = LEAN_TYPES.get(str(spec["type"]))
-    reader = ArrayReader(read_arrays(folder / ARRAYS_FILE), str(folder / ARRAYS_FILE))
+    spec = SpecReader(meta.spec, str(folder / META_FILE))
+    kind = spec.raw("type")
+    if not isinstance(kind, str) or kind not in LEAN_TYPES:
+        raise ModelError(f"{folder}: unknown predictor type {kind!r}; known: {', '.join(LEAN_TYPES.names())}")
+    cls = LEAN_TYPES.get(kind)
+    reader = ArrayReader(read_arrays(listed(folder, meta, ARRAYS_FILE)), str(folder / ARRAYS_FILE))
     try:
         predictor = cls.from_parts(spec, reader)
-    except (KeyError, TypeError, ValueError) as e:
-        raise ModelError(f"{folder}: the model description and its arrays do not fit together ({e!r})") from e
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError) as e:
+        raise ModelError(f"{folder}: the model description and its arrays do not fit together ({describe(e)})") from e
     checked_labels(predictor, meta, folder)
     return ClassifierModel(predictor, meta, path=str(folder))

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nlpkit.arrays import ArrayReader
+from nlpkit.arrays import ArrayReader, SpecReader
 from nlpkit.errors import ModelError
 from nlpkit.predictors import Arrays, TfidfTransform
 from nlpkit.text.tokens import content_of, stem, tokens
@@ -130,9 +130,14 @@ class PairFeaturizer:
     def arrays(self) -> Arrays:
         return {**{f"vectorizer.{k}": v for k, v in self.vectorizer.arrays().items()}, "components": self.basis.T}
 
+    @property
+    def width(self) -> int:
+        """Features per pair: two cosines, the cues, and three SVD views."""
+        return 2 + N_CUES + 3 * self.basis.shape[1]
+
     @classmethod
-    def from_parts(cls, config: dict[str, Any], arrays: ArrayReader) -> PairFeaturizer:
-        vectorizer = TfidfTransform.from_parts(config["vectorizer"], arrays.scope("vectorizer"))
+    def from_parts(cls, spec: SpecReader, arrays: ArrayReader) -> PairFeaturizer:
+        vectorizer = TfidfTransform.from_parts(spec.sub("vectorizer"), arrays.scope("vectorizer"))
         try:
             return cls(vectorizer, arrays.get("components", 2, "f"))
         except ValueError as e:

@@ -36,8 +36,8 @@ class _Stop(threading.Event):
 
 def score_local(request: ScoreRequest) -> ScoreSummary:
     """Run a scoring job in this process (one worker) or in worker processes."""
-    Scorer(request.options)  # a bad model or option is one clear error here, before any output
-    job = request.output_job("local")
+    # a bad model or option is one clear error here, before any output
+    job = request.output_job("local", Scorer(request.options).models())
     done = job.start(inputs=request.inputs, force=request.force, resume=request.resume)
     units: Iterable[Unit] = plan_units(
         request.inputs,

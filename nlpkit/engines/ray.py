@@ -47,8 +47,8 @@ def score_ray(request: ScoreRequest) -> ScoreSummary:
         raise UsageError("the Ray engine needs Ray: pip install 'nlpkit[ray]'") from None
     if "-" in request.inputs:
         raise UsageError("the Ray engine reads files, not stdin; use the local engine for -")
-    Scorer(request.options)  # a bad model or option is one clear error here, not one per actor
-    job = request.output_job("ray")
+    # a bad model or option is one clear error here, not one per actor
+    job = request.output_job("ray", Scorer(request.options).models())
     done = job.start(inputs=request.inputs, force=request.force, resume=request.resume)
     planned = plan_units(
         request.inputs,

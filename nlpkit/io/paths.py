@@ -152,3 +152,14 @@ def format_of(name: str) -> str | None:
         return detect_format(name)
     except InputError:
         return None
+
+
+def canonical_input(item: str) -> str:
+    """An input as one spelling: a path made absolute with links resolved (`in.jsonl` and
+    `/data/in.jsonl` are one input); `-`, URLs and patterns that match nothing are kept as given."""
+    if item == "-" or "://" in item:
+        return item
+    path = Path(item)
+    if path.exists():
+        return str(path.resolve())
+    return os.path.abspath(item) if glob.has_magic(item) else item

@@ -12,11 +12,13 @@ import csv
 import io
 import json
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from nlpkit.errors import OutputError
+from nlpkit.io.files import open_append
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -110,7 +112,7 @@ class RowWriter:
         if self.fmt == "csv" and (not self.path.exists() or self.path.stat().st_size == 0):
             data = encode_header(self.columns) + data
         try:
-            with self.path.open("ab") as f:
+            with open_append(self.path) as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
@@ -139,7 +141,9 @@ def finish_parquet(
 
     types = {"string": pa.string(), "float": pa.float64(), "int": pa.int64()}
     schema = pa.schema([(c, types[schema_types.get(c, "string")]) for c in columns])
-    tmp = out.with_name(f".{out.name}.tmp")
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)  # a fresh name: no link
+    os.close(fd)
+    tmp = Path(name)
     with pq.ParquetWriter(tmp, schema) as writer:
         batch: list[dict[str, Any]] = []
         for row in RowWriter(spool, columns).read_rows():

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from nlpkit.arrays import ArrayReader, read_arrays, write_arrays
+from nlpkit.arrays import ArrayReader, SpecReader, read_arrays, write_arrays
 from nlpkit.errors import DataError, ModelError
 from nlpkit.neural import ENCODER_DIR, SentenceEncoder, load_device
-from nlpkit.persistence import ARRAYS_FILE, ModelMeta, model_ident
+from nlpkit.persistence import ARRAYS_FILE, META_FILE, ModelMeta, listed, model_ident
 from nlpkit.predictors import TreeEnsemble
 from nlpkit.summarizers.base import Diversity, select
 from nlpkit.summarizers.length import LengthSpec
@@ -231,24 +232,26 @@ class SupervisedSummarizer:
 
 def load_supervised(folder: Path, meta: ModelMeta, device: str | None = None) -> SupervisedSummarizer:
     """A trained extractive summarizer's folder (already checked against its checksums)."""
-    spec = meta.spec
-    if spec.get("type") != "sentence-trees":
-        raise ModelError(f"{folder}: not a trained extractive summarizer's description (type {spec.get('type')!r})")
-    reader = ArrayReader(read_arrays(folder / ARRAYS_FILE), str(folder / ARRAYS_FILE))
-    trees = TreeEnsemble.from_parts(spec.get("trees") or {}, reader.scope("trees"))
-    n_features = len(FEATURES) + (len(ENCODER_FEATURES) if spec.get("encoder") else 0)
-    if len(trees.feature) and int(trees.feature.max()) >= n_features:
-        raise ModelError(
-            f"{folder}: the trees read {int(trees.feature.max()) + 1} features; sentences have {n_features}"
-        )
+    spec = SpecReader(meta.spec, str(folder / META_FILE))
+    if spec.raw("type") != "sentence-trees":
+        raise ModelError(f"{folder}: not a trained extractive summarizer's description (type {spec.raw('type')!r})")
+    reader = ArrayReader(read_arrays(listed(folder, meta, ARRAYS_FILE)), str(folder / ARRAYS_FILE))
+    trees = TreeEnsemble.from_parts(spec.sub("trees"), reader.scope("trees"))
+    has_encoder = bool(spec.raw("encoder"))
+    trees.check_features(len(FEATURES) + (len(ENCODER_FEATURES) if has_encoder else 0), str(folder))
     encoder = None
-    settings = dict(spec.get("encoder") or {})
-    if spec.get("encoder"):
-        device = load_device(device, str(settings.get("device", "auto")))
+    settings: dict[str, Any] = {}
+    if has_encoder:
+        enc = spec.sub("encoder")
+        settings = {
+            "max_length": enc.integer("max_length", 8, 100_000, 128),
+            "batch_size": enc.integer("batch_size", 1, 100_000, 64),
+            "device": enc.choice("device", ("auto", "cpu", "cuda"), "auto"),
+        }
         encoder = SentenceEncoder(
             folder / ENCODER_DIR,
-            max_length=int(settings.get("max_length", 128)),
-            batch_size=int(settings.get("batch_size", 64)),
-            device=device,
+            max_length=settings["max_length"],
+            batch_size=settings["batch_size"],
+            device=load_device(device, settings["device"]),
         )
     return SupervisedSummarizer(SentenceScorer(trees, encoder, settings), meta, path=str(folder))

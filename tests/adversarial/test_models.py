@@ -288,7 +288,7 @@ CRAFTED: dict[str, tuple[Callable[[Path, Path], None], str]] = {
         (safetensors_header_lies, r"not a readable safetensors file"),
         (arrays_wrong_shape, r"do not fit together|shape"),
         (arrays_not_finite, r"NaN or infinite"),
-        (ngram_range_huge, r"n-gram range"),
+        (ngram_range_huge, r"ngram must be two whole numbers"),
         (labels_do_not_match, r"label"),
         (meta_not_json, r"unreadable model description"),
         (meta_deeply_nested, r"unreadable model description"),
