@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class NlpkitError(Exception):
     """Base class: the CLI prints the message on one line and exits with `exit_code`."""
@@ -59,6 +61,33 @@ def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
         out.append(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii"))
     flat = "".join(out)
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+# Characters that would act on a terminal rather than show: C0/C1 controls (escape sequences, BEL,
+# line breaks), bidirectional overrides and isolates, zero-width and other format characters.
+_INVISIBLE = "\\x7f-\\x9f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb"
+_UNSAFE = re.compile(f"[\\x00-\\x1f{_INVISIBLE}]")
+#: The same, but for whole outputs whose line breaks and tabs nlpkit lays out itself.
+_UNSAFE_LINES = re.compile(f"[\\x00-\\x08\\x0b-\\x1f{_INVISIBLE}]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"  # also a valid JSON escape for the same character
+
+
+def printable(text: str) -> str:
+    r"""Text safe to print on one terminal line: control, bidi and invisible characters shown as `\uXXXX`.
+
+    Example:
+        >>> printable("sport\x1b[31m\u202e")
+        'sport\\u001b[31m\\u202e'
+    """
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def terminal_safe(text: str) -> str:
+    """`printable`, but line breaks and tabs are kept: for whole outputs whose lines nlpkit lays out."""
+    return _UNSAFE_LINES.sub(_escape, text) if _UNSAFE_LINES.search(text) else text
 
 
 def describe(error: BaseException, limit: int = MAX_MESSAGE) -> str:

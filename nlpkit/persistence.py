@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nlpkit import __version__, config
-from nlpkit.errors import ModelError, OutputError, describe
+from nlpkit.errors import ModelError, OutputError, describe, printable
 from nlpkit.registry import Registry
 
 FORMAT_VERSION = 2
@@ -89,8 +89,8 @@ class ModelMeta:
                 )
                 raise ModelError(f"{where}: {key!r} must be {kind}, not a JSON {type(value).__name__}")
         labels = values.get("labels", [])
-        if not all(isinstance(x, str) for x in labels) or len(set(labels)) != len(labels):
-            raise ModelError(f"{where}: 'labels' must be distinct strings")
+        if not all(isinstance(x, str) and x and printable(x) == x for x in labels) or len(set(labels)) != len(labels):
+            raise ModelError(f"{where}: 'labels' must be distinct, non-empty strings without control characters")
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in values.get("files", {}).items()):
             raise ModelError(f"{where}: the file list must map file names to checksums")
         values["labels"] = tuple(labels)
@@ -187,8 +187,9 @@ def check_model_target(path: str | Path, *, force: bool = False, inputs: Sequenc
     for given in inputs:
         where = Path(given)
         if where.exists() and (where.resolve() == out.resolve() or out.resolve() in where.resolve().parents):
+            what = "is" if where.resolve() == out.resolve() else "holds"
             raise OutputError(
-                f"{out}: holds the input {given}; save the model to another folder (inputs are never written)"
+                f"{out}: {what} the input {given}; save the model to another folder (inputs are never written)"
             )
     if out.exists():
         if not force:

@@ -9,6 +9,7 @@ whose splits never let a text (stance: a target or a text) sit on both sides.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import random
 import shlex
 import sys
@@ -24,6 +25,7 @@ from nlpkit.errors import DataError, UsageError
 from nlpkit.io.labelled import LabelFields, LabelledData, load_labelled, prepare_examples
 from nlpkit.io.tables import read_table
 from nlpkit.metrics import classification_metrics, mean_metrics, rouge, sentence_lines
+from nlpkit.params import check_params
 from nlpkit.persistence import ModelMeta, check_model_target, save_model
 from nlpkit.registry import Registry
 from nlpkit.splits import Split, holdout, split_folds
@@ -98,9 +100,10 @@ def train(
     t0 = time.perf_counter()
     _check_request(task, out, force, cv, dev_split, inputs=[data, *([dev] if dev else [])])
     fields = fields or LabelFields()
+    params = {"random_state": seed, **(params or {})}
+    make_estimator(backend, task, **params)  # a bad backend or parameter is one clear error before the data is read
     labelled = prepare_examples(load_labelled(data, task=task, fields=fields, split=split), task)
     labelled.check_labels()
-    params = {"random_state": seed, **(params or {})}
     say(f"read {len(labelled.texts)} examples, {len(set(labelled.labels))} labels from {data}")
     for note in labelled.notes:
         say(note)
@@ -326,6 +329,14 @@ def train_summarizer(
         check_model_target(out, force=force, inputs=[data])  # before training, not after it
     if not 0 < dev_split < 1:
         raise UsageError("--dev-split must be between 0 and 1")
+    check_params(params or {}, f"summarizer backend {backend!r}")
+    if backend == "extractive":
+        known = set(inspect.signature(fit_sentence_scorer).parameters) - {"docs", "references"}
+        unknown = sorted(set(params or {}) - known)
+        if unknown:
+            raise UsageError(
+                f"summarizer backend 'extractive': unknown parameter {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
     pairs = _summary_pairs(data, fields or LabelFields(), summary_field)
     random.Random(seed).shuffle(pairs)
     n_dev = max(1, round(dev_split * len(pairs)))

@@ -16,6 +16,7 @@ import numpy as np
 
 from nlpkit.classify import BACKENDS, TASKS
 from nlpkit.errors import ModelError, UsageError
+from nlpkit.params import check_params
 from nlpkit.persistence import ModelMeta, model_ident
 from nlpkit.types import Prediction
 
@@ -67,9 +68,12 @@ def make_estimator(backend: str, task: str, **params: Any) -> Estimator:
         raise UsageError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
     factory: BackendFactory = BACKENDS.get(backend)
     try:
-        return factory(task, **params)
+        estimator = factory(task, **params)
     except TypeError as e:
         raise UsageError(f"backend {backend!r}: {e}; see the README for its parameters") from None
+    get_params = getattr(estimator, "get_params", None)
+    check_params(get_params() if get_params is not None else params, f"backend {backend!r}")
+    return estimator
 
 
 class ClassifierModel:
@@ -108,7 +112,9 @@ class ClassifierModel:
         return model_ident(self.meta)
 
     def _inputs(self, X: Any) -> tuple[list[Any], bool]:
-        single = isinstance(X, str) or (isinstance(X, tuple) and len(X) == 2 and all(isinstance(x, str) for x in X))
+        # a (target, text) tuple is one input only for a stance model; for a topic model it is two texts
+        pair = self.task == "stance" and isinstance(X, tuple) and len(X) == 2 and all(isinstance(x, str) for x in X)
+        single = isinstance(X, str) or pair
         items = [X] if single else list(X)
         if self.task == "stance":
             for item in items:
@@ -177,5 +183,5 @@ def check_model(model: Any) -> ClassifierModel:
 def checked_labels(predictor: Predictor, meta: ModelMeta, folder: Path) -> None:
     """A loaded predictor's labels must be those `nlpkit.json` lists."""
     labels = [str(c) for c in predictor.classes_]
-    if meta.labels and labels != list(meta.labels):
+    if labels != list(meta.labels):
         raise ModelError(f"{folder}: the weights give labels {labels}, the description {list(meta.labels)}")

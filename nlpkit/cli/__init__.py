@@ -11,7 +11,7 @@ from typing import Any, TextIO, TypeVar, cast
 import click
 import typer
 
-from nlpkit.errors import NlpkitError, one_line
+from nlpkit.errors import NlpkitError, one_line, terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,6 +49,12 @@ def _root(
     ),
 ) -> None:
     """Brief, classify and score news articles, offline."""
+    from nlpkit import config
+
+    for problem in config.PROBLEMS:  # a bad environment value: one line each, before any work
+        report(problem)
+    if config.PROBLEMS:
+        raise typer.Exit(2)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -106,7 +112,8 @@ def handle_errors(func: F) -> F:
 
 
 class _NamedStdout:
-    """sys.stdout whose write errors name it ("standard output: No space left on device")."""
+    """sys.stdout whose write errors name it ("standard output: No space left on device"), and which shows
+    control, bidi and invisible characters from articles, labels or models as escapes instead of obeying them."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
@@ -116,7 +123,7 @@ class _NamedStdout:
 
     def write(self, text: str) -> int:
         try:
-            return int(self._stream.write(text))
+            return int(self._stream.write(terminal_safe(text)))
         except OSError as e:
             e.filename = e.filename or "standard output"
             raise

@@ -10,7 +10,7 @@ import typer
 
 from nlpkit.cli import PlainUsage, handle_errors, report
 from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
-from nlpkit.errors import UsageError
+from nlpkit.errors import UsageError, printable
 from nlpkit.records import label_record, top_labels
 from nlpkit.types import Failure
 
@@ -19,7 +19,12 @@ from nlpkit.types import Failure
 def classify_command(
     paths: Paths,
     model: Annotated[
-        str, typer.Option("--model", "-m", help="A bundled model (topic, stance) or a model folder.")
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            help="A bundled model by name (topic, stance), or a model folder by path (./my-model: a bare bundled name always means the bundled model).",
+        ),
     ] = "topic",
     target: Annotated[
         str | None, typer.Option("--target", help="Stance: one claim or headline checked against every article.")
@@ -62,7 +67,8 @@ def classify_command(
             row = label_record(article, pred, model=clf.name, task=clf.task, top_k=top_k)
             print(json.dumps(row, ensure_ascii=False))
         else:
-            print(f"{article.id}\t" + ", ".join(f"{lab} {p:.3f}" for lab, p in top_labels(pred, top_k)))
+            labels = ", ".join(f"{printable(lab)} {p:.3f}" for lab, p in top_labels(pred, top_k))
+            print(f"{printable(article.id)}\t{labels}")
         sys.stdout.flush()
     if failed:
         raise typer.Exit(1)

@@ -20,8 +20,12 @@ def score_command(
     tasks: Annotated[
         str, typer.Option("--tasks", help="Comma-separated: topic, stance, brief.")
     ] = "topic,stance,brief",
-    topic_model: Annotated[str, typer.Option("--topic-model", help="Topic model name or folder.")] = "topic",
-    stance_model: Annotated[str, typer.Option("--stance-model", help="Stance model name or folder.")] = "stance",
+    topic_model: Annotated[
+        str, typer.Option("--topic-model", help="Bundled topic model name, or a model folder path (./my-model).")
+    ] = "topic",
+    stance_model: Annotated[
+        str, typer.Option("--stance-model", help="Bundled stance model name, or a model folder path (./my-model).")
+    ] = "stance",
     summary_method: Annotated[
         str, typer.Option("--summary-method", help="Summarization method for the brief.")
     ] = "auto",

@@ -12,6 +12,7 @@ import typer
 
 from nlpkit.cli import PlainUsage, handle_errors, report, warn
 from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
+from nlpkit.errors import printable
 from nlpkit.records import brief_record
 from nlpkit.types import Brief, Failure
 
@@ -41,7 +42,10 @@ def summarize_command(
         bool, typer.Option("--topic", help="Add the topic (bundled topic model, or --topic-model).")
     ] = False,
     topic_model: Annotated[
-        str, typer.Option("--topic-model", help="Topic model name or folder used by --topic.")
+        str,
+        typer.Option(
+            "--topic-model", help="Topic model used by --topic: a bundled name, or a folder path (./my-model)."
+        ),
     ] = "topic",
     no_clean: Annotated[
         bool, typer.Option("--no-clean", help="Do not strip comments, share prompts, bylines, ...")
@@ -124,8 +128,8 @@ def render(brief: Brief, fmt: BriefFormat, *, first: bool = True) -> str:
     """One brief as text in the chosen format."""
     if fmt is BriefFormat.json:
         return json.dumps(brief_record(brief), ensure_ascii=False) + "\n"
-    title = brief.title or Path(brief.source).name or brief.id
-    sentences = [s.text for s in brief.summary.sentences]
+    title = printable(" ".join((brief.title or Path(brief.source).name or brief.id).split()))
+    sentences = [printable(" ".join(s.text.split())) for s in brief.summary.sentences]
     topic = f"{brief.topic.label} ({brief.topic.score:.2f})" if brief.topic else None
     sep = "" if first else "\n"
     if fmt is BriefFormat.text:

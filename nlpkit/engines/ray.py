@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import socket
 from typing import Any
 
-from nlpkit.errors import UsageError
+from nlpkit.errors import UsageError, describe
 from nlpkit.io.units import plan_units
 from nlpkit.jobs import Batch, ScoreSummary
 from nlpkit.scorer import Scorer, ScoreRequest, UnitScorer
@@ -47,6 +48,7 @@ def score_ray(request: ScoreRequest) -> ScoreSummary:
         raise UsageError("the Ray engine needs Ray: pip install 'nlpkit[ray]'") from None
     if "-" in request.inputs:
         raise UsageError("the Ray engine reads files, not stdin; use the local engine for -")
+    check_address(request.ray_address)
     # a bad model or option is one clear error here, not one per actor
     job = request.output_job("ray", Scorer(request.options).models())
     done = job.start(inputs=request.inputs, force=request.force, resume=request.resume)
@@ -64,6 +66,23 @@ def score_ray(request: ScoreRequest) -> ScoreSummary:
     finally:
         job.close()
     return job.finish()
+
+
+def check_address(address: str | None, timeout: float = 5.0) -> None:
+    """A Ray cluster address that answers within `timeout` seconds (Ray itself would wait minutes)."""
+    if not address or address in ("auto", "local"):
+        return
+    rest = address.split("://", 1)[-1]
+    host, _, port = rest.rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--ray-address {address!r}: give HOST:PORT (or ray://HOST:PORT, or auto)")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise UsageError(
+            f"--ray-address {address}: no Ray cluster answers there ({describe(e)}); start one with "
+            "`ray start --head` or leave --ray-address out to run Ray on this machine"
+        ) from None
 
 
 def _run(ray: Any, request: ScoreRequest, units: list[Any], job: Any) -> None:

@@ -8,13 +8,15 @@ the user sees what was done to their data.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from nlpkit.errors import DataError
+from nlpkit import config
+from nlpkit.errors import DataError, printable
 from nlpkit.io.tables import join_bodies, read_table
 from nlpkit.text.prepare import model_input, prepare
 
@@ -166,7 +168,7 @@ def _examples(rows: list[dict[str, Any]], task: str, fields: LabelFields, requir
         groups=[] if fields.group else None,
         titles=[] if fields.title else None,
     )
-    bad = 0
+    bad = cut = 0
     for r in rows:
         text = r.get(fields.text)
         label = r.get(fields.label) if require_labels else ""
@@ -179,6 +181,9 @@ def _examples(rows: list[dict[str, Any]], task: str, fields: LabelFields, requir
         ):
             bad += 1
             continue
+        if len(text) > config.MAX_ARTICLE_CHARS:  # the same cap as articles at prediction time
+            text = text[: config.MAX_ARTICLE_CHARS]
+            cut += 1
         out.texts.append(text)
         out.labels.append(str(label).strip())
         if out.targets is not None:
@@ -191,6 +196,8 @@ def _examples(rows: list[dict[str, Any]], task: str, fields: LabelFields, requir
     if bad:
         what = "text/label/target" if task == "stance" else "text/label"
         out.notes.append(f"{bad} rows without usable {what} were skipped")
+    if cut:
+        out.notes.append(f"{cut} texts longer than {config.MAX_ARTICLE_CHARS:,} characters were cut to that length")
     return out
 
 
@@ -202,6 +209,13 @@ def _normalise_labels(labels: list[str], notes: list[str]) -> list[str]:
     empty = sum(1 for lab in labels if not lab)
     if empty:
         raise DataError(f"{empty} rows have an empty label; fill or remove them")
+    labels = [unicodedata.normalize("NFC", lab) for lab in labels]  # one spelling of look-alike labels
+    bad = next((lab for lab in labels if printable(lab) != lab), None)
+    if bad is not None:
+        raise DataError(
+            f"label {printable(bad)!r} holds control, bidi or invisible characters, which would garble output; "
+            "fix the labels"
+        )
     counts = Counter(labels)
     by_fold: dict[str, list[str]] = defaultdict(list)
     for lab in counts:

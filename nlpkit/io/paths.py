@@ -37,6 +37,21 @@ _EXTENSIONS = {
 }
 
 
+def shown(path: str | Path) -> str:
+    """A path as text that can always be written (UTF-8): bytes of a name that is not UTF-8 are escaped.
+
+    Example:
+        >>> shown(os.fsdecode(b"news/caf\\xe9.txt"))
+        'news/caf\\\\xe9.txt'
+    """
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
 def detect_format(path: str) -> str:
     """The reader for a path, by extension (`.gz` allowed on text formats; `.tar.gz` is tar).
 
@@ -65,13 +80,13 @@ def not_a_regular_file(path: Path) -> str | None:
     try:
         mode = path.stat().st_mode
     except PermissionError:
-        return f"{path}: permission denied"
+        return f"{shown(path)}: permission denied"
     except OSError as e:
-        return f"{path}: cannot be read ({describe(e)})"
+        return f"{shown(path)}: cannot be read ({describe(e)})"
     if stat.S_ISDIR(mode):
-        return f"{path}: is a folder"
+        return f"{shown(path)}: is a folder"
     if not stat.S_ISREG(mode):
-        return f"{path}: not a regular file (a pipe, device or socket); give a file, or - for standard input"
+        return f"{shown(path)}: not a regular file (a pipe, device or socket); give a file, or - for standard input"
     return None
 
 
@@ -93,15 +108,19 @@ def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> I
                 continue
             target = _resolve(p)
             if target is None:
-                found.append(Failure(source=str(p), id=str(p), error=f"{p}: a link loop or broken link; skipped"))
+                name = shown(p)
+                found.append(Failure(source=name, id=name, error=f"{name}: a link loop or broken link; skipped"))
             elif p.is_symlink() and not follow_links and not _inside(target, base):
-                error = f"{p}: a link to {target}, outside {root}; skipped (--follow-links reads it)"
-                found.append(Failure(source=str(p), id=str(p), error=error))
+                error = (
+                    f"{shown(p)}: a link to {shown(target)}, outside {shown(root)}; skipped (--follow-links reads it)"
+                )
+                found.append(Failure(source=shown(p), id=shown(p), error=error))
             elif name in files and target not in exclude:
                 found.append(p)
     found.sort(key=lambda x: x if isinstance(x, Path) else Path(x.source))
     if not any(isinstance(x, Path) for x in found):
-        found.append(Failure(source=str(root), id=str(root), error=f"{root}: folder has no readable files"))
+        name = shown(root)
+        found.append(Failure(source=name, id=name, error=f"{name}: folder has no readable files"))
     yield from found
 
 
@@ -138,12 +157,12 @@ def expand_inputs(
         elif glob.has_magic(item):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
-                yield Failure(source=item, id=item, error=f"{item}: no files match this pattern")
+                yield Failure(source=shown(item), id=shown(item), error=f"{shown(item)}: no files match this pattern")
             for m in matches:
                 if Path(m).is_file() and Path(m).resolve() not in skip:
                     yield Path(m)
         else:
-            yield Failure(source=item, id=item, error=f"{item}: no such file or folder")
+            yield Failure(source=shown(item), id=shown(item), error=f"{shown(item)}: no such file or folder")
 
 
 def format_of(name: str) -> str | None:

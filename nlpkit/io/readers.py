@@ -33,7 +33,7 @@ from nlpkit.io.decoding import (
     sniff_encoding,
     strip_controls,
 )
-from nlpkit.io.paths import detect_format, expand_inputs, format_of, not_a_regular_file
+from nlpkit.io.paths import detect_format, expand_inputs, format_of, not_a_regular_file, shown
 from nlpkit.io.warc import iter_warc_responses
 from nlpkit.registry import Registry
 from nlpkit.types import Article, Failure
@@ -50,6 +50,9 @@ class Fields:
     id: str = "id"
     target: str | None = None
 
+
+#: Most columns a CSV file may have (each row becomes a record of that many fields).
+MAX_COLUMNS = 10_000
 
 Reader = Callable[[IO[bytes], str, Fields], Iterator[Record]]
 READERS: Registry[Reader] = Registry("input format")
@@ -255,6 +258,13 @@ def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str = "
             yield Failure(source=where, id=where, error=f"{where}: malformed CSV ({describe(e)})")
             continue
         if header is None:
+            if len(cells) > MAX_COLUMNS:
+                yield Failure(
+                    source=source,
+                    id=source,
+                    error=f"{source}:1: a header of {len(cells):,} columns; nlpkit reads at most {MAX_COLUMNS:,}",
+                )
+                return
             header = [strip_controls(c) for c in cells]
             continue
         if not any(c.strip() for c in cells):
@@ -452,7 +462,7 @@ def open_input(path: Path, fmt: str) -> IO[bytes]:
 
 def read_path(path: Path, fields: Fields, fmt: str | None = None) -> Iterator[Record]:
     """The records of one file, failures included."""
-    source = str(path)
+    source = shown(path)
     try:
         fmt = fmt or detect_format(source)
     except InputError as e:

@@ -14,6 +14,9 @@ from nlpkit.errors import DataError, InputError, describe
 from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, peek, sniff_encoding
 from nlpkit.io.paths import format_of, not_a_regular_file
 
+#: Most columns a table may have (a header of a million columns would take gigabytes per row).
+MAX_COLUMNS = 10_000
+
 
 def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str, Any]]:
     """All rows of a labelled file, a `save_to_disk` dataset folder, or a Hub dataset name.
@@ -68,6 +71,10 @@ def _open_text(path: Path, fmt: str) -> IO[str]:
 def _csv_rows(f: IO[str], path: Path, delimiter: str = ",") -> list[dict[str, Any]]:
     csv.field_size_limit(MAX_MEMBER_BYTES)
     reader = csv.DictReader(f, delimiter=delimiter)
+    if len(reader.fieldnames or []) > MAX_COLUMNS:
+        raise DataError(
+            f"{path}:1: a header of {len(reader.fieldnames or []):,} columns; nlpkit reads at most {MAX_COLUMNS:,}"
+        )
     rows = []
     for r in reader:
         if None in r:  # more cells than the header has columns
@@ -81,7 +88,9 @@ def _csv_rows(f: IO[str], path: Path, delimiter: str = ",") -> list[dict[str, An
 
 def _jsonl_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:
     rows = []
-    for i, line in enumerate(f, start=1):
+    for i, line in enumerate(iter(lambda: f.readline(MAX_MEMBER_BYTES + 1), ""), start=1):
+        if len(line) > MAX_MEMBER_BYTES:
+            raise DataError(f"{path}:{i}: a line longer than {MAX_MEMBER_BYTES:,} characters; split or remove it")
         if not line.strip():
             continue
         try:
@@ -107,7 +116,13 @@ def _parquet_rows(f: IO[Any], path: Path) -> list[dict[str, Any]]:
     import pyarrow.parquet as pq
 
     try:
+        columns = pq.ParquetFile(f).metadata.num_columns
+        if columns > MAX_COLUMNS:
+            raise DataError(f"{path}: {columns:,} columns; nlpkit reads at most {MAX_COLUMNS:,}")
+        f.seek(0)
         return pq.read_table(f).to_pylist()
+    except DataError:
+        raise
     except Exception as e:  # pyarrow raises several types for a file that is not Parquet
         raise DataError(f"{path}: not a Parquet file ({describe(e)})") from e
 

@@ -18,7 +18,7 @@ from typing import IO, Protocol
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import READ_ERRORS
-from nlpkit.io.paths import detect_format, expand_inputs, format_of, not_a_regular_file
+from nlpkit.io.paths import detect_format, expand_inputs, format_of, not_a_regular_file, shown
 from nlpkit.io.readers import (
     Fields,
     Record,
@@ -79,7 +79,7 @@ class LineRange:
                 yield self.first + n - 1, raw
 
     def records(self, fields: Fields) -> list[Record]:
-        return [jsonl_record(raw, f"{self.path}:{n}", fields) for n, raw in self._lines()]
+        return [jsonl_record(raw, f"{shown(self.path)}:{n}", fields) for n, raw in self._lines()]
 
     def count(self) -> int:
         return sum(1 for _ in self._lines())
@@ -132,10 +132,11 @@ class Members:
                 infos = zf.infolist()
                 for i in self.indexes:
                     info = infos[i]
-                    where = f"{self.archive}!{info.filename}"
+                    where = f"{shown(self.archive)}!{info.filename}"
                     out += zip_member_records(zf, info, where, detect_format(info.filename), fields)
         except (zipfile.BadZipFile, *READ_ERRORS) as e:
-            out.append(Failure(source=self.archive, id=self.archive, error=f"{self.archive}: {describe(e)}"))
+            name = shown(self.archive)
+            out.append(Failure(source=name, id=name, error=f"{name}: {describe(e)}"))
         return out
 
     def count(self) -> int | None:
@@ -207,29 +208,29 @@ def _line_units(path: Path, fmt: str, size: int) -> Iterator[Unit]:
     found = False
     try:
         with open_input(path, fmt) as stream:
-            check_jsonl_head(stream, str(path))
+            check_jsonl_head(stream, shown(path))
             for n, raw in jsonl_lines(stream):
                 found = True
                 numbers.append(n)
                 lines.append(raw)
                 if len(lines) >= size:
-                    yield Lines(str(path), tuple(numbers), tuple(lines))
+                    yield Lines(shown(path), tuple(numbers), tuple(lines))
                     numbers, lines = [], []
     except (InputError, *READ_ERRORS) as e:  # a damaged stream or a bomb: the lines before it are kept
         if lines:
-            yield Lines(str(path), tuple(numbers), tuple(lines))
+            yield Lines(shown(path), tuple(numbers), tuple(lines))
             numbers, lines = [], []
         found = True
         yield _failure(path, e)
     if lines:
-        yield Lines(str(path), tuple(numbers), tuple(lines))
+        yield Lines(shown(path), tuple(numbers), tuple(lines))
     if not found:
         yield _failure(path, None)
 
 
 def _failure(path: Path, error: BaseException | None) -> Parsed:
     """A unit of one failure, worded as `read_stream` words it."""
-    return Parsed((stream_failure(str(path), error),))
+    return Parsed((stream_failure(shown(path), error),))
 
 
 def _line_ranges(path: Path, size: int, block: int = 1 << 20) -> Iterator[Unit]:
@@ -240,7 +241,7 @@ def _line_ranges(path: Path, size: int, block: int = 1 << 20) -> Iterator[Unit]:
     found = False
     try:
         with path.open("rb") as f:
-            check_jsonl_head(f, str(path))
+            check_jsonl_head(f, shown(path))
             while chunk := f.read(block):
                 found = found or bool(chunk.strip())
                 at = 0
@@ -264,10 +265,10 @@ def _line_ranges(path: Path, size: int, block: int = 1 << 20) -> Iterator[Unit]:
 def _member_units(path: Path, size: int) -> Iterator[Unit]:
     try:
         with zipfile.ZipFile(path) as zf:
-            indexes = [i for i, *_ in zip_entries(zf, str(path))]
+            indexes = [i for i, *_ in zip_entries(zf, shown(path))]
     except (zipfile.BadZipFile, *READ_ERRORS) as e:
-        error = f"{path}: not a readable zip archive ({describe(e)})"
-        yield Parsed((Failure(source=str(path), id=str(path), error=error),))
+        error = f"{shown(path)}: not a readable zip archive ({describe(e)})"
+        yield Parsed((Failure(source=shown(path), id=shown(path), error=error),))
         return
     if not indexes:
         yield _failure(path, None)

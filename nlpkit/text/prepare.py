@@ -48,7 +48,7 @@ def model_input(task: str, doc: Document, *, target: str | None = None) -> str |
     (target, text) pair (stance); None when there is nothing to read (no text, no target).
 
     Example:
-        >>> doc = prepare("Council bans cruise ships\n\nThe council voted to ban them.")
+        >>> doc = prepare("Council bans cruise ships\\n\\nThe council voted to ban them.")
         >>> model_input("stance", doc)
         ('Council bans cruise ships', 'The council voted to ban them.')
     """

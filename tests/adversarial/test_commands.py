@@ -122,7 +122,7 @@ def test_train_stance_without_target_column(box: Box) -> None:
 @pytest.mark.parametrize(
     ("where", "force", "error"),
     [
-        ("input", True, r"d\.jsonl: is a file"),
+        ("input", True, r"d\.jsonl: is the input d\.jsonl"),
         ("under_a_file", False, r"is a file, not a folder"),
         ("other_folder", True, r"is a folder that is not an nlpkit model"),
         ("existing_model", False, r"already exists; use --force"),

@@ -22,6 +22,9 @@ import pytest
 
 from tests.adversarial.harness import check, run
 
+# One worker runs them all: they share the 6,000-article job and its uninterrupted output.
+pytestmark = pytest.mark.xdist_group("signals")
+
 ROOT = Path(__file__).parents[2]
 ARTICLES = 6000
 #: The longest a test waits for a job to make the progress it waits for (a slow, busy machine included).
