@@ -88,6 +88,8 @@ class ModelMeta:
                     "text" if want is str else "a list" if want is list else "an object" if want is dict else "a number"
                 )
                 raise ModelError(f"{where}: {key!r} must be {kind}, not a JSON {type(value).__name__}")
+        if values["task"] not in MODEL_TASKS:
+            raise ModelError(f"{where}: unknown task {values['task']!r}; nlpkit models do {', '.join(MODEL_TASKS)}")
         labels = values.get("labels", [])
         if not all(isinstance(x, str) and x and printable(x) == x for x in labels) or len(set(labels)) != len(labels):
             raise ModelError(f"{where}: 'labels' must be distinct, non-empty strings without control characters")
@@ -100,6 +102,9 @@ class ModelMeta:
         except TypeError as e:
             raise ModelError(f"{where}: unreadable model description ({describe(e)})") from e
 
+
+#: What a model folder can be for.
+MODEL_TASKS = ("topic", "stance", "summarizer")
 
 #: The JSON type each field of `nlpkit.json` must have (anything else is refused with its name).
 _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {

@@ -192,6 +192,8 @@ def load_embedding(folder: Path, meta: ModelMeta, device: str | None = None) -> 
         device=load_device(device, saved_device),
     )
     labels = spec.strings("labels", 10_000) if spec.has("labels") else list(meta.labels)
+    if (pair is not None) != (meta.task == "stance"):
+        raise ModelError(f"{folder}: the description says {meta.task!r}, which does not fit its pair features")
     predictor = EncoderLinear(labels, encoder, head, pair, settings)
     checked_labels(predictor, meta, folder)
     return ClassifierModel(predictor, meta, path=str(folder))

@@ -34,6 +34,7 @@ class _Lean(PredictFromProba):
     """Labels, spec and arrays: what every lean predictor shares."""
 
     type_name = ""
+    task = "topic"  # what the predictor reads: texts (topic) or (target, text) pairs (stance)
 
     def __init__(self, labels: Sequence[str]) -> None:
         self.classes_ = np.asarray(list(labels), dtype=object)
@@ -103,6 +104,7 @@ class PairTextLinear(_Lean):
     on every target, serves targets not seen in training). One head is a text model for all targets."""
 
     type_name = "pair-text-linear"
+    task = "stance"
 
     def __init__(
         self, labels: Sequence[str], vectorizers: Sequence[TfidfTransform], heads: list[LinearHead], targets: list[str]
@@ -156,6 +158,7 @@ class PairTrees(_Lean):
     """Pair features (relatedness, overlap, cue words, SVD views) and boosted trees: stance models."""
 
     type_name = "pair-trees"
+    task = "stance"
 
     def __init__(self, labels: Sequence[str], features: PairFeaturizer, trees: TreeEnsemble) -> None:
         super().__init__(labels)
@@ -194,5 +197,7 @@ def load_lean(folder: Path, meta: ModelMeta, device: str | None = None) -> Class
         predictor = cls.from_parts(spec, reader)
     except (KeyError, TypeError, ValueError, IndexError, OverflowError) as e:
         raise ModelError(f"{folder}: the model description and its arrays do not fit together ({describe(e)})") from e
+    if predictor.task != meta.task:
+        raise ModelError(f"{folder}: a {kind!r} predictor does {predictor.task}, but the description says {meta.task!r}")
     checked_labels(predictor, meta, folder)
     return ClassifierModel(predictor, meta, path=str(folder))

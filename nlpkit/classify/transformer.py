@@ -22,7 +22,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from nlpkit.classify.base import ClassifierModel, Estimator, PredictFromProba, checked_labels
-from nlpkit.errors import ModelError, UsageError
+from nlpkit.arrays import SpecReader
+from nlpkit.errors import ModelError, UsageError, describe
 from nlpkit.neural import (
     PRECISIONS,
     Schedule,
@@ -34,7 +35,8 @@ from nlpkit.neural import (
     resolve_device,
     save_pretrained,
 )
-from nlpkit.persistence import ModelMeta
+from nlpkit.params import check_params
+from nlpkit.persistence import META_FILE, ModelMeta
 from nlpkit.splits import holdout
 
 WEIGHTS_DIR = "transformer"
@@ -306,12 +308,15 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
 
 def load_transformer(folder: Path, meta: ModelMeta, device: str | None = None) -> ClassifierModel:
     """A `transformer` model folder (already checked against its checksums) as a `ClassifierModel`."""
-    spec = meta.spec
+    spec = SpecReader(meta.spec, str(folder / META_FILE))
+    params = spec.sub("params").data
     try:
-        est = TransformerClassifier(**spec.get("params", {}))
-    except TypeError as e:
-        raise ModelError(f"{folder}: unknown transformer settings in the model description ({e})") from e
-    est.classes_ = np.asarray(spec.get("labels", meta.labels), dtype=object)
+        check_params(params, f"{folder / META_FILE}")
+        est = TransformerClassifier(**params)
+    except (TypeError, UsageError) as e:
+        raise ModelError(f"{folder}: unusable transformer settings in the model description ({describe(e)})") from e
+    labels = spec.strings("labels", 10_000) if spec.has("labels") else list(meta.labels)
+    est.classes_ = np.asarray(labels, dtype=object)
     est._load(folder / WEIGHTS_DIR, load_device(device, est.device))
     est.model_.eval()
     checked_labels(est, meta, folder)
