@@ -198,6 +198,8 @@ def load_lean(folder: Path, meta: ModelMeta, device: str | None = None) -> Class
     except (KeyError, TypeError, ValueError, IndexError, OverflowError) as e:
         raise ModelError(f"{folder}: the model description and its arrays do not fit together ({describe(e)})") from e
     if predictor.task != meta.task:
-        raise ModelError(f"{folder}: a {kind!r} predictor does {predictor.task}, but the description says {meta.task!r}")
+        raise ModelError(
+            f"{folder}: a {kind!r} predictor does {predictor.task}, but the description says {meta.task!r}"
+        )
     checked_labels(predictor, meta, folder)
     return ClassifierModel(predictor, meta, path=str(folder))

@@ -21,8 +21,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.classify.base import ClassifierModel, Estimator, PredictFromProba, checked_labels
 from nlpkit.arrays import SpecReader
+from nlpkit.classify.base import ClassifierModel, Estimator, PredictFromProba, checked_labels
 from nlpkit.errors import ModelError, UsageError, describe
 from nlpkit.neural import (
     PRECISIONS,
