@@ -28,6 +28,9 @@ def _int_env(name: str, default: int, minimum: int = 1) -> int:
     return value
 
 
+#: Show tracebacks (and the worker processes' own output) instead of one-line messages.
+DEBUG = bool(os.environ.get("NLPKIT_DEBUG", "").strip())
+
 #: Where the reference data for benchmarks and model building lives (never needed by tests).
 DATA_DIR = Path(os.environ.get("NLPKIT_DATA", str(Path(__file__).resolve().parents[1].parent / "shared" / "data")))
 

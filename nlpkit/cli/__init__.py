@@ -104,7 +104,9 @@ def handle_errors(func: F) -> F:
         except (typer.Exit, typer.Abort, click.ClickException):
             raise
         except Exception as e:  # a bug: still one line, the traceback on request
-            if os.environ.get("NLPKIT_DEBUG"):
+            from nlpkit import config
+
+            if config.DEBUG:
                 raise
             fail(f"internal error: {type(e).__name__}: {e} (rerun with NLPKIT_DEBUG=1 for the traceback)", 70)
 

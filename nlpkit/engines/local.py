@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from nlpkit import config
 from nlpkit.errors import Interrupted, NlpkitError, describe
 from nlpkit.io.units import Unit, plan_units
 from nlpkit.io.writers import output_format
@@ -165,15 +166,34 @@ def _children_deaf_to_ctrl_c() -> Iterator[None]:
     quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
     warnings = os.environ.get("PYTHONWARNINGS")
     os.environ["PYTHONWARNINGS"] = f"{warnings},{quiet}" if warnings else quiet
+    # The helpers start with standard error on /dev/null (they report through the results queue): a
+    # worker still starting when the main process is killed cannot print multiprocessing's traceback.
+    saved_stderr = None if config.DEBUG else _point_stderr_at_devnull()
     try:
         yield
     finally:
+        if saved_stderr is not None:
+            os.dup2(saved_stderr, 2)
+            os.close(saved_stderr)
         if warnings is None:
             os.environ.pop("PYTHONWARNINGS", None)
         else:
             os.environ["PYTHONWARNINGS"] = warnings
         if before is not None:
             signal.signal(signal.SIGINT, before)
+
+
+def _point_stderr_at_devnull() -> int | None:
+    """Point file descriptor 2 at /dev/null; return a copy of what it was (None when that cannot be done)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return saved
 
 
 def _main_thread() -> bool:

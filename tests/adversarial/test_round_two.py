@@ -292,17 +292,28 @@ def extra_unlisted_file(folder: Path) -> None:
     (folder / "notes.txt").write_text("read me")
 
 
-def sparse_file_declaring_2_gb(folder: Path) -> None:
+def _declaring_2_gb(folder: Path, apparent: int) -> None:
+    """A weights file whose header declares a 2 GB array; `apparent` bytes long, sparse (nothing written)."""
     header = json.dumps(
-        {"head.weights": {"dtype": "F64", "shape": [5, 2**28], "data_offsets": [0, 5 * 2**31]}}
+        {"head.weights": {"dtype": "F64", "shape": [5, 2**26], "data_offsets": [0, 5 * 2**29]}}
     ).encode()
     with (folder / "model.safetensors").open("wb") as f:
         f.write(len(header).to_bytes(8, "little") + header)
-        f.truncate(8 + len(header) + 5 * 2**31)  # sparse: 10 GB long, nothing written
-    _write_meta(folder, _meta(folder), resign=False)
-    meta = _meta(folder)
-    meta["files"]["model.safetensors"] = "0" * 64
-    _write_meta(folder, meta, resign=False)
+        f.truncate(apparent)
+    if apparent > 100 * 2**20:  # any checksum: the size is refused before hashing
+        meta = _meta(folder)
+        meta["files"]["model.safetensors"] = "0" * 64
+        _write_meta(folder, meta, resign=False)
+    else:
+        _write_meta(folder, _meta(folder))
+
+
+def small_file_declaring_2_gb(folder: Path) -> None:
+    _declaring_2_gb(folder, 2 * 2**20)
+
+
+def sparse_file_declaring_2_gb(folder: Path) -> None:
+    _declaring_2_gb(folder, 600 * 2**20)
 
 
 def vocabulary_of_3_million_terms(folder: Path) -> None:
@@ -348,6 +359,11 @@ FOLDERS: dict[str, tuple[str, Callable[[Path], None], str]] = {
         ("topic", weights_not_listed, r"does not list \(model\.safetensors\)"),
         ("topic", extra_unlisted_file, r"does not list \(notes\.txt\)"),
         ("topic", sparse_file_declaring_2_gb, r"model\.safetensors: [\d,]+ bytes, more than the"),
+        (
+            "topic",
+            small_file_declaring_2_gb,
+            r"model\.safetensors: not a readable safetensors file \(array 'head\.weights'",
+        ),
         ("topic", vocabulary_of_3_million_terms, r"terms must be a whole number from 0 to 1,000,000"),
         ("topic", vocabulary_count_lies, r"does not hold the 10 terms"),
     ]
