@@ -305,7 +305,8 @@ def read_meta(folder: Path) -> ModelMeta:
     version = data.get("format_version", 0)
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ModelError(f"{folder}: saved by a newer nlpkit (format {version}); upgrade nlpkit")
-    if version < FORMAT_VERSION or "model.skops" in data.get("files", {}):
+    files = data.get("files")
+    if version < FORMAT_VERSION or (isinstance(files, dict | list) and "model.skops" in files):
         rebuild = data.get("command") or "nlpkit train ..."
         raise ModelError(
             f"{folder}: saved in nlpkit's model format {version} (scikit-learn objects through skops), which "
