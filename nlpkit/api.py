@@ -8,6 +8,7 @@ from typing import Any
 from nlpkit.catalog import get_summarizer, load_model
 from nlpkit.classify.base import ClassifierModel
 from nlpkit.errors import InputError, NlpkitError
+from nlpkit.records import article_meta
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.prepare import model_input, prepare, topic_text
 from nlpkit.types import Article, Brief, Document, Failure, Prediction, Summary
@@ -67,7 +68,9 @@ def brief_article(
     summarizer = summarizer or get_summarizer(method)
     summary = summarizer.summarize(doc, LengthSpec.parse(length))
     topic = topic_model.predict_one(topic_text(doc)) if topic_model is not None else None
-    return Brief(id=article.id, title=doc.title, summary=summary, source=article.source, topic=topic)
+    return Brief(
+        id=article.id, title=doc.title, summary=summary, source=article.source, topic=topic, meta=article_meta(article)
+    )
 
 
 def brief_articles(

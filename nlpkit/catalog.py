@@ -7,7 +7,7 @@ from typing import Any
 
 import nlpkit.classify
 import nlpkit.summarizers  # noqa: F401 -- registers the summarizer kinds in MODEL_KINDS
-from nlpkit.errors import ModelError, UsageError
+from nlpkit.errors import ModelError, UsageError, require
 from nlpkit.persistence import MODEL_KINDS, ModelMeta, open_model_folder
 from nlpkit.summarizers import SUMMARIZERS
 from nlpkit.summarizers.base import Summarizer
@@ -63,6 +63,8 @@ def get_summarizer(method: str, **options: Any) -> Summarizer:
                 raise UsageError(f"{method}: generation options apply to seq2seq summarizers only")
             summarizer.set_params(**options)
     else:
+        if method == "abstractive":
+            require("--method abstractive", "torch", "transformers")
         factory = SUMMARIZERS.get(method)  # raises with the list of known names
         try:
             summarizer = factory(**options)

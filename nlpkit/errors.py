@@ -37,6 +37,41 @@ class UnknownNameError(UsageError):
     """A registry lookup failed; the message lists the known names."""
 
 
+class MissingExtra(NlpkitError):
+    """A feature needs libraries a plain install leaves out; the message names the extra to install."""
+
+
+#: Which optional extra brings each library nlpkit imports only for some features.
+_EXTRAS = {"torch": "neural", "transformers": "neural", "tokenizers": "neural", "datasets": "datasets", "ray": "ray"}
+_WHAT = {"neural": "PyTorch and transformers", "datasets": "Hugging Face datasets", "ray": "Ray"}
+
+
+def missing_extra(error: ModuleNotFoundError, feature: str = "this") -> MissingExtra | None:
+    """The one-line error for a library an extra provides (None when `error` is about another module).
+
+    Example:
+        >>> print(missing_extra(ModuleNotFoundError(name="torch"), "--method abstractive"))
+        --method abstractive needs PyTorch and transformers: pip install 'nlpkit-news[neural]' (in a checkout: pip install '.[neural]'; for the CPU build of torch see the README)
+    """
+    extra = _EXTRAS.get((error.name or "").split(".")[0])
+    if extra is None:
+        return None
+    cpu = "; for the CPU build of torch see the README" if extra == "neural" else ""
+    return MissingExtra(
+        f"{feature} needs {_WHAT[extra]}: pip install 'nlpkit-news[{extra}]' (in a checkout: pip install '.[{extra}]'{cpu})"
+    )
+
+
+def require(feature: str, *modules: str) -> None:
+    """Raise `MissingExtra` naming the extra to install when one of `modules` is not installed."""
+    from importlib.util import find_spec
+
+    for module in modules:
+        if find_spec(module) is None:
+            error = missing_extra(ModuleNotFoundError(name=module), feature)
+            raise error or NlpkitError(f"{feature} needs {module}, which is not installed")
+
+
 class Interrupted(NlpkitError):
     """A job stopped by Ctrl-C or SIGTERM; what was written is kept and can be resumed."""
 

@@ -78,6 +78,7 @@ class ScoreSummary:
     topics: dict[str, int] = field(default_factory=dict)
     stances: dict[str, int] = field(default_factory=dict)
     stance_skipped: int = 0
+    fetched: int = 0  # web pages fetched from the network this run
     seconds: float = 0.0
     engine: str = "local"
     workers: int = 1
@@ -336,25 +337,37 @@ class OutputJob:
             if n is not None and n < left:  # wholly before the last done row: skipped unread
                 left -= n
                 continue
+            split = getattr(unit, "split", None)
+            if split is not None and n is not None:  # cut without reading it (web pages: nothing fetched)
+                last_id, rest = split(left)
+                self._check_last(done, last_id)
+                if n > left:
+                    yield rest
+                left = 0
+                continue
             records = unit.records(fields)
             if len(records) < left:
                 left -= len(records)
                 continue
-            last = records[left - 1]
-            if last.id != self.last_id:
-                if self._saved_stamp == self.inputs_stamp:  # the inputs are as they were: the output changed
-                    raise OutputError(
-                        f"{self.out}: row {done} is {self.last_id!r} but input record {done} is {last.id!r}; "
-                        "the output was changed after it was written. Use --force to start over"
-                    )
-                raise UsageError(
-                    f"{self.out}: row {done} is {self.last_id!r} but input record {done} is {last.id!r}; "
-                    "the inputs changed since the job started: rerun with the same inputs, or --force"
-                )
+            self._check_last(done, records[left - 1].id)
             if records[left:]:
                 yield Parsed(tuple(records[left:]))
             left = 0
         yield from units
+
+    def _check_last(self, done: int, last_id: str) -> None:
+        """Input record `done` must be the output's last row, or the output or the inputs changed."""
+        if last_id == self.last_id:
+            return
+        if self._saved_stamp == self.inputs_stamp:  # the inputs are as they were: the output changed
+            raise OutputError(
+                f"{self.out}: row {done} is {self.last_id!r} but input record {done} is {last_id!r}; "
+                "the output was changed after it was written. Use --force to start over"
+            )
+        raise UsageError(
+            f"{self.out}: row {done} is {self.last_id!r} but input record {done} is {last_id!r}; "
+            "the inputs changed since the job started: rerun with the same inputs, or --force"
+        )
 
     # -- running -----------------------------------------------------------------------------
 

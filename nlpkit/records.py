@@ -25,10 +25,10 @@ def score_columns(tasks: tuple[str, ...], *, generated_briefs: bool = False, sta
     """The columns of `nlpkit score` rows, in order.
 
     Example:
-        >>> score_columns(("topic",))
-        ['id', 'source', 'title', 'topic', 'topic_score', 'topic_model', 'error']
+        >>> score_columns(("topic",))[:8]
+        ['id', 'source', 'title', 'url', 'author', 'published', 'site', 'language']
     """
-    cols = ["id", "source", "title"]
+    cols = ["id", "source", "title", *META_COLUMNS]
     for task in ("topic", "stance", "brief"):
         if task in tasks:
             cols += TASK_COLUMNS[task]
@@ -39,9 +39,34 @@ def score_columns(tasks: tuple[str, ...], *, generated_briefs: bool = False, sta
     return [*cols, "error"]
 
 
+#: An article's metadata columns, and the record fields each is taken from (first one present).
+META_COLUMNS = ("url", "author", "published", "site", "language")
+_META_ALIASES = {
+    "url": ("url", "link", "canonical_url"),
+    "author": ("author", "authors", "byline"),
+    "published": ("published", "date", "pubdate", "published_at"),
+    "site": ("site", "sitename", "source_name", "publisher"),
+    "language": ("language", "lang"),
+}
+
+
+def article_meta(article: Article) -> dict[str, str | None]:
+    """The metadata columns of an article: from the page or feed, or the fields of its record.
+
+    Example:
+        >>> article_meta(Article(id="1", title="", text="x", meta={"date": "2024-05-02", "url": "https://e.org/1"}))
+        {'url': 'https://e.org/1', 'author': None, 'published': '2024-05-02', 'site': None, 'language': None}
+    """
+    out: dict[str, str | None] = {}
+    for column, names in _META_ALIASES.items():
+        value = next((article.meta[n] for n in names if isinstance(article.meta.get(n), str) and article.meta[n]), None)
+        out[column] = value
+    return out
+
+
 def article_row(article: Article, title: str | None) -> dict[str, Any]:
     """The start of a score row for an article that was read."""
-    return {"id": article.id, "source": article.source, "title": title or None, "error": None}
+    return {"id": article.id, "source": article.source, "title": title or None, **article_meta(article), "error": None}
 
 
 def failure_row(failure: Failure) -> dict[str, Any]:
@@ -81,6 +106,7 @@ def brief_record(brief: Brief) -> dict[str, Any]:
         "id": brief.id,
         "title": brief.title,
         "source": brief.source,
+        **{k: brief.meta.get(k) for k in META_COLUMNS},
         "summary": summary.text,
         "sentences": [asdict(s) for s in summary.sentences],
         "method": summary.method,
@@ -102,6 +128,7 @@ def label_record(article: Article, prediction: Prediction, *, model: str, task: 
     return {
         "id": article.id,
         "source": article.source,
+        **article_meta(article),
         "label": prediction.label,
         "score": prediction.score,
         "top": [{"label": lab, "score": p} for lab, p in top_labels(prediction, top_k)],

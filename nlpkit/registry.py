@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from nlpkit.errors import UnknownNameError
+from nlpkit.errors import UnknownNameError, missing_extra
 
 T = TypeVar("T")
 
@@ -49,8 +49,15 @@ class Registry(Generic[T]):
         if name in self._lazy:
             import importlib
 
-            module, _, attr = self._lazy.pop(name).partition(":")
-            self._items[name] = getattr(importlib.import_module(module), attr)
+            module, _, attr = self._lazy[name].partition(":")
+            try:
+                self._items[name] = getattr(importlib.import_module(module), attr)
+            except ModuleNotFoundError as e:
+                extra = missing_extra(e, f"{self.family} {name!r}")
+                if extra is None:
+                    raise
+                raise extra from None
+            del self._lazy[name]
         try:
             return self._items[name]
         except KeyError:

@@ -6,6 +6,7 @@ into rows (see `nlpkit.records`), timing each stage.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -19,6 +20,7 @@ from nlpkit.errors import NlpkitError, UsageError
 from nlpkit.io.paths import canonical_input
 from nlpkit.io.readers import Fields, Record
 from nlpkit.io.units import Unit
+from nlpkit.io.web import WebOptions
 from nlpkit.jobs import Batch, OutputJob, ScoreSummary, encode_batch
 from nlpkit.persistence import peek_meta
 from nlpkit.records import (
@@ -178,13 +180,24 @@ class ScoreRequest:
     errors: Path | None = None
     follow_links: bool = False
     ray_address: str | None = None
-    progress: Callable[[int], None] | None = None
+    progress: Callable[[ScoreSummary], None] | None = None
+    web: WebOptions = field(default_factory=WebOptions)
+    urls_file: str | None = None  # a URL list: one article page per line
+    urls: tuple[str, ...] = ()
+
+    def files(self) -> list[str]:
+        """The input paths (and the URL list), which nothing the job writes may be."""
+        return [*self.inputs, *([self.urls_file] if self.urls_file else [])]
 
     def identity(self, models: dict[str, str] | None = None) -> dict[str, Any]:
         """What decides the rows of the output: a resumed job must match it (inputs however they are
         spelled, options, fields, and the exact version of every model)."""
+        listed = hashlib.sha256("\n".join(self.urls).encode("utf-8", "replace")).hexdigest()[:16]
         return {
             "inputs": [canonical_input(i) for i in self.inputs],
+            "urls": {"file": canonical_input(self.urls_file), "count": len(self.urls), "sha256": listed}
+            if self.urls_file
+            else None,
             "options": self.options.identity(),
             "fields": asdict(self.fields),
             "models": models or {},

@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nlpkit.errors import UsageError
-from nlpkit.io.paths import expand_inputs, format_of
+from nlpkit.io.paths import expand_inputs, format_of, url_list
 from nlpkit.io.readers import Fields
+from nlpkit.io.web import WebOptions
 from nlpkit.jobs import ScoreSummary
 from nlpkit.registry import Registry
 from nlpkit.scorer import ScoreOptions, ScoreRequest
@@ -28,9 +29,9 @@ ENGINES.add_lazy("local", "nlpkit.engines.local:score_local")
 ENGINES.add_lazy("ray", "nlpkit.engines.ray:score_ray")
 
 
-def count_articles(inputs: Sequence[str]) -> int | None:
-    """The number of articles, when it is cheap to know (plain files, JSONL, Parquet); else None."""
-    total = 0
+def count_articles(inputs: Sequence[str], urls: Sequence[str] = ()) -> int | None:
+    """The number of articles, when it is cheap to know (plain files, JSONL, Parquet, a URL list); else None."""
+    total = len(urls)
     for item in expand_inputs(inputs):
         if not isinstance(item, Path):
             return None
@@ -63,7 +64,9 @@ def score_archive(
     engine: str = "local",
     ray_address: str | None = None,
     follow_links: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[ScoreSummary], None] | None = None,
+    urls: str | Path | None = None,
+    web: WebOptions | None = None,
 ) -> ScoreSummary:
     """Score every article of files, folders, globs and archives into one output file.
 
@@ -77,14 +80,16 @@ def score_archive(
         errors: A JSONL file that gets `source`, `id` and `error` of each failed record.
         engine: `local` or `ray` (`ray_address` joins a cluster).
         follow_links: Read files that links in an input folder point to outside it.
-        progress: Called with the number of records done after each batch.
+        progress: Called with the job's `ScoreSummary` so far after each batch (`read`, `failed`, `fetched`).
+        urls: A file of URLs, one article page per line (scored after `inputs`).
+        web: How pages and feeds are fetched (timeouts, robots.txt, `cache`, per-host limits).
 
     Example:
         >>> import json, nlpkit, tempfile, pathlib
         >>> out = pathlib.Path(tempfile.mkdtemp()) / "scores.jsonl"
         >>> s = nlpkit.score_archive("data/articles.jsonl", out, workers=1)
         >>> (s.read, s.failed), sorted(json.loads(open(out).readline()))[:3]
-        ((5, 0), ['brief', 'brief_method', 'error'])
+        ((5, 0), ['author', 'brief', 'brief_method'])
     """
     if batch_size < 1:
         raise UsageError("--batch-size must be at least 1")
@@ -101,5 +106,8 @@ def score_archive(
         follow_links=follow_links,
         ray_address=ray_address,
         progress=progress,
+        web=web or WebOptions(per_host=2, delay=0.5),
+        urls_file=str(urls) if urls else None,
+        urls=tuple(url_list(urls)) if urls else (),
     )
     return ENGINES.get(engine)(request)

@@ -121,3 +121,4 @@ class Brief:
     summary: Summary
     source: str = ""
     topic: Prediction | None = None
+    meta: dict[str, str | None] = field(default_factory=dict)  # url, author, published, site, language

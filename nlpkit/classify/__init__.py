@@ -16,6 +16,9 @@ BACKENDS.add_lazy("tfidf", "nlpkit.classify.tfidf:make_tfidf")
 BACKENDS.add_lazy("embedding", "nlpkit.classify.embedding:make_embedding")
 BACKENDS.add_lazy("transformer", "nlpkit.classify.transformer:make_transformer")
 
+#: Libraries beyond the plain install that each backend needs (their extra is named when one is missing).
+NEEDS = {"embedding": ("torch", "transformers"), "transformer": ("torch", "transformers")}
+
 # How a saved classifier of each backend is loaded (see nlpkit.persistence).
 MODEL_KINDS.add_lazy("tfidf", "nlpkit.classify.lean:load_lean")
 MODEL_KINDS.add_lazy("embedding", "nlpkit.classify.embedding:load_embedding")

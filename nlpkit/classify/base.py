@@ -14,8 +14,8 @@ from typing import Any, Protocol, overload
 
 import numpy as np
 
-from nlpkit.classify import BACKENDS, TASKS
-from nlpkit.errors import ModelError, UsageError
+from nlpkit.classify import BACKENDS, NEEDS, TASKS
+from nlpkit.errors import ModelError, UsageError, require
 from nlpkit.params import check_params
 from nlpkit.persistence import ModelMeta, model_ident
 from nlpkit.types import Prediction
@@ -66,6 +66,7 @@ class BackendFactory(Protocol):
 def make_estimator(backend: str, task: str, **params: Any) -> Estimator:
     if task not in TASKS:
         raise UsageError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
+    require(f"the {backend} backend", *NEEDS.get(backend, ()))
     factory: BackendFactory = BACKENDS.get(backend)
     try:
         estimator = factory(task, **params)

@@ -11,7 +11,7 @@ from typing import Any, TextIO, TypeVar, cast
 import click
 import typer
 
-from nlpkit.errors import NlpkitError, one_line, terminal_safe
+from nlpkit.errors import NlpkitError, missing_extra, one_line, terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,22 +95,30 @@ def handle_errors(func: F) -> F:
             _silence_stdout()
             sys.stderr.close()
             raise typer.Exit(0) from None
-        except MemoryError:
-            fail("out of memory; give smaller inputs (or a smaller --batch-size)", 1)
-        except OSError as e:
-            where = f"{e.filename}: " if e.filename else ""
-            _silence_stdout()
-            fail(f"{where}{e.strerror or e} (errno {e.errno})", 1)
         except (typer.Exit, typer.Abort, click.ClickException):
             raise
-        except Exception as e:  # a bug: still one line, the traceback on request
-            from nlpkit import config
-
-            if config.DEBUG:
-                raise
-            fail(f"internal error: {type(e).__name__}: {e} (rerun with NLPKIT_DEBUG=1 for the traceback)", 70)
+        except (MemoryError, Exception) as e:
+            _fail_for(e)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail_for(e: BaseException) -> None:
+    """One line for what is not nlpkit's own error: a missing extra, memory, the OS, or a bug (exit 70)."""
+    extra = missing_extra(e) if isinstance(e, ModuleNotFoundError) else None
+    if extra is not None:  # a library of an extra that is not installed
+        fail(str(extra), 1)
+    if isinstance(e, MemoryError):
+        fail("out of memory; give smaller inputs (or a smaller --batch-size)", 1)
+    if isinstance(e, OSError):
+        where = f"{e.filename}: " if e.filename else ""
+        _silence_stdout()
+        fail(f"{where}{e.strerror or e} (errno {e.errno})", 1)
+    from nlpkit import config
+
+    if config.DEBUG:
+        raise e
+    fail(f"internal error: {type(e).__name__}: {e} (rerun with NLPKIT_DEBUG=1 for the traceback)", 70)
 
 
 class _NamedStdout:

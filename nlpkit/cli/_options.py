@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,12 +14,47 @@ Bodies = Annotated[str | None, typer.Option("--bodies", help="Stance: table of a
 BodyIdField = Annotated[str, typer.Option("--body-id-field", help="Join key between the data and --bodies.")]
 Device = Annotated[str | None, typer.Option("--device", help="Neural models: auto (GPU when present), cpu or cuda.")]
 Paths = Annotated[
-    list[str],
+    list[str] | None,
     typer.Argument(
-        metavar="PATHS...",
-        help="Article files (.txt .md .html .json .jsonl .csv .parquet ...), folders, archives, or - for stdin.",
+        metavar="[PATHS]...",
+        help="Article files (.txt .md .html .json .jsonl .csv .parquet ...), folders, archives, web pages and news "
+        "feeds (http:// or https://; a feed is read as its items), saved feeds (.rss .atom .xml), or - for stdin.",
+        show_default=False,
     ),
+]
+Urls = Annotated[str | None, typer.Option("--urls", help="A file of URLs, one article page per line.")]
+Cache = Annotated[
+    str | None,
+    typer.Option(
+        "--cache", help="Keep fetched pages in this folder, so a repeated or resumed run fetches nothing twice."
+    ),
+]
+Timeout = Annotated[
+    float, typer.Option("--timeout", help="Web pages: seconds to wait for a server to connect or answer.")
+]
+IgnoreRobots = Annotated[
+    bool, typer.Option("--ignore-robots", help="Fetch pages even where a site's robots.txt disallows nlpkit.")
 ]
 FollowLinks = Annotated[
     bool, typer.Option("--follow-links", help="Read files that links in an input folder point to outside it.")
 ]
+
+
+def article_inputs(paths: list[str] | None, urls: str | None) -> tuple[list[str], list[str]]:
+    """The PATHS given and the URLs of `--urls`; a usage error when there is neither."""
+    from nlpkit.errors import UsageError
+    from nlpkit.io.paths import url_list
+
+    if not paths and not urls:
+        raise UsageError("give articles to read: PATHS (files, folders, URLs, -) or --urls FILE")
+    return list(paths or []), url_list(urls) if urls else []
+
+
+def web_options(cache: str | None, ignore_robots: bool, timeout: float, **more: Any) -> Any:
+    """How `--cache`, `--ignore-robots` and `--timeout` (and a command's own settings) fetch pages."""
+    from nlpkit.errors import UsageError
+    from nlpkit.io.web import WebOptions
+
+    if not 0 < timeout <= 3600:
+        raise UsageError("--timeout must be between 0 and 3600 seconds")
+    return WebOptions(cache=cache, robots=not ignore_robots, connect_timeout=timeout, read_timeout=timeout, **more)

@@ -9,7 +9,20 @@ from typing import Annotated
 import typer
 
 from nlpkit.cli import PlainUsage, handle_errors, report
-from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
+from nlpkit.cli._options import (
+    Cache,
+    Device,
+    FollowLinks,
+    IdField,
+    IgnoreRobots,
+    Paths,
+    TextField,
+    Timeout,
+    TitleField,
+    Urls,
+    article_inputs,
+    web_options,
+)
 from nlpkit.errors import UsageError, printable
 from nlpkit.records import label_record, top_labels
 from nlpkit.types import Failure
@@ -39,6 +52,10 @@ def classify_command(
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Classify the raw text.")] = False,
     device: Device = None,
     follow_links: FollowLinks = False,
+    urls: Urls = None,
+    cache: Cache = None,
+    ignore_robots: IgnoreRobots = False,
+    timeout: Timeout = 30.0,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
@@ -47,15 +64,17 @@ def classify_command(
     from nlpkit.api import classify_articles
     from nlpkit.catalog import load_model
     from nlpkit.classify.base import check_model
-    from nlpkit.io.readers import Fields, read_articles
+    from nlpkit.io.readers import Fetcher, Fields, read_articles
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt!r}: use text or json")
     if top_k < 1 or batch_size < 1:
         raise UsageError("--top-k and --batch-size must be at least 1")
+    given, listed = article_inputs(paths, urls)
     clf = check_model(load_model(model, device=device))
     fields = Fields(text=text_field, title=title_field, id=id_field, target=target_field)
-    records = read_articles(paths, fields=fields, follow_links=follow_links)
+    fetcher = Fetcher(web_options(cache, ignore_robots, timeout))
+    records = read_articles([*given, *listed], fields=fields, follow_links=follow_links, fetcher=fetcher)
     failed = 0
     for item in classify_articles(records, clf, target=target, clean=not no_clean, batch_size=batch_size):
         if isinstance(item, Failure):

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from nlpkit.cli import PlainUsage, handle_errors
-from nlpkit.cli._options import Device, FollowLinks, Force, IdField, Paths, TextField, TitleField
-from nlpkit.errors import Interrupted, UsageError
+from nlpkit.cli._options import (
+    Cache,
+    Device,
+    FollowLinks,
+    Force,
+    IdField,
+    IgnoreRobots,
+    Paths,
+    TextField,
+    Timeout,
+    TitleField,
+    Urls,
+    article_inputs,
+    web_options,
+)
+from nlpkit.errors import Interrupted, UsageError, printable
 
 
 @handle_errors
 def score_command(
-    inputs: Paths,
     out: Annotated[str, typer.Option("--out", "-o", help="Output file: .jsonl, .csv or .parquet.")],
     tasks: Annotated[
         str, typer.Option("--tasks", help="Comma-separated: topic, stance, brief.")
@@ -59,16 +72,28 @@ def score_command(
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Score the raw text.")] = False,
     device: Device = None,
     follow_links: FollowLinks = False,
+    urls: Urls = None,
+    cache: Cache = None,
+    ignore_robots: IgnoreRobots = False,
+    timeout: Timeout = 30.0,
+    host_delay: Annotated[
+        float, typer.Option("--host-delay", help="Web pages: seconds between two requests to one site.")
+    ] = 0.5,
+    host_connections: Annotated[
+        int, typer.Option("--host-connections", help="Web pages: requests to one site at a time.")
+    ] = 2,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
     force: Force = False,
+    inputs: Paths = None,
 ) -> None:
     """Score archives: one row per article with topic, stance and brief; streaming, parallel, resumable.
 
     The exit code is 0 when every record was scored, 1 when any failed (they are in --errors).
     """
     from nlpkit.io.readers import Fields
+    from nlpkit.jobs import ScoreSummary
     from nlpkit.scorer import ScoreOptions
     from nlpkit.scoring import ENGINES, count_articles, score_archive
 
@@ -87,20 +112,26 @@ def score_command(
         device=device,
     )
     fields = Fields(text=text_field, title=title_field, id=id_field, target=target_field)
+    given, listed = article_inputs(inputs, urls)
+    if host_delay < 0 or not 1 <= host_connections <= 64:
+        raise UsageError("--host-delay must be 0 or more seconds, and --host-connections from 1 to 64")
     bar = None
     show = not quiet and sys.stderr.isatty() and engine == "local"
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(total=count_articles(inputs), unit=" articles", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+        total = count_articles(given, listed)
+        bar = tqdm(total=total, unit=" articles", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
 
-    def progress(n: int) -> None:
+    def progress(done: ScoreSummary) -> None:
         if bar is not None:
-            bar.update(n - bar.n)
+            bar.update(done.read - bar.n)
+            if done.fetched or listed:
+                bar.set_postfix_str(f"fetched {done.fetched}, failed {done.failed}", refresh=False)
 
     try:
         summary = score_archive(
-            inputs,
+            given,
             out,
             options=options,
             fields=fields,
@@ -113,6 +144,8 @@ def score_command(
             ray_address=ray_address,
             follow_links=follow_links,
             progress=progress,
+            urls=urls,
+            web=web_options(cache, ignore_robots, timeout, per_host=host_connections, delay=host_delay),
         )
     except KeyboardInterrupt:
         raise Interrupted(
@@ -121,29 +154,33 @@ def score_command(
     finally:
         if bar is not None:
             bar.close()
-    if fmt == "json":
-        print(json.dumps(summary.to_dict()))
-    else:
-        resumed = f" (resumed after {summary.resumed_after})" if summary.resumed_after else ""
-        rate = f"{summary.rate:.0f}" if summary.rate >= 10 else f"{summary.rate:.2g}"
-        print(
-            f"{summary.read} articles read{resumed}, {summary.scored} scored, {summary.failed} failed "
-            f"in {summary.seconds:.1f} s ({rate} articles/s, {summary.engine}, {summary.workers} workers)"
-        )
-        if summary.topics:
-            print("topics:  " + ", ".join(f"{k} {v}" for k, v in sorted(summary.topics.items(), key=lambda kv: -kv[1])))
-        if summary.stances:
-            print(
-                "stances: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.stances.items(), key=lambda kv: -kv[1]))
-            )
-        if summary.stance_skipped:
-            print(f"stance:  left empty for {summary.stance_skipped} articles with no target (see stance_skipped)")
-        print(
-            f"output: {summary.out}"
-            + (f"; failures: {summary.errors_file}" if summary.failed and summary.errors_file else "")
-        )
+    print(json.dumps(summary.to_dict()) if fmt == "json" else summary_text(summary))
     if summary.failed:
         raise typer.Exit(1)
+
+
+def summary_text(summary: Any) -> str:
+    """The end-of-job summary as a few lines of text."""
+
+    def tally(counts: dict[str, int]) -> str:
+        return ", ".join(f"{printable(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+    resumed = f" (resumed after {summary.resumed_after})" if summary.resumed_after else ""
+    rate = f"{summary.rate:.0f}" if summary.rate >= 10 else f"{summary.rate:.2g}"
+    fetched = f", {summary.fetched} pages fetched" if summary.fetched else ""
+    lines = [
+        f"{summary.read} articles read{resumed}, {summary.scored} scored, {summary.failed} failed{fetched} "
+        f"in {summary.seconds:.1f} s ({rate} articles/s, {summary.engine}, {summary.workers} workers)"
+    ]
+    if summary.topics:
+        lines.append("topics:  " + tally(summary.topics))
+    if summary.stances:
+        lines.append("stances: " + tally(summary.stances))
+    if summary.stance_skipped:
+        lines.append(f"stance:  left empty for {summary.stance_skipped} articles with no target (see stance_skipped)")
+    failures = f"; failures: {summary.errors_file}" if summary.failed and summary.errors_file else ""
+    lines.append(f"output: {summary.out}{failures}")
+    return "\n".join(lines)
 
 
 def register(app: typer.Typer) -> None:

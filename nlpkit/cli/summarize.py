@@ -11,7 +11,20 @@ from typing import Annotated
 import typer
 
 from nlpkit.cli import PlainUsage, handle_errors, report, warn
-from nlpkit.cli._options import Device, FollowLinks, IdField, Paths, TextField, TitleField
+from nlpkit.cli._options import (
+    Cache,
+    Device,
+    FollowLinks,
+    IdField,
+    IgnoreRobots,
+    Paths,
+    TextField,
+    Timeout,
+    TitleField,
+    Urls,
+    article_inputs,
+    web_options,
+)
 from nlpkit.errors import printable
 from nlpkit.records import brief_record
 from nlpkit.types import Brief, Failure
@@ -69,6 +82,10 @@ def summarize_command(
     ] = False,
     device: Device = None,
     follow_links: FollowLinks = False,
+    urls: Urls = None,
+    cache: Cache = None,
+    ignore_robots: IgnoreRobots = False,
+    timeout: Timeout = 30.0,
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
@@ -80,7 +97,7 @@ def summarize_command(
     (in --format json; --strict drops those sentences).
     """
     from nlpkit.api import brief_articles
-    from nlpkit.io.readers import Fields, read_articles
+    from nlpkit.io.readers import Fetcher, Fields, read_articles
     from nlpkit.summarizers.length import LengthSpec
 
     spec = LengthSpec.parse(length)
@@ -94,8 +111,12 @@ def summarize_command(
         "device": device,
     }
     options = {k: v for k, v in given.items() if v is not None}
+    named, listed = article_inputs(paths, urls)
     records = read_articles(
-        paths, fields=Fields(text=text_field, title=title_field, id=id_field), follow_links=follow_links
+        [*named, *listed],
+        fields=Fields(text=text_field, title=title_field, id=id_field),
+        follow_links=follow_links,
+        fetcher=Fetcher(web_options(cache, ignore_robots, timeout)),
     )
     failed = 0
     first = True

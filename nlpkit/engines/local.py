@@ -23,7 +23,8 @@ from typing import Any
 
 from nlpkit import config
 from nlpkit.errors import Interrupted, NlpkitError, describe
-from nlpkit.io.units import Unit, plan_units
+from nlpkit.io.units import Unit, WebInputs, plan_units, prefetch
+from nlpkit.io.web import Fetcher
 from nlpkit.io.writers import output_format
 from nlpkit.jobs import Batch, ScoreSummary
 from nlpkit.scorer import ScoreOptions, Scorer, ScoreRequest, UnitScorer
@@ -39,23 +40,28 @@ def score_local(request: ScoreRequest) -> ScoreSummary:
     """Run a scoring job in this process (one worker) or in worker processes."""
     # a bad model or option is one clear error here, before any output
     job = request.output_job("local", Scorer(request.options).models())
-    done = job.start(inputs=request.inputs, force=request.force, resume=request.resume)
+    done = job.start(inputs=request.files(), force=request.force, resume=request.resume)
+    fetcher = Fetcher(request.web)
     units: Iterable[Unit] = plan_units(
         request.inputs,
         request.fields,
         size=request.batch_size,
         follow_links=request.follow_links,
         exclude=job.own_files(),
+        web=WebInputs(fetcher, request.urls),
     )
     if done:
         units = job.skip_done(units, done, request.fields)
+    units = prefetch(units, fetcher, ahead=2 * request.workers)
     try:
         with _stop_signals() as stop:
             run = _in_process if request.workers <= 1 else _in_workers
             for batch in run(units, request, stop):
                 job.add(batch)
+                job.summary.fetched = fetcher.fetched
+                job.summary.stages["fetch"] = fetcher.seconds
                 if request.progress is not None:
-                    request.progress(job.summary.read)
+                    request.progress(job.summary)
                 if stop.is_set():
                     break
             if stop.is_set():

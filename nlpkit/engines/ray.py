@@ -14,8 +14,9 @@ import json
 import socket
 from typing import Any
 
-from nlpkit.errors import UsageError, describe
-from nlpkit.io.units import plan_units
+from nlpkit.errors import UsageError, describe, missing_extra
+from nlpkit.io.units import WebInputs, plan_units, prefetch
+from nlpkit.io.web import Fetcher
 from nlpkit.jobs import Batch, ScoreSummary
 from nlpkit.scorer import Scorer, ScoreRequest, UnitScorer
 
@@ -45,21 +46,28 @@ def score_ray(request: ScoreRequest) -> ScoreSummary:
     try:
         import ray
     except ImportError:
-        raise UsageError("the Ray engine needs Ray: pip install 'nlpkit[ray]'") from None
+        raise missing_extra(ModuleNotFoundError(name="ray"), "--engine ray") or UsageError(
+            "the Ray engine needs Ray"
+        ) from None
     if "-" in request.inputs:
         raise UsageError("the Ray engine reads files, not stdin; use the local engine for -")
     check_address(request.ray_address)
     # a bad model or option is one clear error here, not one per actor
     job = request.output_job("ray", Scorer(request.options).models())
-    done = job.start(inputs=request.inputs, force=request.force, resume=request.resume)
+    done = job.start(inputs=request.files(), force=request.force, resume=request.resume)
+    fetcher = Fetcher(request.web)
     planned = plan_units(
         request.inputs,
         request.fields,
         size=request.batch_size,
         follow_links=request.follow_links,
         exclude=job.own_files(),
+        web=WebInputs(fetcher, request.urls),
     )
-    units = list(job.skip_done(planned, done, request.fields) if done else planned)
+    # web pages are fetched here, politely per host; the actors parse and score them
+    units = list(prefetch(job.skip_done(planned, done, request.fields) if done else planned, fetcher))
+    job.summary.fetched = fetcher.fetched
+    job.summary.stages["fetch"] = fetcher.seconds
     try:
         if units:
             _run(ray, request, units, job)
@@ -110,4 +118,4 @@ def _run(ray: Any, request: ScoreRequest, units: list[Any], job: Any) -> None:
     for row in scored.iter_rows():
         job.add(_batch(row))
         if request.progress is not None:
-            request.progress(job.summary.read)
+            request.progress(job.summary)

@@ -34,6 +34,9 @@ _EXTENSIONS = {
     ".tar": "tar",
     ".tgz": "tar",
     ".warc": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
 }
 
 
@@ -146,8 +149,8 @@ def expand_inputs(
     """
     skip = frozenset(p.resolve() for p in exclude)
     for item in inputs:
-        if item == "-":
-            yield "-"
+        if item == "-" or is_url(item):
+            yield item  # stdin, or a web page or feed (fetched by the reader)
             continue
         path = Path(item)
         if path.is_dir():
@@ -171,6 +174,45 @@ def format_of(name: str) -> str | None:
         return detect_format(name)
     except InputError:
         return None
+
+
+def is_url(item: str) -> bool:
+    """Whether an input names a web page or feed (`http://` or `https://`).
+
+    Example:
+        >>> is_url("https://example.org/news/1"), is_url("news/1.html")
+        (True, False)
+    """
+    return item[:8].lower().startswith(("http://", "https://"))
+
+
+#: Longest URL list read (a file of 10,000 URLs is about 1 MB).
+MAX_URL_LIST_BYTES = 64 * 1024 * 1024
+
+
+def url_list(path: str | Path) -> list[str]:
+    """The URLs of a file, one per line (blank lines and `#` comments skipped), in order.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "urls.txt"
+        >>> _ = p.write_text("# today\\nhttps://example.org/a\\n\\n  https://example.org/b  \\n")
+        >>> url_list(p)
+        ['https://example.org/a', 'https://example.org/b']
+    """
+    source = Path(path)
+    problem = not_a_regular_file(source)
+    if problem:
+        raise InputError(problem if source.exists() else f"{shown(source)}: no such file (--urls)")
+    with source.open("rb") as f:
+        data = f.read(MAX_URL_LIST_BYTES + 1)
+    if len(data) > MAX_URL_LIST_BYTES:
+        raise InputError(f"{shown(source)}: a URL list over {MAX_URL_LIST_BYTES:,} bytes; split it")
+    lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
+    urls = [line for line in lines if line and not line.startswith("#")]
+    if not urls:
+        raise InputError(f"{shown(source)}: no URLs in it (one per line)")
+    return urls
 
 
 def canonical_input(item: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from nlpkit import config
-from nlpkit.errors import DataError, InputError, describe
+from nlpkit.errors import DataError, InputError, describe, missing_extra
 from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, peek, sniff_encoding
 from nlpkit.io.paths import format_of, not_a_regular_file
 
@@ -141,9 +141,9 @@ def _hf_rows(name: str, split: str | None, *, local: bool) -> list[dict[str, Any
     try:
         import datasets
     except ImportError:
-        raise DataError(
-            f"{name}: reading Hugging Face datasets needs the datasets extra: pip install 'nlpkit[datasets]'"
-        ) from None
+        raise missing_extra(
+            ModuleNotFoundError(name="datasets"), f"{name}: reading Hugging Face datasets"
+        ) or DataError(name) from None
     reason = None if local else config.hub_unavailable()
     if reason:
         raise DataError(f"{name}: not a file or folder here, and {reason}; give a local file or saved dataset folder")

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import READ_ERRORS
-from nlpkit.io.paths import detect_format, expand_inputs, format_of, not_a_regular_file, shown
+from nlpkit.io.feeds import feed_items
+from nlpkit.io.paths import detect_format, expand_inputs, format_of, is_url, not_a_regular_file, shown
 from nlpkit.io.readers import (
     Fields,
     Record,
@@ -32,6 +34,8 @@ from nlpkit.io.readers import (
     zip_entries,
     zip_member_records,
 )
+from nlpkit.io.readers.urls import feed_file_items, page_record
+from nlpkit.io.web import Fetcher, Page
 from nlpkit.types import Failure
 
 #: Formats whose files yield exactly one record each.
@@ -144,6 +148,84 @@ class Members:
 
 
 @dataclass(frozen=True)
+class WebItem:
+    """A URL to read as one article, with what is already known of it (from a feed), and once fetched
+    its page (or why it could not be fetched)."""
+
+    url: str
+    meta: tuple[tuple[str, Any], ...] = ()
+    page: Page | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class WebPages:
+    """Article URLs: fetched by the main process (`prefetch`, polite per host), parsed by a worker."""
+
+    items: tuple[WebItem, ...]
+
+    def records(self, fields: Fields) -> list[Record]:
+        out: list[Record] = []
+        for item in self.items:
+            if item.error is not None or item.page is None:
+                error = item.error or f"{item.url}: not fetched"
+                out.append(Failure(source=item.url, id=item.url, error=error))
+            else:
+                out.append(page_record(item.page, item.url, dict(item.meta)))
+        return out
+
+    def count(self) -> int:
+        return len(self.items)
+
+    def split(self, n: int) -> tuple[str, WebPages]:
+        """The id of record `n` and a unit of the records after it, without fetching anything."""
+        return self.items[n - 1].url, WebPages(self.items[n:])
+
+    def unfetched(self) -> bool:
+        return any(item.page is None and item.error is None for item in self.items)
+
+
+def prefetch(units: Iterable[Unit], fetcher: Fetcher, ahead: int = 2) -> Iterator[Unit]:
+    """The units with their web pages fetched: up to `ahead` units' pages fetched at once on
+    `fetcher.options.threads` threads (the fetcher keeps each host's limits), yielded in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=max(1, fetcher.options.threads), thread_name_prefix="nlpkit-fetch")
+    pending: deque[tuple[Unit, list[Any] | None]] = deque()
+
+    def resolve(unit: Unit, futures: list[Any] | None) -> Unit:
+        if futures is None:
+            return unit
+        assert isinstance(unit, WebPages)
+        return WebPages(
+            tuple(f.result() if f is not None else item for item, f in zip(unit.items, futures, strict=True))
+        )
+
+    try:
+        for unit in units:
+            futures = None
+            if isinstance(unit, WebPages) and unit.unfetched():
+                futures = [
+                    pool.submit(_fetched, fetcher, item) if item.page is None and item.error is None else None
+                    for item in unit.items
+                ]
+            pending.append((unit, futures))
+            while len(pending) > ahead:
+                yield resolve(*pending.popleft())
+        while pending:
+            yield resolve(*pending.popleft())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _fetched(fetcher: Fetcher, item: WebItem) -> WebItem:
+    try:
+        return replace(item, page=fetcher.fetch(item.url))
+    except InputError as e:
+        return replace(item, error=str(e))
+
+
+@dataclass(frozen=True)
 class Parsed:
     """Records the planner parsed itself (CSV, TSV, Parquet, tar, WARC, stdin, failures)."""
 
@@ -156,6 +238,14 @@ class Parsed:
         return len(self.items)
 
 
+@dataclass(frozen=True)
+class WebInputs:
+    """Where a job's web pages come from: the fetcher, and a URL list read one article per line."""
+
+    fetcher: Fetcher
+    urls: tuple[str, ...] = ()
+
+
 def plan_units(
     inputs: Iterable[str],
     fields: Fields,
@@ -163,8 +253,9 @@ def plan_units(
     size: int = 256,
     follow_links: bool = False,
     exclude: Iterable[Path] = (),
+    web: WebInputs | None = None,
 ) -> Iterator[Unit]:
-    """Units of about `size` records each, in input order.
+    """Units of about `size` records each, in input order (a `web.urls` list after the other inputs).
 
     Example:
         >>> units = list(plan_units(["data/articles.jsonl", "data/article.txt"], Fields(), size=2))
@@ -172,6 +263,7 @@ def plan_units(
         (['LineRange', 'LineRange', 'LineRange', 'Files'], [2, 2, 1, 1])
     """
     files: list[str] = []
+    web = web or WebInputs(Fetcher())
     for item in expand_inputs(inputs, follow_links=follow_links, exclude=exclude):
         fmt = _format(item)
         if fmt in _ONE_RECORD or fmt in ("json", "json.gz"):
@@ -183,16 +275,73 @@ def plan_units(
         if files:
             yield Files(tuple(files))
             files = []
-        if fmt == "jsonl":
-            yield from _line_ranges(Path(str(item)), size)
-        elif fmt == "jsonl.gz":
-            yield from _line_units(Path(str(item)), fmt, size)
-        elif fmt == "zip":
-            yield from _member_units(Path(str(item)), size)
-        else:
-            yield from _parsed_units(item, fields, size)
+        yield from _units_of(item, fmt, fields, size, web.fetcher)
     if files:
         yield Files(tuple(files))
+    if web.urls:  # one article page per line, fetched when its unit's turn comes
+        yield from _web_units((WebItem(url) for url in web.urls), size)
+
+
+def _units_of(
+    item: str | Path | Failure, fmt: str | None, fields: Fields, size: int, fetcher: Fetcher
+) -> Iterator[Unit]:
+    """The units of one input that is not a whole-file format."""
+    if isinstance(item, str) and is_url(item):  # a page or a feed, fetched now to tell which
+        yield from _web_units(_url_items(item, fetcher), size)
+    elif fmt == "feed":
+        yield from _web_units(_feed_file_items(Path(str(item))), size)
+    elif fmt == "jsonl":
+        yield from _line_ranges(Path(str(item)), size)
+    elif fmt == "jsonl.gz":
+        yield from _line_units(Path(str(item)), fmt, size)
+    elif fmt == "zip":
+        yield from _member_units(Path(str(item)), size)
+    else:
+        yield from _parsed_units(item, fields, size)
+
+
+def _url_items(url: str, fetcher: Fetcher) -> Iterator[WebItem | Failure]:
+    """The items of an input URL: itself (with its page), or each item of the feed it answers with."""
+    try:
+        page = fetcher.fetch(url)
+    except InputError as e:
+        yield Failure(source=url, id=url, error=str(e))
+        return
+    if page.kind != "feed":
+        yield WebItem(url, page=page)
+        return
+    try:
+        items = feed_items(page.body, url, base=page.final_url)
+    except InputError as e:
+        yield Failure(source=url, id=url, error=str(e))
+        return
+    yield from (WebItem(i.url, tuple(i.meta.items())) for i in items)
+
+
+def _feed_file_items(path: Path) -> Iterator[WebItem | Failure]:
+    try:
+        items = feed_file_items(path)
+    except (InputError, OSError) as e:
+        yield Failure(source=shown(path), id=shown(path), error=f"{shown(path)}: {describe(e)}")
+        return
+    yield from (WebItem(i.url, tuple(i.meta.items())) for i in items)
+
+
+def _web_units(items: Iterable[WebItem | Failure], size: int) -> Iterator[Unit]:
+    batch: list[WebItem] = []
+    for item in items:
+        if isinstance(item, Failure):
+            if batch:
+                yield WebPages(tuple(batch))
+                batch = []
+            yield Parsed((item,))
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield WebPages(tuple(batch))
+            batch = []
+    if batch:
+        yield WebPages(tuple(batch))
 
 
 def _format(item: str | Path | Failure) -> str | None:

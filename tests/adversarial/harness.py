@@ -17,6 +17,7 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -65,6 +66,27 @@ def _env() -> dict[str, str]:
     return env
 
 
+#: Runs the command as its own child and writes that child's peak memory to the file it is given. A process
+#: forked from a big one (a pytest worker that imported torch) starts with the parent's peak memory on
+#: record, so the command is started from this small launcher instead, and its peak measured there.
+_LAUNCHER = """
+import os, resource, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGTERM))
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+if code < 0:
+    signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+os._exit(code)
+"""
+
+
 def run(
     args: Sequence[str],
     cwd: Path,
@@ -77,8 +99,10 @@ def run(
     """`python -m nlpkit ARGS` in `cwd`, its output, exit code, peak memory and time; killed (with its group) at `timeout`."""
     out_file = stdout.open("wb") if stdout is not None else subprocess.PIPE
     start = time.perf_counter()
+    fd, peak_file = tempfile.mkstemp(prefix="nlpkit-peak-")
+    os.close(fd)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "nlpkit", *args],
+        [sys.executable, "-c", _LAUNCHER, peak_file, sys.executable, "-m", "nlpkit", *args],
         cwd=cwd,
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
         stdout=out_file,
@@ -103,8 +127,14 @@ def run(
             proc.stdin.close()
         except BrokenPipeError:
             pass
-    status, usage = _wait(proc, start + timeout)
+    status, _ = _wait(proc, start + timeout)
     seconds = time.perf_counter() - start
+    try:
+        peak_kb = float(Path(peak_file).read_text() or 0)
+    except (OSError, ValueError):
+        peak_kb = 0.0
+    finally:
+        Path(peak_file).unlink(missing_ok=True)
     for t in readers:
         t.join(10)
     if stdout is not None and not isinstance(out_file, int):
@@ -114,15 +144,12 @@ def run(
     proc.returncode = os.waitstatus_to_exitcode(status)
     if os.environ.get("NLPKIT_ADVERSARIAL_LOG"):  # one line per run, for a summary of peak memory and time
         with open(os.environ["NLPKIT_ADVERSARIAL_LOG"], "a", encoding="utf-8") as log:
-            log.write(
-                json.dumps({"args": [str(a) for a in args], "rss_mb": usage.ru_maxrss / 1024, "seconds": seconds})
-                + "\n"
-            )
+            log.write(json.dumps({"args": [str(a) for a in args], "rss_mb": peak_kb / 1024, "seconds": seconds}) + "\n")
     return Result(
         code=proc.returncode,
         stdout=captured.get("stdout", b"").decode("utf-8", "replace"),
         stderr=captured.get("stderr", b"").decode("utf-8", "replace"),
-        rss_mb=usage.ru_maxrss / 1024,
+        rss_mb=peak_kb / 1024,
         seconds=seconds,
         args=[str(a) for a in args],
     )

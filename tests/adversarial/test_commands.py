@@ -258,9 +258,9 @@ def test_stdout_closed_early_is_quiet(box: Box) -> None:
 @pytest.mark.parametrize(
     ("command", "arguments"),
     [
-        ("summarize", "PATHS..."),
-        ("classify", "PATHS..."),
-        ("score", "PATHS..."),
+        ("summarize", "[PATHS]..."),
+        ("classify", "[PATHS]..."),
+        ("score", "[PATHS]..."),
         ("train", "TASK DATA"),
         ("evaluate", "MODEL DATA"),
     ],

@@ -123,9 +123,9 @@ def test_corrupt_archive(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_member_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nlpkit.io import readers
+    from nlpkit.io.readers import archives
 
-    monkeypatch.setattr(readers, "MAX_MEMBER_BYTES", 1_000_000)
+    monkeypatch.setattr(archives, "MAX_MEMBER_BYTES", 1_000_000)
     p = tmp_path / "bomb.zip"
     with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("big.txt", "a" * 5_000_000)
@@ -207,7 +207,7 @@ def test_warc_html_responses(tmp_path: Path) -> None:
     rows = _read(path)
     art, bad = rows
     assert isinstance(art, Article) and art.id == "https://news.example/0" and art.title == "Storm closes port"
-    assert art.meta["url"] == "https://news.example/0" and art.meta["date"]
+    assert art.meta["url"] == "https://news.example/0" and art.meta["published"]
     assert "Ferries were cancelled" in art.text
     assert isinstance(bad, Failure) and "binary" in bad.error
 

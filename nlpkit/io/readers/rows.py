@@ -1,0 +1,184 @@
+"""Tables of articles: JSON, JSONL, CSV, TSV and Parquet, one record per row, a failure per bad row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+from nlpkit.errors import InputError, describe
+from nlpkit.io.decoding import MAX_MEMBER_BYTES, decode, peek, sniff_encoding, strip_controls
+from nlpkit.io.readers.base import MAX_COLUMNS, READERS, Fields, Record, make_article, read_whole
+from nlpkit.types import Failure
+
+
+def _text_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def record_to_article(row: dict[str, Any], source: str, default_id: str, fields: Fields) -> Record:
+    """One JSON/CSV/Parquet row to an article, or a failure that names the missing field."""
+    id_ = _text_value(row.get(fields.id)) or default_id
+    if fields.text not in row:
+        have = ", ".join(map(str, list(row)[:12])) or "none"
+        return Failure(
+            source=source, id=id_, error=f"{source}: no {fields.text!r} field (fields: {have}); use --text-field"
+        )
+    text = row[fields.text]
+    if not isinstance(text, str):
+        return Failure(
+            source=source, id=id_, error=f"{source}: field {fields.text!r} is {type(text).__name__}, not text"
+        )
+    title = _text_value(row.get(fields.title)) or ""
+    meta = {
+        str(k): strip_controls(v) if isinstance(v, str) else v
+        for k, v in row.items()
+        if k not in (fields.text, fields.title, fields.id) and _is_scalar(v)
+    }
+    if fields.target is not None:
+        target = _text_value(row.get(fields.target))
+        if target is None:
+            return Failure(source=source, id=id_, error=f"{source}: no {fields.target!r} field for the stance target")
+        meta["target"] = target
+    return make_article(id_, title, strip_controls(text), source, meta)
+
+
+def _is_scalar(v: Any) -> bool:
+    return v is None or isinstance(v, (str, int, float, bool))
+
+
+def jsonl_record(raw: bytes | None, where: str, fields: Fields) -> Record:
+    """One JSONL line to an article or a failure (`raw` None: a line over the size cap)."""
+    if raw is None:
+        return Failure(source=where, id=where, error=f"{where}: line longer than {MAX_MEMBER_BYTES:,} bytes; skipped")
+    try:
+        line, _ = decode(raw, where)
+        row = json.loads(line)
+    except (InputError, ValueError, RecursionError) as e:
+        return Failure(source=where, id=where, error=f"{where}: not a JSON object ({describe(e)})")
+    if not isinstance(row, dict):
+        return Failure(source=where, id=where, error=f"{where}: a JSON {type(row).__name__}, not an object")
+    return record_to_article(row, where, where, fields)
+
+
+def jsonl_lines(stream: IO[bytes] | io.RawIOBase) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each non-blank line; bytes are None for a line over the size cap."""
+    lineno = 0
+    while True:
+        raw = stream.readline(MAX_MEMBER_BYTES + 1)
+        if not raw:
+            return
+        lineno += 1
+        if len(raw) > MAX_MEMBER_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line, a chunk at a time
+                raw = stream.readline(1 << 20)
+            yield lineno, None
+        elif raw.strip():
+            yield lineno, raw
+
+
+def check_jsonl_head(stream: IO[bytes], source: str) -> None:
+    """InputError for a JSONL stream that is binary or UTF-16 (its lines cannot be split on bytes)."""
+    if sniff_encoding(peek(stream), source) != "utf-8-sig":
+        raise InputError(f"{source}: JSONL in UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8 ...)")
+
+
+def _read_jsonl(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    check_jsonl_head(stream, source)
+    for lineno, raw in jsonl_lines(stream):
+        yield jsonl_record(raw, f"{source}:{lineno}", fields)
+
+
+def _read_json(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    try:
+        text, _ = read_whole(stream, source)
+        data = json.loads(text)
+    except (InputError, ValueError, RecursionError) as e:
+        yield Failure(source=source, id=source, error=f"{source}: not valid JSON ({describe(e)})")
+        return
+    rows = data if isinstance(data, list) else [data]
+    for i, row in enumerate(rows):
+        where = source if len(rows) == 1 else f"{source}:{i + 1}"
+        if isinstance(row, dict):
+            yield record_to_article(row, where, where, fields)
+        else:
+            yield Failure(source=where, id=where, error=f"{where}: a JSON {type(row).__name__}, not an object")
+
+
+def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str = ",") -> Iterator[Record]:
+    csv.field_size_limit(MAX_MEMBER_BYTES)
+    codec = sniff_encoding(peek(stream), source)
+    wrapper = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
+    reader = csv.reader(wrapper, delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:  # the parser starts afresh on the next line
+            where = f"{source}:{start}"
+            yield Failure(source=where, id=where, error=f"{where}: malformed CSV ({describe(e)})")
+            continue
+        if header is None:
+            if len(cells) > MAX_COLUMNS:
+                yield Failure(
+                    source=source,
+                    id=source,
+                    error=f"{source}:1: a header of {len(cells):,} columns; nlpkit reads at most {MAX_COLUMNS:,}",
+                )
+                return
+            header = [strip_controls(c) for c in cells]
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        where = f"{source}:{start}"
+        if len(cells) != len(header):
+            error = f"{where}: {len(cells)} cells where the header has {len(header)}"
+            yield Failure(source=where, id=where, error=error)
+            continue
+        yield record_to_article(dict(zip(header, cells, strict=True)), where, where, fields)
+
+
+def _read_tsv(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    return _read_csv(stream, source, fields, delimiter="\t")
+
+
+def _read_parquet(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(stream)
+    except Exception as e:  # pyarrow raises several types for a file that is not Parquet
+        yield Failure(source=source, id=source, error=f"{source}: not a Parquet file ({describe(e)})")
+        return
+    row = 0
+    try:
+        for batch in pf.iter_batches(batch_size=1024):
+            for rec in batch.to_pylist():
+                row += 1
+                where = f"{source}:{row}"
+                yield record_to_article(rec, where, where, fields)
+    except Exception as e:  # a damaged row group: what came before is kept
+        yield Failure(
+            source=source, id=source, error=f"{source}: damaged after row {row} ({describe(e)}); rest skipped"
+        )
+
+
+for _name, _reader in {
+    "jsonl": _read_jsonl,
+    "json": _read_json,
+    "csv": _read_csv,
+    "tsv": _read_tsv,
+    "parquet": _read_parquet,
+}.items():
+    READERS.add(_name, _reader)
