@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _data import data_dir, jsonl, timed_run
 
-from nlpkit.classify.base import make_estimator
+from nlpkit.classifiers.base import make_estimator
 
 _TMP = tempfile.TemporaryDirectory(prefix="nlpkit-bench-")
 Fit = Callable[[list[Any], list[str]], Callable[[list[Any]], list[str]]]

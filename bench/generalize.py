@@ -40,10 +40,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _data import data_dir, jsonl, timed_run
 
-from nlpkit.classify.base import make_estimator
-from nlpkit.io.labelled import LabelledData, prepare_examples
+from nlpkit.classifiers.base import make_estimator
+from nlpkit.labelled import LabelledData, prepare_examples
 from nlpkit.metrics import rouge
-from nlpkit.splits import holdout
+from nlpkit.splits import Keep, holdout
 
 Example = tuple[str | tuple[str, str], str]  # input, label
 Split = tuple[list[Any], list[str], list[Any], list[str]]  # train X, y, test X, y
@@ -179,7 +179,8 @@ def _titled(r: dict[str, Any]) -> str:
 def _split(rows: list[Example], share: float = 0.2, seed: int = 0, pairs: bool = False) -> Split:
     labels = [y for _, y in rows]
     if pairs:
-        how = holdout(labels, share, seed, targets=[x[0] for x, _ in rows], texts=[x[1] for x, _ in rows])  # type: ignore[index]
+        keep = Keep(targets=[x[0] for x, _ in rows], texts=[x[1] for x, _ in rows])  # type: ignore[index]
+        how = holdout(labels, share, seed, keep)
     else:
         how = holdout(labels, share, seed)
     tr, te = how.first()

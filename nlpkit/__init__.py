@@ -26,6 +26,18 @@ _EXPORTS = {
     "NlpkitError": "nlpkit.errors",
     "LengthSpec": "nlpkit.summarizers.length",
     "summarize": "nlpkit.api",
+    "classify": "nlpkit.api",
+    "classify_articles": "nlpkit.api",
+    "evaluate": "nlpkit.evaluation",
+    "TopicModel": "nlpkit.classifiers.base",
+    "StanceModel": "nlpkit.classifiers.base",
+    "SummarizerModel": "nlpkit.catalog",
+    "LabelFields": "nlpkit.labelled",
+    "TfidfClassifier": "nlpkit.classifiers.tfidf",
+    "TfidfStanceClassifier": "nlpkit.classifiers.tfidf_stance",
+    "EmbeddingClassifier": "nlpkit.classifiers.embedding",
+    "EmbeddingStanceClassifier": "nlpkit.classifiers.embedding",
+    "TransformerClassifier": "nlpkit.classifiers.transformer",
     "prepare": "nlpkit.text.prepare",
     "SUMMARIZERS": "nlpkit.summarizers",
     "brief_article": "nlpkit.api",
@@ -35,10 +47,10 @@ _EXPORTS = {
     "read_articles": "nlpkit.io.readers",
     "Fields": "nlpkit.io.readers",
     "rouge": "nlpkit.metrics",
-    "evaluate_summarizer": "nlpkit.evaluate",
-    "evaluate_classifier": "nlpkit.evaluate",
+    "evaluate_summarizer": "nlpkit.evaluation",
+    "evaluate_classifier": "nlpkit.evaluation",
     "load_model": "nlpkit.catalog",
-    "save_model": "nlpkit.persistence",
+    "save_model": "nlpkit.catalog",
     "train": "nlpkit.training",
     "train_summarizer": "nlpkit.training",
     "score_archive": "nlpkit.scoring",
@@ -50,13 +62,18 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
-    from nlpkit.api import brief_article, brief_articles, summarize
-    from nlpkit.catalog import load_model
+    from nlpkit.api import brief_article, brief_articles, classify, classify_articles, summarize
+    from nlpkit.catalog import SummarizerModel, load_model, save_model
+    from nlpkit.classifiers.base import StanceModel, TopicModel
+    from nlpkit.classifiers.embedding import EmbeddingClassifier, EmbeddingStanceClassifier
+    from nlpkit.classifiers.tfidf import TfidfClassifier
+    from nlpkit.classifiers.tfidf_stance import TfidfStanceClassifier
+    from nlpkit.classifiers.transformer import TransformerClassifier
     from nlpkit.errors import NlpkitError
-    from nlpkit.evaluate import evaluate_classifier, evaluate_summarizer
+    from nlpkit.evaluation import evaluate, evaluate_classifier, evaluate_summarizer
     from nlpkit.io.readers import Fields, read_articles
+    from nlpkit.labelled import LabelFields
     from nlpkit.metrics import rouge
-    from nlpkit.persistence import save_model
     from nlpkit.scoring import score_archive
     from nlpkit.summarizers import SUMMARIZERS
     from nlpkit.summarizers.abstractive import AbstractiveSummarizer

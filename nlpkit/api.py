@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from nlpkit.catalog import get_summarizer, load_model
-from nlpkit.classify.base import ClassifierModel
+from nlpkit.classifiers.base import ClassifierModel
 from nlpkit.errors import InputError, NlpkitError
 from nlpkit.records import article_meta
 from nlpkit.summarizers.length import LengthSpec
-from nlpkit.text.prepare import model_input, prepare, topic_text
-from nlpkit.types import Article, Brief, Document, Failure, Prediction, Summary
+from nlpkit.text.align import align_spans, source_span
+from nlpkit.text.prepare import NO_TARGET, model_input, prepare, resolve_target, topic_text
+from nlpkit.types import Article, Brief, Document, Failure, Prediction, Skipped, Summary
 
 
 def summarize(
@@ -35,13 +37,47 @@ def summarize(
         options: For `method="abstractive"`: `model=` (a seq2seq folder or Hub id) and the
             generation options of `AbstractiveSummarizer` (`num_beams`, `max_tokens`, `strict`, ...).
 
+    Offsets index the string given: for each sentence `text[s.start:s.end] == s.text` (the
+    article's own words, as written there; -1 for a generated sentence not copied from it).
+    A headline taken off the first line is `summary.title`, at `title_start:title_end`.
+
     Example:
         >>> text = "Oil prices rise\\n\\nOil prices rose by 2% on Monday after the Gulf talks failed. Traders cited fears."
-        >>> summarize(text, length=1).text
-        'Oil prices rose by 2% on Monday after the Gulf talks failed.'
+        >>> s = summarize(text, length=1)
+        >>> s.text, s.title, text[s.title_start : s.title_end]
+        ('Oil prices rose by 2% on Monday after the Gulf talks failed.', 'Oil prices rise', 'Oil prices rise')
+        >>> first = s.sentences[0]
+        >>> text[first.start : first.end] == first.text
+        True
     """
-    doc = text if isinstance(text, Document) else prepare(text, title=title, clean=clean)
-    return get_summarizer(method, **options).summarize(doc, LengthSpec.parse(length))
+    if isinstance(text, Document):
+        return get_summarizer(method, **options).summarize(text, LengthSpec.parse(length))
+    doc = prepare(text, title=title, clean=clean)
+    summary = get_summarizer(method, **options).summarize(doc, LengthSpec.parse(length))
+    return in_given_text(summary, text, doc, title_given=title is not None)
+
+
+def in_given_text(summary: Summary, original: str, doc: Document, *, title_given: bool) -> Summary:
+    """`summary` (made from `doc`, the prepared `original`) with offsets and sentence text taken from `original`."""
+    title_span = (-1, -1)
+    body_from = 0
+    if doc.title and not title_given:
+        found = align_spans(original, doc.title, [(0, len(doc.title))])[0]
+        if found is not None:
+            title_span, body_from = found, found[1]
+    copied = sorted((s.start, s.end) for s in summary.sentences if s.start >= 0)
+    where = dict(zip(copied, align_spans(original[body_from:], doc.text, copied), strict=True))
+    sentences = []
+    for s in summary.sentences:
+        span = where.get((s.start, s.end)) if s.start >= 0 else None
+        if span is None:
+            sentences.append(replace(s, start=-1, end=-1))
+        else:
+            start, end = span[0] + body_from, span[1] + body_from
+            sentences.append(replace(s, start=start, end=end, text=original[start:end]))
+    return replace(
+        summary, sentences=tuple(sentences), title=doc.title, title_start=title_span[0], title_end=title_span[1]
+    )
 
 
 def brief_article(
@@ -67,9 +103,19 @@ def brief_article(
         raise InputError(f"{article.source or article.id}: no sentences left after cleaning (try --no-clean)")
     summarizer = summarizer or get_summarizer(method)
     summary = summarizer.summarize(doc, LengthSpec.parse(length))
-    topic = topic_model.predict_one(topic_text(doc)) if topic_model is not None else None
+    topic, skipped = None, None
+    if topic_model is not None:
+        skipped = topic_model.cannot_read(doc.text)
+        topic = topic_model.predict_one(topic_text(doc)) if skipped is None else None
+    meta = article_meta(article)
     return Brief(
-        id=article.id, title=doc.title, summary=summary, source=article.source, topic=topic, meta=article_meta(article)
+        id=article.id,
+        title=doc.title,
+        summary=summary,
+        source=article.source,
+        topic=topic,
+        meta=meta,
+        topic_skipped=skipped,
     )
 
 
@@ -95,7 +141,42 @@ def brief_articles(
         except NlpkitError as e:
             yield Failure(source=rec.source, id=rec.id, error=str(e))
             continue
-        yield b, list(rec.meta.get("warnings", []))
+        notes = list(rec.meta.get("warnings", []))
+        if b.topic_skipped:
+            notes.append(f"{rec.source}: {b.topic_skipped}; no topic")
+        yield b, notes
+
+
+def classify(
+    text: str,
+    model: str | ClassifierModel = "topic",
+    *,
+    target: str | None = None,
+    title: str | None = None,
+    clean: bool = True,
+) -> Prediction | Skipped:
+    """Label one article as `nlpkit classify` does: prepared as in training, the target echoed (stance),
+    the evidence sentence named with offsets into `text`. An article the model cannot label (another
+    language; stance with no target and no headline) is `Skipped`, with the reason.
+
+    Example:
+        >>> import nlpkit
+        >>> nlpkit.classify("The striker scored twice as the club won the cup final.").label
+        'sport'
+        >>> p = nlpkit.classify("The council voted on Monday to ban cruise ships.", "stance", target="Council bans ships")
+        >>> p.target, p.target_source
+        ('Council bans ships', 'given')
+    """
+    loaded = load_model(model) if isinstance(model, str) else model
+    if not isinstance(loaded, ClassifierModel):
+        raise InputError(f"{model}: a {loaded.task} model, not a classifier")
+    article = Article(id="text", title=title or "", text=text, source="<text>")
+    (result,) = classify_articles([article], loaded, target=target, clean=clean)
+    if isinstance(result, Failure):
+        raise InputError(result.error.removeprefix("<text>: "))
+    if isinstance(result, Skipped):
+        return Skipped(article, result.reason.removeprefix("<text>: "))
+    return result[1]
 
 
 def classify_articles(
@@ -105,11 +186,13 @@ def classify_articles(
     target: str | None = None,
     clean: bool = True,
     batch_size: int = 64,
-) -> Iterator[Failure | tuple[Article, Prediction]]:
-    """Label each article of a stream, in order; an article that cannot be labelled is a `Failure`.
+) -> Iterator[Failure | Skipped | tuple[Article, Prediction]]:
+    """Label each article of a stream, in order; an article that cannot be read is a `Failure`; one the model
+    cannot label — in a language it does not read, or (stance) with no target — is `Skipped`, with the reason.
 
-    The text is prepared as in training (`nlpkit.text.prepare`); a stance model checks each
-    article against `target`, else its target field, else its headline.
+    The text is prepared as in training (`nlpkit.text.prepare`). A stance model checks each article against
+    `target`, else its target field, else its headline; its predictions say which (`target`, `target_source`)
+    and name the evidence sentence.
 
     Example:
         >>> from nlpkit.types import Article
@@ -117,11 +200,20 @@ def classify_articles(
         >>> [(a.id, p.label) for a, p in classify_articles([art], load_model("topic"))]
         [('1', 'sport')]
     """
-    batch: list[tuple[Article, Any]] = []
+    batch: list[tuple[Article, Any, tuple[str | None, str | None]]] = []
 
     def flush() -> Iterator[tuple[Article, Prediction]]:
         if batch:
-            yield from zip([a for a, _ in batch], model.predict_scores([x for _, x in batch]), strict=True)
+            preds = model.predict_scores([x for _, x, _ in batch])
+            for (art, item, (claim, source)), p in zip(batch, preds, strict=True):
+                if claim is None:
+                    yield art, p
+                    continue
+                ev = p.evidence
+                if ev is not None:  # offsets into (and words of) the article's own text, not the cleaned one
+                    start, end = source_span(art.text, item[1], ev.start, ev.end)
+                    ev = replace(ev, start=start, end=end, text=art.text[start:end] if start >= 0 else ev.text)
+                yield art, replace(p, target=claim, target_source=source, evidence=ev)
             batch.clear()
 
     for rec in records:
@@ -129,25 +221,37 @@ def classify_articles(
             yield from flush()
             yield rec
             continue
-        item = model_input(
-            model.task,
-            prepare(rec.text, title=rec.title or None, clean=clean),
-            target=target or rec.meta.get("target"),
-        )
+        item, why, resolved = _model_input(rec, model, target, clean)
         if item is None:
             yield from flush()
-            yield Failure(source=rec.source, id=rec.id, error=_unlabelled(rec, model))
+            if why is None:
+                yield Failure(
+                    source=rec.source, id=rec.id, error=f"{rec.source}: no text left after cleaning (try --no-clean)"
+                )
+            else:
+                yield Skipped(rec, f"{rec.source}: {why}")
             continue
-        batch.append((rec, item))
+        batch.append((rec, item, resolved))
         if len(batch) >= batch_size:
             yield from flush()
     yield from flush()
 
 
-def _unlabelled(article: Article, model: ClassifierModel) -> str:
+def _model_input(
+    rec: Article, model: ClassifierModel, target: str | None, clean: bool
+) -> tuple[Any, str | None, tuple[str | None, str | None]]:
+    """(what the model reads, or None; why it reads nothing when the article has text; the stance target and
+    where it came from)."""
+    doc = prepare(rec.text, title=rec.title or None, clean=clean)
+    if not doc.text.strip():
+        return None, None, (None, None)
+    claim, source = None, None
     if model.task == "stance":
-        return (
-            f"{article.source}: {model.name} is a stance model and this article has no target: "
-            "give --target, --target-field, or articles with a headline"
-        )
-    return f"{article.source}: no text left after cleaning (try --no-clean)"
+        claim, source = resolve_target(doc, target, rec.meta.get("target"))
+        if claim is None:
+            return None, NO_TARGET, (None, None)
+    item = model_input(model.task, doc, target=claim)
+    why = model.cannot_read(doc.text)
+    if why is not None:
+        return None, f"{why}; no {model.task}", (None, None)
+    return item, None, (claim, source)

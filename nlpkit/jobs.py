@@ -44,9 +44,16 @@ class Batch:
     stances: dict[str, int]
     stance_skipped: int
     seconds: dict[str, float]
+    side: tuple[dict[str, Any], ...] = ()  # claim rows (`score --claims`), `row` counting from this batch's first
 
 
-def encode_batch(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, seconds: dict[str, float]) -> Batch:
+def encode_batch(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    seconds: dict[str, float],
+    side: Sequence[dict[str, Any]] = (),
+) -> Batch:
     """A `Batch` of rows: encoded as `fmt` lines (`jsonl` or `csv`, no header) and tallied."""
     t0 = time.perf_counter()
     data = encode_rows(rows, columns, fmt)
@@ -63,6 +70,7 @@ def encode_batch(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: st
         stances=dict(stances),
         stance_skipped=sum(1 for r in ok if r.get("stance_skipped")),
         seconds=seconds,
+        side=tuple(side),
     )
 
 
@@ -78,6 +86,8 @@ class ScoreSummary:
     topics: dict[str, int] = field(default_factory=dict)
     stances: dict[str, int] = field(default_factory=dict)
     stance_skipped: int = 0
+    claims: dict[str, dict[str, int]] = field(default_factory=dict)  # claim id -> stance -> articles
+    claims_file: str | None = None
     fetched: int = 0  # web pages fetched from the network this run
     seconds: float = 0.0
     engine: str = "local"
@@ -107,6 +117,12 @@ class ScoreSummary:
                 totals[k] = totals.get(k, 0) + v
         for stage, secs in batch.seconds.items():
             self.stages[stage] = self.stages.get(stage, 0.0) + secs
+        self.count_claims(batch.side)
+
+    def count_claims(self, rows: Iterable[dict[str, Any]]) -> None:
+        for r in rows:
+            tally = self.claims.setdefault(str(r["claim_id"]), {})
+            tally[str(r["stance"])] = tally.get(str(r["stance"]), 0) + 1
 
 
 def input_files(inputs: Sequence[str], exclude: Iterable[Path] = ()) -> dict[str, os.stat_result]:
@@ -170,8 +186,12 @@ class OutputJob:
         columns: dict[str, str],
         errors: str | Path | None = None,
         summary: ScoreSummary | None = None,
+        side: tuple[Path, Sequence[str]] | None = None,
     ) -> None:
+        """`side`: a second output (its path and columns) for the claim rows of `score --claims`."""
         self.out = Path(out)
+        self.side_path = side[0] if side else None
+        self.side_writer = RowWriter(side[0], list(side[1])) if side else None
         self.fmt = output_format(self.out)
         self.spool = spool_path(self.out)
         self.manifest = self.out.with_name(f".{self.out.name}.manifest.json")
@@ -192,7 +212,7 @@ class OutputJob:
 
     def own_files(self) -> list[Path]:
         """The files this job writes (never to be read as inputs)."""
-        return [p for p in (self.out, self.spool, self.manifest, self.errors_path) if p is not None]
+        return [p for p in (self.out, self.spool, self.manifest, self.errors_path, self.side_path) if p is not None]
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -219,7 +239,7 @@ class OutputJob:
         else:
             self._check_fresh(saved)
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        for path in (self.out, self.spool, self.errors_path, self.manifest):
+        for path in (self.out, self.spool, self.errors_path, self.manifest, self.side_path):
             if path is not None and path.is_symlink():
                 raise OutputError(
                     f"{path}: is a link; nlpkit writes only files it creates (remove the link, or use --force)"
@@ -242,13 +262,14 @@ class OutputJob:
                 else "use --force to overwrite it"
             )
             raise OutputError(f"{self.out}: already exists; {hint}")
-        if self.errors_path is not None and (self.errors_path.exists() or self.errors_path.is_symlink()):
-            raise OutputError(f"{self.errors_path}: already exists; use --force to overwrite it")
+        for extra in (self.errors_path, self.side_path):
+            if extra is not None and (extra.exists() or extra.is_symlink()):
+                raise OutputError(f"{extra}: already exists; use --force to overwrite it")
 
     def _create_outputs(self, resume: bool) -> None:
         """The output (or spool) and errors file created new, so no link or stray file is written through
         (a resumed job keeps the ones it checked)."""
-        for path in (self.spool, self.errors_path):
+        for path in (self.spool, self.errors_path, self.side_path):
             if path is None or (resume and path.exists()):
                 continue
             try:
@@ -323,6 +344,8 @@ class OutputJob:
         self.last_id = str(rows[-1]["id"]) if rows else None
         if self.errors_path is not None:  # rebuilt from the output, so it matches it exactly
             write_atomic(self.errors_path, _jsonl(failed))
+        if self.side_writer is not None:  # claim rows of articles after the last complete row go
+            self.summary.count_claims(self.side_writer.keep_rows_before(done))
         return done
 
     def skip_done(self, units: Iterable[Unit], done: int, fields: Fields) -> Iterator[Unit]:
@@ -373,6 +396,9 @@ class OutputJob:
 
     def add(self, batch: Batch) -> None:
         t0 = time.perf_counter()
+        if self.side_writer is not None and batch.side:  # before the rows: a resume trims claim rows to the rows
+            first = self.summary.read
+            self.side_writer.write([{**r, "row": first + int(r["row"])} for r in batch.side])
         self.writer.write_bytes(batch.data)
         if self._errors_file is not None and batch.errors:
             self._errors_file.write(_jsonl(batch.errors).encode("utf-8"))

@@ -74,7 +74,9 @@ def classification_metrics(
         "n": len(gold),
         "labels": labs,
         "accuracy": float(np.mean([a == b for a, b in zip(gold, pred, strict=True)])) if len(gold) else 0.0,
-        "macro_f1": float(np.mean(f)) if k else 0.0,
+        # over the labels that occur (in gold or predicted), as scikit-learn does without `labels`: a label
+        # the data does not have and the model never predicts is not counted as an F1 of 0
+        "macro_f1": float(np.mean(f[(support + predicted) > 0])) if ((support + predicted) > 0).any() else 0.0,
         "per_class": {
             lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(support[i])}
             for i, lab in enumerate(labs)
@@ -85,6 +87,7 @@ def classification_metrics(
         proba = np.asarray(proba)
         conf = proba.max(axis=1)
         out["ece"] = expected_calibration_error([a == b for a, b in zip(gold, pred, strict=True)], conf)
+        out["mean_top_score"] = float(conf.mean()) if len(conf) else 0.0
     if set(labs) == set(FNC_LABELS):
         out["fnc_score"] = fnc_score(gold, pred)
     return out

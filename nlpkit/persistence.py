@@ -7,7 +7,7 @@ safetensors. Every file's SHA-256 is recorded in `nlpkit.json` and checked on lo
 folder edited by hand or a file swapped for another is refused.
 
 This module knows folders, checksums and cards; how each kind of model is rebuilt from its
-folder is registered in `MODEL_KINDS` by the model packages themselves.
+folder is `nlpkit.catalog.MODEL_KINDS`, the layer that knows the kinds.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nlpkit import __version__, config
-from nlpkit.errors import ModelError, OutputError, describe, printable
-from nlpkit.registry import Registry
+from nlpkit.errors import DataError, ModelError, OutputError, describe, printable
 
 FORMAT_VERSION = 2
 META_FILE = "nlpkit.json"
@@ -63,7 +62,7 @@ class ModelMeta:
 
     @property
     def kind(self) -> str:
-        """The `MODEL_KINDS` entry that loads this model."""
+        """The `nlpkit.catalog.MODEL_KINDS` entry that loads this model."""
         return self.backend
 
     def replace(self, **changes: Any) -> ModelMeta:
@@ -148,9 +147,8 @@ class Model(Protocol):
         ...
 
 
+#: How a kind of model (`ModelMeta.kind`) is rebuilt from its checked folder: `(folder, meta, device)`.
 Loader = Callable[[Path, ModelMeta, "str | None"], Any]
-#: How each kind of model (`ModelMeta.kind`) is rebuilt from its checked folder: `(folder, meta, device)`.
-MODEL_KINDS: Registry[Loader] = Registry("model kind")
 
 
 def model_ident(meta: ModelMeta) -> str:
@@ -417,8 +415,6 @@ def open_model_folder(name_or_path: str | Path) -> tuple[Path, ModelMeta]:
     folder = resolve_model_path(name_or_path)
     meta = read_meta(folder)
     verify_files(folder, meta)
-    if meta.kind not in MODEL_KINDS:
-        raise ModelError(f"{folder}: unknown model kind {meta.kind!r}; known: {', '.join(MODEL_KINDS.names())}")
     check_versions(meta, folder)
     return folder, meta
 
@@ -438,6 +434,7 @@ def model_card(meta: ModelMeta) -> str:
         "",
         ", ".join(f"`{lab}`" for lab in meta.labels) or "(none)",
         "",
+        *_card_definitions(data.get("label_definitions")),
         "## Training data",
         "",
         f"- source: `{data.get('source', '?')}`",
@@ -450,6 +447,7 @@ def model_card(meta: ModelMeta) -> str:
         *_card_metrics(meta.metrics),
         *_card_selection(meta.selection),
         *_card_history(meta),
+        *_card_notes(data.get("card_notes")),
         "",
         "## Reproduce",
         "",
@@ -467,6 +465,54 @@ def model_card(meta: ModelMeta) -> str:
     return "\n".join(lines)
 
 
+def _card_definitions(definitions: Any) -> list[str]:
+    if not isinstance(definitions, dict) or not definitions:
+        return []
+    lines = ["| label | what goes in |", "| --- | --- |"]
+    lines += [f"| `{lab}` | {str(text).replace('|', '/')} |" for lab, text in definitions.items()]
+    return [*lines, ""]
+
+
+def _card_notes(notes: Any) -> list[str]:
+    return ["", str(notes).strip()] if isinstance(notes, str) and notes.strip() else []
+
+
+def read_card_notes(definitions: str | Path | None, notes: str | Path | None, labels: Sequence[str]) -> dict[str, Any]:
+    """What a model card says beyond the numbers: label definitions (a CSV of `label,definition`) and
+    Markdown notes (a Limitations section, say), as `ModelMeta.data` entries.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+        >>> _ = p.write_text('label,definition\\nsport,"Games, teams and athletes."\\n')
+        >>> read_card_notes(p, None, ["sport", "world"])
+        {'label_definitions': {'sport': 'Games, teams and athletes.'}}
+    """
+    import csv
+
+    out: dict[str, Any] = {}
+    if definitions is not None:
+        try:
+            with open(definitions, encoding="utf-8", newline="") as f:
+                rows = list(csv.DictReader(f))
+        except (OSError, UnicodeError, csv.Error) as e:
+            raise DataError(f"{definitions}: cannot be read as a CSV of label,definition ({describe(e)})") from e
+        found = {str(r.get("label", "")).strip(): str(r.get("definition", "")).strip() for r in rows}
+        unknown = sorted(set(found) - set(labels))
+        if unknown or not found:
+            raise DataError(
+                f"{definitions}: defines labels the model does not have ({', '.join(unknown) or 'none given'}); "
+                f"its labels: {', '.join(labels)}"
+            )
+        out["label_definitions"] = {lab: found[lab] for lab in labels if lab in found}
+    if notes is not None:
+        try:
+            out["card_notes"] = Path(notes).read_text(encoding="utf-8")[:100_000]
+        except (OSError, UnicodeError) as e:
+            raise DataError(f"{notes}: cannot be read ({describe(e)})") from e
+    return out
+
+
 def _card_metrics(metrics: dict[str, Any]) -> list[str]:
     if not metrics:
         return ["No held-out evaluation was run."]
@@ -474,6 +520,16 @@ def _card_metrics(metrics: dict[str, Any]) -> list[str]:
     for key in ("accuracy", "macro_f1", "fnc_score", "ece", "rouge1", "rouge2", "rougeLsum"):
         if key in metrics:
             lines.append(f"- {key}: {metrics[key]:.4f}")
+    folds = metrics.get("per_fold") or []
+    if folds:
+        lines += [
+            "",
+            "| held out | examples | accuracy | macro-F1 (its labels) | ECE |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for f in folds:
+            ece = f"{f['ece']:.3f}" if isinstance(f.get("ece"), float) else "-"
+            lines.append(f"| {f['held_out']} | {f['n']} | {f['accuracy']:.3f} | {f['macro_f1']:.3f} | {ece} |")
     per = metrics.get("per_class") or {}
     if per:
         lines += ["", "| label | precision | recall | F1 | support |", "| --- | ---: | ---: | ---: | ---: |"]

@@ -13,12 +13,23 @@ from nlpkit.types import Article, Brief, Failure, Prediction, Summary
 
 #: What a score row holds for each task, in column order.
 TASK_COLUMNS = {
-    "topic": ("topic", "topic_score", "topic_model"),
-    "stance": ("stance", "stance_score", "stance_target", "stance_model"),
+    "topic": ("topic", "topic_score", "topic_runner_up", "topic_runner_up_score", "topic_skipped", "topic_model"),
+    "stance": (
+        "stance",
+        "stance_score",
+        "stance_target",
+        "stance_target_source",
+        "stance_evidence",
+        "stance_evidence_start",
+        "stance_evidence_end",
+        "stance_model",
+    ),
     "brief": ("brief", "brief_method"),
 }
 #: Columns of a score row that hold numbers (the rest are strings).
-FLOAT_COLUMNS = frozenset({"topic_score", "stance_score"})
+FLOAT_COLUMNS = frozenset({"topic_score", "topic_runner_up_score", "stance_score"})
+#: Columns of a score row that hold whole numbers.
+INT_COLUMNS = frozenset({"stance_evidence_start", "stance_evidence_end"})
 
 
 def score_columns(tasks: tuple[str, ...], *, generated_briefs: bool = False, stance_notes: bool = True) -> list[str]:
@@ -75,7 +86,16 @@ def failure_row(failure: Failure) -> dict[str, Any]:
 
 
 def topic_cells(prediction: Prediction, model: str) -> dict[str, Any]:
-    return {"topic": prediction.label, "topic_score": round(prediction.score, 6), "topic_model": model}
+    """The top label, its probability and the runner-up's (a story that is business and technology shows both)."""
+    (_, _), *rest = top_labels(prediction, 2) or [("", 0.0)]
+    second = rest[0] if rest else (None, None)
+    return {
+        "topic": prediction.label,
+        "topic_score": round(prediction.score, 6),
+        "topic_runner_up": second[0],
+        "topic_runner_up_score": round(second[1], 6) if second[1] is not None else None,
+        "topic_model": model,
+    }
 
 
 def stance_cells(prediction: Prediction, target: str, model: str) -> dict[str, Any]:
@@ -83,6 +103,35 @@ def stance_cells(prediction: Prediction, target: str, model: str) -> dict[str, A
         "stance": prediction.label,
         "stance_score": round(prediction.score, 6),
         "stance_target": target,
+        "stance_model": model,
+    }
+
+
+#: The columns of the claims file (`score --claims`): one row per article and claim it bears on.
+CLAIM_COLUMNS = (
+    "row",
+    "id",
+    "claim_id",
+    "claim",
+    "relatedness",
+    "stance",
+    "stance_score",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "stance_model",
+)
+
+
+def claim_cells(prediction: Prediction, claim_id: str, relatedness: float, model: str) -> dict[str, Any]:
+    ev = prediction.evidence
+    return {
+        "claim_id": claim_id,
+        "claim": prediction.target,
+        "relatedness": round(relatedness, 4),
+        "stance": prediction.label,
+        "stance_score": round(prediction.score, 6),
+        "evidence": ev.text if ev is not None else None,
         "stance_model": model,
     }
 
@@ -99,8 +148,8 @@ def error_record(row: dict[str, Any]) -> dict[str, Any]:
     return {"source": row.get("source"), "id": row.get("id"), "error": row.get("error")}
 
 
-def brief_record(brief: Brief) -> dict[str, Any]:
-    """A brief as `nlpkit summarize --format json` prints it."""
+def brief_record(brief: Brief, *, min_score: float = 0.0) -> dict[str, Any]:
+    """A brief as `nlpkit summarize --format json` prints it (`topic` null and `topic_uncertain` true below `min_score`)."""
     summary = brief.summary
     out: dict[str, Any] = {
         "id": brief.id,
@@ -118,23 +167,45 @@ def brief_record(brief: Brief) -> dict[str, Any]:
     if summary.dropped:
         out["dropped"] = summary.dropped
     if brief.topic is not None:
-        out["topic"] = brief.topic.label
+        uncertain = brief.topic.score < min_score
+        out["topic"] = None if uncertain else brief.topic.label
         out["topic_score"] = brief.topic.score
+        out["topic_uncertain"] = uncertain
+        out["topic_top"] = [{"label": lab, "score": p} for lab, p in top_labels(brief.topic, 3)]
+    elif brief.topic_skipped:
+        out["topic"] = None
+        out["topic_skipped"] = brief.topic_skipped
     return out
 
 
-def label_record(article: Article, prediction: Prediction, *, model: str, task: str, top_k: int) -> dict[str, Any]:
-    """A label as `nlpkit classify --format json` prints it, with the `top_k` most likely labels."""
+def label_record(
+    article: Article, prediction: Prediction | None, *, model: str, task: str, top_k: int, min_score: float = 0.0
+) -> dict[str, Any]:
+    """A label as `nlpkit classify --format json` prints it, with the `top_k` most likely labels; `label` is
+    null (and `uncertain` true) when the top probability is below `min_score`, or when there is no prediction."""
+    uncertain = prediction is not None and prediction.score < min_score
+    top = top_labels(prediction, max(top_k, 2 if uncertain else 1)) if prediction is not None else []
     return {
         "id": article.id,
         "source": article.source,
         **article_meta(article),
-        "label": prediction.label,
-        "score": prediction.score,
-        "top": [{"label": lab, "score": p} for lab, p in top_labels(prediction, top_k)],
+        "label": None if prediction is None or uncertain else prediction.label,
+        "score": prediction.score if prediction is not None else None,
+        "uncertain": uncertain,
+        "top": [{"label": lab, "score": p} for lab, p in top],
+        **_stance_fields(prediction),
         "model": model,
         "task": task,
     }
+
+
+def _stance_fields(prediction: Prediction | None) -> dict[str, Any]:
+    """A stance prediction's target, where it came from, and its evidence sentence (offsets in the article)."""
+    if prediction is None or prediction.target is None:
+        return {}
+    ev = prediction.evidence
+    evidence = {"text": ev.text, "start": ev.start, "end": ev.end} if ev is not None else None
+    return {"target": prediction.target, "target_source": prediction.target_source, "evidence": evidence}
 
 
 def top_labels(prediction: Prediction, k: int) -> list[tuple[str, float]]:

@@ -147,6 +147,7 @@ def plot_calibration(correct: Any, confidence: Any, path: str | Path, bins: int 
 def format_classification_report(m: dict[str, Any]) -> str:
     """The metrics as aligned text: headline figures, per-class table, confusion matrix."""
     lines = [f"{m['n']} examples from {m.get('data', '?')} — model {m.get('model', '?')}"]
+    lines += [f"WARNING: {w}" for w in m.get("warnings", [])]
     lines.append(
         f"accuracy {m['accuracy']:.4f}   macro-F1 {m['macro_f1']:.4f}"
         + (f"   ECE {m['ece']:.4f}" if "ece" in m else "")

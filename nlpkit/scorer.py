@@ -15,7 +15,8 @@ from typing import Any
 
 from nlpkit import __version__
 from nlpkit.catalog import get_summarizer, load_model
-from nlpkit.classify.base import check_model
+from nlpkit.classifiers.base import check_model
+from nlpkit.classifiers.claims import ClaimIndex
 from nlpkit.errors import NlpkitError, UsageError
 from nlpkit.io.paths import canonical_input
 from nlpkit.io.readers import Fields, Record
@@ -24,21 +25,23 @@ from nlpkit.io.web import WebOptions
 from nlpkit.jobs import Batch, OutputJob, ScoreSummary, encode_batch
 from nlpkit.persistence import peek_meta
 from nlpkit.records import (
+    CLAIM_COLUMNS,
     FLOAT_COLUMNS,
+    INT_COLUMNS,
     article_row,
     brief_cells,
+    claim_cells,
     failure_row,
     score_columns,
     stance_cells,
     topic_cells,
 )
 from nlpkit.summarizers.length import LengthSpec
-from nlpkit.text.prepare import prepare, stance_target, topic_text
+from nlpkit.text.align import source_span
+from nlpkit.text.prepare import NO_TARGET, prepare, resolve_target, topic_text
 from nlpkit.types import Article, Document, Failure
 
 TASKS = ("topic", "stance", "brief")
-#: Why an article's stance is empty when it has no target (not an error: topic and brief still count).
-NO_TARGET = "no target: give --target, a target field, or articles with a headline"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class ScoreOptions:
     target: str | None = None
     clean: bool = True
     device: str | None = None
+    claims: tuple[tuple[str, str], ...] = ()  # (id, claim): each article's stance toward the claims it bears on
 
     def __post_init__(self) -> None:
         unknown = [t for t in self.tasks if t not in TASKS]
@@ -71,7 +75,7 @@ class ScoreOptions:
         )
 
     def column_types(self) -> dict[str, str]:
-        return dict.fromkeys(FLOAT_COLUMNS, "float")
+        return {**dict.fromkeys(FLOAT_COLUMNS, "float"), **dict.fromkeys(INT_COLUMNS, "int")}
 
     def identity(self) -> dict[str, Any]:
         """The options that decide the output rows (where the models run does not)."""
@@ -85,7 +89,10 @@ class Scorer:
         self.options = options
         topic, stance, device = options.topic_model, options.stance_model, options.device
         self.topic = check_model(load_model(topic, device=device)) if "topic" in options.tasks else None
-        self.stance = check_model(load_model(stance, device=device)) if "stance" in options.tasks else None
+        wants_stance = "stance" in options.tasks or bool(options.claims)
+        self.stance = check_model(load_model(stance, device=device)) if wants_stance else None
+        self.claim_index = ClaimIndex(options.claims) if options.claims else None
+        self.claim_rows: list[dict[str, Any]] = []  # of the last `score` call, `row` counting from its first record
         if self.topic is not None and self.topic.task != "topic":
             raise UsageError(f"--topic-model {options.topic_model}: a {self.topic.task} model, not a topic model")
         if self.stance is not None and self.stance.task != "stance":
@@ -117,13 +124,15 @@ class Scorer:
         rows, ok = self._prepare(records)
         clock.lap("prepare")
         if self.topic is not None and ok:
-            preds = self.topic.predict_scores([topic_text(doc) for _, _, doc in ok])
-            for (row, _, _), p in zip(ok, preds, strict=True):
-                row.update(topic_cells(p, self.topic.ident))
+            self._topic(ok)
             clock.lap("topic")
-        if self.stance is not None and ok:
+        if self.stance is not None and ok and "stance" in self.options.tasks:
             self._stance(ok)
             clock.lap("stance")
+        self.claim_rows = []
+        if self.claim_index is not None and ok:
+            self.claim_rows = self._claims(rows, ok)
+            clock.lap("claims")
         if self.summarizer is not None:
             for row, _, doc in ok:
                 summary = self.summarizer.summarize(doc, self.length)
@@ -151,18 +160,64 @@ class Scorer:
             ok.append((row, rec, doc))
         return rows, ok
 
+    def _topic(self, ok: list[tuple[dict[str, Any], Article, Document]]) -> None:
+        """Topic cells of each row; an article in a language the model does not read gets none, and why."""
+        assert self.topic is not None
+        readable = []
+        for row, _, doc in ok:
+            why = self.topic.cannot_read(doc.text)
+            if why is None:
+                readable.append((row, doc))
+            else:
+                row["topic_skipped"] = why
+        preds = self.topic.predict_scores([topic_text(doc) for _, doc in readable]) if readable else []
+        for (row, _), p in zip(readable, preds, strict=True):
+            row.update(topic_cells(p, self.topic.ident))
+
+    def _claims(
+        self, rows: list[dict[str, Any]], ok: list[tuple[dict[str, Any], Article, Document]]
+    ) -> list[dict[str, Any]]:
+        """One row per (article, claim it bears on): the stance toward the claim and the evidence sentence."""
+        assert self.stance is not None and self.claim_index is not None
+        position = {id(row): i for i, row in enumerate(rows)}
+        claims = dict(self.options.claims)
+        pairs, meta = [], []
+        for row, article, doc in ok:
+            if self.stance.cannot_read(doc.text) is not None:
+                continue
+            for cid, share in self.claim_index.related(f"{doc.title}\n\n{doc.text}"):
+                pairs.append((claims[cid], doc.text))
+                meta.append((position[id(row)], article, doc, cid, share))
+        out = []
+        for (i, article, doc, cid, share), p in zip(
+            meta, self.stance.predict_scores(pairs) if pairs else [], strict=True
+        ):
+            cells = claim_cells(p, cid, share, self.stance.ident)
+            cells.update(row=i, id=article.id)
+            if p.evidence is not None:
+                cells["evidence_start"], cells["evidence_end"] = source_span(
+                    article.text, doc.text, p.evidence.start, p.evidence.end
+                )
+            out.append(cells)
+        return out
+
     def _stance(self, ok: list[tuple[dict[str, Any], Article, Document]]) -> None:
         assert self.stance is not None
         pairs, has = [], []
         for row, article, doc in ok:
-            claim = stance_target(doc, self.options.target or article.meta.get("target"))
-            if claim:
+            claim, source = resolve_target(doc, self.options.target, article.meta.get("target"))
+            why = self.stance.cannot_read(doc.text) if claim else NO_TARGET
+            if claim and why is None:
                 pairs.append((claim, doc.text))
-                has.append(row)
+                has.append((row, source, article, doc))
             else:
-                row["stance_skipped"] = NO_TARGET
-        for row, pair, p in zip(has, pairs, self.stance.predict_scores(pairs) if pairs else [], strict=True):
-            row.update(stance_cells(p, pair[0], self.stance.ident))
+                row["stance_skipped"] = why
+        for (row, source, article, doc), p in zip(has, self.stance.predict_scores(pairs) if pairs else [], strict=True):
+            row.update(stance_cells(p, p.target or "", self.stance.ident))
+            row["stance_target_source"] = source
+            if p.evidence is not None:
+                span = source_span(article.text, doc.text, p.evidence.start, p.evidence.end)
+                row.update(stance_evidence=p.evidence.text, stance_evidence_start=span[0], stance_evidence_end=span[1])
 
 
 @dataclass(frozen=True)
@@ -184,6 +239,7 @@ class ScoreRequest:
     web: WebOptions = field(default_factory=WebOptions)
     urls_file: str | None = None  # a URL list: one article page per line
     urls: tuple[str, ...] = ()
+    claims_out: Path | None = None  # the claim rows of `options.claims`
 
     def files(self) -> list[str]:
         """The input paths (and the URL list), which nothing the job writes may be."""
@@ -205,12 +261,16 @@ class ScoreRequest:
 
     def output_job(self, engine: str, models: dict[str, str] | None = None) -> OutputJob:
         types = self.options.column_types()
+        side = (self.claims_out, CLAIM_COLUMNS) if self.claims_out is not None else None
         return OutputJob(
             self.out,
             job=self.identity(models),
             columns={c: types.get(c, "string") for c in self.options.columns()},
             errors=self.errors,
-            summary=ScoreSummary(out=str(self.out), engine=engine, workers=self.workers),
+            summary=ScoreSummary(
+                out=str(self.out), engine=engine, workers=self.workers, claims_file=str(self.claims_out or "") or None
+            ),
+            side=side,
         )
 
 
@@ -229,7 +289,7 @@ class UnitScorer:
         records = unit.records(self.fields)
         seconds["read"] = time.perf_counter() - t0
         rows = self.scorer.score(records, seconds)
-        return encode_batch(rows, self.columns, self.fmt, seconds)
+        return encode_batch(rows, self.columns, self.fmt, seconds, side=self.scorer.claim_rows)
 
 
 class _Clock:

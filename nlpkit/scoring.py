@@ -17,6 +17,7 @@ from nlpkit.errors import UsageError
 from nlpkit.io.paths import expand_inputs, format_of, url_list
 from nlpkit.io.readers import Fields
 from nlpkit.io.web import WebOptions
+from nlpkit.io.writers import output_format
 from nlpkit.jobs import ScoreSummary
 from nlpkit.registry import Registry
 from nlpkit.scorer import ScoreOptions, ScoreRequest
@@ -50,6 +51,22 @@ def count_articles(inputs: Sequence[str], urls: Sequence[str] = ()) -> int | Non
     return total
 
 
+def claims_path(out: str | Path, given: str | Path | None) -> Path:
+    """Where claim rows go: `given`, or `out` with `.claims.jsonl` for its extension.
+
+    Example:
+        >>> claims_path("runs/scores.parquet", None).as_posix()
+        'runs/scores.claims.jsonl'
+    """
+    if given is not None:
+        path = Path(given)
+        if output_format(path) == "parquet":
+            raise UsageError(f"{path}: claim rows are written as JSONL or CSV; give a .jsonl or .csv file")
+        return path
+    out = Path(out)
+    return out.with_name(f"{out.name.split('.')[0]}.claims.jsonl")
+
+
 def score_archive(
     inputs: str | Sequence[str],
     out: str | Path,
@@ -67,6 +84,7 @@ def score_archive(
     progress: Callable[[ScoreSummary], None] | None = None,
     urls: str | Path | None = None,
     web: WebOptions | None = None,
+    claims_out: str | Path | None = None,
 ) -> ScoreSummary:
     """Score every article of files, folders, globs and archives into one output file.
 
@@ -83,6 +101,8 @@ def score_archive(
         progress: Called with the job's `ScoreSummary` so far after each batch (`read`, `failed`, `fetched`).
         urls: A file of URLs, one article page per line (scored after `inputs`).
         web: How pages and feeds are fetched (timeouts, robots.txt, `cache`, per-host limits).
+        claims_out: Where the claim rows go when `options.claims` is given (default: beside `out`,
+            `NAME.claims.jsonl`): one row per article and claim it bears on, with the stance and evidence.
 
     Example:
         >>> import json, nlpkit, tempfile, pathlib
@@ -93,10 +113,12 @@ def score_archive(
     """
     if batch_size < 1:
         raise UsageError("--batch-size must be at least 1")
+    options = options or ScoreOptions()
+    side = claims_path(out, claims_out) if options.claims else None
     request = ScoreRequest(
         inputs=(inputs,) if isinstance(inputs, str) else tuple(inputs),
         out=Path(out),
-        options=options or ScoreOptions(),
+        options=options,
         fields=fields or Fields(),
         workers=max(1, workers if workers is not None else (os.cpu_count() or 1)),
         batch_size=batch_size,
@@ -109,5 +131,6 @@ def score_archive(
         web=web or WebOptions(per_host=2, delay=0.5),
         urls_file=str(urls) if urls else None,
         urls=tuple(url_list(urls)) if urls else (),
+        claims_out=side,
     )
     return ENGINES.get(engine)(request)

@@ -25,6 +25,23 @@ import numpy as np
 
 #: A component holding more than this share of the pairs is "most pairs".
 MAX_COMPONENT_SHARE = 0.25
+#: Targets are a closed set when there are at most this many, each with this many examples (median).
+MAX_TARGETS, PER_TARGET = 50, 30
+#: How stance pairs may be split (`auto`: closed targets by text, open ones by pair).
+SPLIT_MODES = ("auto", "target", "text", "pair")
+
+
+def target_kind(targets: Sequence[str]) -> str:
+    """`closed` when a few targets each have many examples (known at prediction), else `open`.
+
+    Example:
+        >>> target_kind(["Trump", "Biden"] * 40), target_kind([f"headline {i}" for i in range(80)])
+        ('closed', 'open')
+    """
+    counts = Counter(targets)
+    few = 1 <= len(counts) <= MAX_TARGETS
+    return "closed" if few and float(np.median(list(counts.values()))) >= PER_TARGET else "open"
+
 
 Folds = list[tuple[list[int], list[int]]]
 
@@ -41,39 +58,47 @@ class Split:
         return self.folds[0]
 
 
-def split_folds(
-    labels: Sequence[str],
-    k: int,
-    seed: int,
-    *,
-    groups: Sequence[str] | None = None,
-    targets: Sequence[str] | None = None,
-    texts: Sequence[str] | None = None,
-) -> Split:
-    """`k` folds for topic data (`groups` optional) or stance pairs (`targets` and `texts` given).
+@dataclass(frozen=True)
+class Keep:
+    """What a split keeps apart: a group per example (topic: a source, a story), or stance pairs' targets and
+    texts (`groups`, e.g. a body id, then stands for the text's identity), split `by` one of `SPLIT_MODES`."""
 
-    For pairs, `groups` (e.g. a body id) stands for the text's identity.
+    groups: Sequence[str] | None = None
+    targets: Sequence[str] | None = None
+    texts: Sequence[str] | None = None
+    by: str = "auto"
+
+
+def split_folds(labels: Sequence[str], k: int, seed: int, keep: Keep | None = None) -> Split:
+    """`k` folds for topic data or stance pairs, with nothing `keep` names on both sides of any fold.
 
     Example:
         >>> s = split_folds(["a", "b"] * 6, 3, 0)
         >>> len(s.folds), sorted(len(dv) for _, dv in s.folds), s.how
         (3, [4, 4, 4], 'stratified by label')
     """
+    keep = keep or Keep()
+    groups, targets = keep.groups, keep.targets
     if targets is not None:
-        sides = list(groups) if groups is not None else list(texts or [])
+        sides = list(groups) if groups is not None else list(keep.texts or [])
+        mode = keep.by if keep.by != "auto" else ("text" if target_kind(targets) == "closed" else "pair")
+        if mode == "text":
+            return _within_targets(labels, list(targets), sides, k, seed)
+        if mode == "target":
+            split = _plain_folds(labels, list(targets), k, seed)
+            return Split(folds=split.folds, how="by target (whole targets held out)")
         return _pair_folds(labels, list(targets), sides, k, seed)
     return _plain_folds(labels, groups, k, seed)
 
 
-def holdout(
-    labels: Sequence[str],
-    share: float,
-    seed: int,
-    *,
-    groups: Sequence[str] | None = None,
-    targets: Sequence[str] | None = None,
-    texts: Sequence[str] | None = None,
-) -> Split:
+def _within_targets(labels: Sequence[str], targets: list[str], texts: list[str], k: int, seed: int) -> Split:
+    """Folds by text, stratified by target and label: every target on both sides, no text on both."""
+    strata = [f"{t}\x00{y}" for t, y in zip(targets, labels, strict=True)]
+    split = _plain_folds(strata, texts, k, seed)
+    return Split(folds=split.folds, how="by text within targets (a closed set of targets: every target on both sides)")
+
+
+def holdout(labels: Sequence[str], share: float, seed: int, keep: Keep | None = None) -> Split:
     """One (train, held-out) split with about `share` held out; the same rules as `split_folds`.
 
     Example:
@@ -82,7 +107,7 @@ def holdout(
         (16, 4, [])
     """
     k = max(2, round(1 / share))
-    split = split_folds(labels, k, seed, groups=groups, targets=targets, texts=texts)
+    split = split_folds(labels, k, seed, keep)
     return Split(folds=split.folds[:1], how=split.how, left_out=_left_out(split.folds[0], len(labels)))
 
 
@@ -91,15 +116,20 @@ def _left_out(fold: tuple[list[int], list[int]], n: int) -> int:
 
 
 def _plain_folds(labels: Sequence[str], groups: Sequence[str] | None, k: int, seed: int) -> Split:
-    from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
+    from sklearn.model_selection import GroupKFold, KFold, LeaveOneGroupOut, StratifiedGroupKFold, StratifiedKFold
 
     idx = np.arange(len(labels))
     rare = min(Counter(labels).values()) < k
     if groups is not None:
         if len(set(groups)) < k:
             raise ValueError(f"{len(set(groups))} groups cannot make {k} folds")
-        splitter = GroupKFold(n_splits=k) if rare else StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
-        folds, how = splitter.split(idx, labels, groups), "grouped"
+        if len(set(groups)) == k:  # as many folds as groups: each group (a source, say) held out in turn
+            folds, how = LeaveOneGroupOut().split(idx, labels, groups), "one group held out per fold"
+        else:
+            splitter = (
+                GroupKFold(n_splits=k) if rare else StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+            )
+            folds, how = splitter.split(idx, labels, groups), "grouped"
     elif rare:
         folds, how = (
             KFold(n_splits=k, shuffle=True, random_state=seed).split(idx),

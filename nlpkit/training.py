@@ -1,6 +1,6 @@
 """Training: labelled data in, an honestly evaluated model folder out.
 
-The data is tidied (`nlpkit.io.labelled`), every example goes through the same preparation
+The data is tidied (`nlpkit.labelled`), every example goes through the same preparation
 as an article at prediction time (`nlpkit.text.prepare`), and the model is evaluated by one
 of three strategies — a separate dev file, k-fold cross-validation, or a held-out share —
 whose splits never let a text (stance: a target or a text) sit on both sides.
@@ -14,24 +14,26 @@ import random
 import shlex
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nlpkit.catalog import get_summarizer
-from nlpkit.classify.base import TASKS, ClassifierModel, make_estimator
+from nlpkit.classifiers.base import TASKS, classifier_model, make_estimator
 from nlpkit.errors import DataError, UsageError
-from nlpkit.io.labelled import LabelFields, LabelledData, load_labelled, prepare_examples
 from nlpkit.io.tables import read_table
+from nlpkit.labelled import Data, LabelFields, LabelledData, load_labelled, prepare_examples
 from nlpkit.metrics import classification_metrics, mean_metrics, rouge, sentence_lines
 from nlpkit.params import check_params
-from nlpkit.persistence import ModelMeta, check_model_target, save_model
+from nlpkit.persistence import ModelMeta, check_model_target, read_card_notes, save_model
 from nlpkit.registry import Registry
-from nlpkit.splits import Split, holdout, split_folds
+from nlpkit.splits import SPLIT_MODES, Keep, Split, holdout, split_folds
 from nlpkit.summarizers.abstractive import fine_tune_seq2seq
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.summarizers.supervised import SupervisedSummarizer, fit_sentence_scorer
+from nlpkit.text.language import detect_language
 from nlpkit.text.prepare import prepare
 from nlpkit.types import Document
 
@@ -42,11 +44,16 @@ Log = Callable[[str], None]
 class TrainResult:
     """What `train` produced: the model, where it was saved and its held-out metrics."""
 
-    model: Any
+    model: Any  # TopicModel | StanceModel for `train`, a summarizer for `train_summarizer`
     path: Path | None
     metrics: dict[str, Any]
     notes: list[str]
     seconds: float
+
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the model folder (refused if `path` exists, unless `force`)."""
+        self.path = save_model(self.model, path, force=force)
+        return self.path
 
 
 @dataclass
@@ -62,12 +69,12 @@ class _Evaluated:
 
 def train(
     task: str,
-    data: str | Path,
+    data: Data,
     *,
     out: str | Path | None = None,
     backend: str = "tfidf",
     fields: LabelFields | None = None,
-    dev: str | Path | None = None,
+    dev: Data | None = None,
     dev_split: float = 0.1,
     cv: int | None = None,
     seed: int = 0,
@@ -77,18 +84,28 @@ def train(
     name: str | None = None,
     command: str | None = None,
     log: Log | None = None,
+    label_definitions: str | Path | None = None,
+    card_notes: str | Path | None = None,
+    split_by: str = "auto",
 ) -> TrainResult:
     """Train a topic or stance classifier, evaluate it on held-out data and save it.
 
     Args:
         task: `"topic"` (text -> label) or `"stance"` ((target, text) -> label).
-        data: CSV/TSV/JSON/JSONL/Parquet file, a `save_to_disk` folder, or a Hub dataset name.
+        data: CSV/TSV/JSON/JSONL/Parquet file, a `save_to_disk` folder, a Hub dataset name, or rows in
+            memory: a list of dicts or of `(text, label)` pairs (stance: `(target, text, label)`), a pandas
+            DataFrame or a `datasets.Dataset`, with columns named as `fields` says.
         out: Model folder to write (refused if it exists, unless `force`).
         backend: A registered backend (`tfidf`, `embedding`, `transformer`).
         fields: Where text, label, target, title and groups are (`LabelFields`).
         dev: A separate dev file; else `cv` folds; else a `dev_split` share held out.
         split: The split of a Hugging Face dataset.
         params: Backend parameters.
+        label_definitions: A CSV of `label,definition` shown in the model card.
+        card_notes: A Markdown file appended to the model card (a Limitations section, say).
+        split_by: Stance: how pairs are kept apart in the dev split and folds (`nlpkit.splits.SPLIT_MODES`):
+            `auto` (closed targets by text within targets, open ones by headline and body), `target`,
+            `text` or `pair`.
 
     Example:
         >>> import nlpkit
@@ -98,26 +115,40 @@ def train(
     """
     say = log or (lambda _msg: None)
     t0 = time.perf_counter()
-    _check_request(task, out, force, cv, dev_split, inputs=[data, *([dev] if dev else [])])
+    paths = [x for x in (data, dev) if isinstance(x, str | Path)]
+    _check_request(task, out, force, cv, dev_split, inputs=paths)
     fields = fields or LabelFields()
     params = {"random_state": seed, **(params or {})}
+    if split_by not in SPLIT_MODES:
+        raise UsageError(f"--split-by {split_by!r}: use one of {', '.join(SPLIT_MODES)}")
+    if task == "stance" and backend == "tfidf":
+        params.setdefault("split_by", split_by)  # the model's own cross-validation keeps pairs apart the same way
     make_estimator(backend, task, **params)  # a bad backend or parameter is one clear error before the data is read
     labelled = prepare_examples(load_labelled(data, task=task, fields=fields, split=split), task)
     labelled.check_labels()
-    say(f"read {len(labelled.texts)} examples, {len(set(labelled.labels))} labels from {data}")
+    extra = read_card_notes(label_definitions, card_notes, sorted(set(labelled.labels)))  # before any fitting
+    say(f"read {len(labelled.texts)} examples, {len(set(labelled.labels))} labels from {labelled.source}")
     for note in labelled.notes:
         say(note)
 
-    def fit(part: LabelledData) -> Any:
-        return make_estimator(backend, task, **params).fit(part.inputs(), part.labels)
+    def fit(part: LabelledData, chosen: dict[str, Any] | None = None) -> Any:
+        estimator = make_estimator(backend, task, **{**params, **(chosen or {})})
+        if part.groups is not None and task == "topic" and "groups" in inspect.signature(estimator.fit).parameters:
+            # groups are sources: settings and calibration are chosen on sources held out whole
+            return estimator.fit(part.inputs(), part.labels, groups=part.groups)
+        return estimator.fit(part.inputs(), part.labels)
 
     if dev is not None:
         dev_data = prepare_examples(load_labelled(dev, task=task, fields=fields), task)
         result = _on_dev_file(fit, labelled, dev_data, str(dev), say)
     elif cv is not None:
-        result = _by_cross_validation(fit, labelled, cv, seed, say)
+        result = _by_cross_validation(fit, labelled, cv, seed, say, split_by)
     else:
-        result = _on_held_out_share(fit, labelled, dev_split, seed, say)
+        result = _on_held_out_share(fit, labelled, dev_split, seed, say, split_by)
+    learnt_little = near_uniform(result.metrics)
+    if learnt_little:
+        result.notes.append(learnt_little)
+        warnings.warn(learnt_little, stacklevel=2)
     notes = [*labelled.notes, *result.notes]
     seconds = time.perf_counter() - t0
     meta = _classifier_meta(
@@ -132,10 +163,20 @@ def train(
         seconds=seconds,
         command=command
         or _python_call(
-            "nlpkit.train", task, data, backend=backend, dev=dev, dev_split=dev_split, cv=cv, seed=seed, params=params
+            "nlpkit.train",
+            task,
+            data if isinstance(data, str | Path) else _Shown(labelled.source),
+            backend=backend,
+            dev=dev,
+            dev_split=dev_split,
+            cv=cv,
+            seed=seed,
+            params=params,
         ),
     )
-    model = ClassifierModel(result.estimator.predictor(), meta)
+    if extra:
+        meta = meta.replace(data={**meta.data, **extra})
+    model = classifier_model(result.estimator.predictor(), meta)
     path = save_model(model, out, force=force) if out is not None else None
     return TrainResult(model=model, path=path, metrics=result.metrics, notes=notes, seconds=seconds)
 
@@ -153,15 +194,18 @@ def _check_request(
         raise UsageError("--dev-split must be between 0 and 1")
 
 
-def data_split(data: LabelledData, *, seed: int, share: float | None = None, k: int | None = None) -> Split:
-    """The held-out share (`share`) or `k` folds of labelled data, by `nlpkit.splits`' rules."""
-    kwargs: dict[str, Any] = {"groups": data.groups, "targets": data.targets, "texts": data.texts}
-    if data.targets is None:
-        kwargs = {"groups": data.groups}
+def data_split(
+    data: LabelledData, *, seed: int, share: float | None = None, k: int | None = None, by: str = "auto"
+) -> Split:
+    """The held-out share (`share`) or `k` folds of labelled data, by `nlpkit.splits`' rules (`by`: how stance
+    pairs are kept apart)."""
+    keep = Keep(groups=data.groups)
+    if data.targets is not None:
+        keep = Keep(groups=data.groups, targets=data.targets, texts=data.texts, by=by)
     try:
         if share is not None:
-            return holdout(data.labels, share, seed, **kwargs)
-        return split_folds(data.labels, int(k or 5), seed, **kwargs)
+            return holdout(data.labels, share, seed, keep)
+        return split_folds(data.labels, int(k or 5), seed, keep)
     except ValueError:
         n, labels = len(data.labels), len(set(data.labels))
         what = "hold out a dev split" if share is not None else f"make {k or 5} cross-validation folds"
@@ -171,13 +215,14 @@ def data_split(data: LabelledData, *, seed: int, share: float | None = None, k: 
         ) from None
 
 
-def _score(estimator: Any, part: LabelledData) -> dict[str, Any]:
-    """Metrics of what the saved model will predict (the estimator's `predictor()`) on `part`."""
+def _score(estimator: Any, part: LabelledData, labels: Sequence[str] | None = None) -> dict[str, Any]:
+    """Metrics of what the saved model will predict (the estimator's `predictor()`) on `part`, over `labels`
+    (all the data's labels, so folds whose model lacks one still line up)."""
     predictor = estimator.predictor()
     proba = predictor.predict_proba(part.inputs())
     classes = [str(c) for c in predictor.classes_]
     pred = [classes[i] for i in proba.argmax(axis=1)]
-    return classification_metrics(part.labels, pred, proba=proba, labels=classes)
+    return classification_metrics(part.labels, pred, proba=proba, labels=list(labels) if labels else classes)
 
 
 def _on_dev_file(
@@ -198,16 +243,25 @@ def _on_dev_file(
 
 
 def _by_cross_validation(
-    fit: Callable[[LabelledData], Any], data: LabelledData, k: int, seed: int, say: Log
+    fit: Callable[..., Any], data: LabelledData, k: int, seed: int, say: Log, by: str = "auto"
 ) -> _Evaluated:
     if k > len(data.texts):
         raise UsageError(f"--cv {k}: more folds than the {len(data.texts)} examples")
-    split = data_split(data, seed=seed, k=k)
+    split = data_split(data, seed=seed, k=k, by=by)
     fold_metrics = []
+    folds = []
     for i, (tr, dv) in enumerate(split.folds, start=1):
-        say(f"fold {i}/{k}: training on {len(tr)}, evaluating on {len(dv)}")
-        fold_metrics.append(_score(fit(data.subset(tr)), data.subset(dv)))
+        held = ", ".join(sorted({data.groups[j] for j in dv})[:3]) if data.groups is not None else f"fold {i}"
+        say(f"fold {i}/{k}: training on {len(tr)}, evaluating on {len(dv)}" + (f" ({held})" if data.groups else ""))
+        m = _score(fit(data.subset(tr)), data.subset(dv), sorted(set(data.labels)))
+        fold_metrics.append(m)
+        # macro-F1 over the labels this part has: a held-out source lacks some labels by nature
+        f1s = [c["f1"] for c in m["per_class"].values() if c["support"] > 0]
+        folds.append(
+            {"held_out": held, "n": m["n"], "accuracy": m["accuracy"], "macro_f1": sum(f1s) / max(1, len(f1s))}
+        )
     metrics = mean_metrics(fold_metrics)
+    metrics["per_fold"] = folds
     metrics["evaluated_on"] = f"{k}-fold cross-validation, {split.how} (final model refit on all data)"
     say("refitting on all data")
     notes = [f"{split.left_out} pairs were in no fold (their ends fell in two folds)"] if split.left_out else []
@@ -215,9 +269,9 @@ def _by_cross_validation(
 
 
 def _on_held_out_share(
-    fit: Callable[[LabelledData], Any], data: LabelledData, share: float, seed: int, say: Log
+    fit: Callable[..., Any], data: LabelledData, share: float, seed: int, say: Log, by: str = "auto"
 ) -> _Evaluated:
-    split = data_split(data, seed=seed, share=share)
+    split = data_split(data, seed=seed, share=share, by=by)
     tr, dv = split.first()
     train_part, dev_part = data.subset(tr), data.subset(dv)
     notes = []
@@ -230,9 +284,46 @@ def _on_held_out_share(
     estimator = fit(train_part)
     metrics = {
         **_score(estimator, dev_part),
-        "evaluated_on": f"a held-out {share:.0%} dev split {split.how} (seed {seed})",
+        "evaluated_on": f"a held-out {share:.0%} dev split {split.how} (seed {seed}); "
+        "the saved model was then refit on all the data, dev part included, with the settings chosen",
     }
-    return _Evaluated(estimator, metrics, len(tr), len(dv), notes)
+    say(f"refitting on all {len(data.texts)} examples with the settings chosen (the dev part was for the report)")
+    chosen: dict[str, Any] = getattr(estimator, "chosen_params", dict)()
+    final = fit(data, chosen)
+    if getattr(estimator, "selection_", None):  # how the settings were chosen, for the card
+        final.selection_ = estimator.selection_
+    return _Evaluated(final, metrics, len(data.texts), len(dv), notes)
+
+
+def near_uniform(metrics: dict[str, Any]) -> str | None:
+    """A warning when held-out predictions show the model learnt little: scores near 1/k, or one label for
+    nearly everything when the data is not that one-sided. None when they look like a model's.
+
+    Example:
+        >>> m = {"labels": ["a", "b", "c", "d"], "mean_top_score": 0.27, "confusion_matrix": [[1, 1], [1, 1]]}
+        >>> near_uniform(m)
+        'predictions are near-uniform on the held-out data (mean top score 0.27 with 4 labels): ...'
+    """
+    labels, cm = metrics.get("labels") or [], metrics.get("confusion_matrix") or []
+    k = len(labels)
+    if k < 2 or not cm:
+        return None
+    top = metrics.get("mean_top_score")
+    if top is not None and top < 1 / k + 0.1 * (1 - 1 / k):
+        return (
+            f"predictions are near-uniform on the held-out data (mean top score {top:.2f} with {k} labels): "
+            "the model has learnt little; train longer, or check the data and labels"
+        )
+    total = sum(map(sum, cm))
+    predicted = [sum(row[j] for row in cm) for j in range(len(cm))]
+    gold = [sum(row) for row in cm]
+    j = max(range(len(predicted)), key=predicted.__getitem__)
+    if total >= 20 and predicted[j] >= 0.95 * total and max(gold) < 0.8 * total:
+        return (
+            f"the model predicts {labels[j]!r} for {predicted[j] / total:.0%} of the held-out data, where "
+            f"{gold[j] / total:.0%} have that label: it has learnt little; train longer, or check the data"
+        )
+    return None
 
 
 def cli_command() -> str:
@@ -240,11 +331,32 @@ def cli_command() -> str:
     return " ".join(shlex.quote(a) for a in ["nlpkit", *sys.argv[1:]])
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """Data given in memory, as a model's "Reproduce" line names it."""
+
+    what: str
+
+    def __repr__(self) -> str:
+        return f"<{self.what}>"
+
+
 def _python_call(function: str, *args: Any, **kwargs: Any) -> str:
     """How a model trained from Python was made, e.g. `nlpkit.train('topic', 'data.jsonl', dev_split=0.25)`."""
     shown = [repr(str(a) if isinstance(a, Path) else a) for a in args]
     shown += [f"{k}={v!r}" for k, v in kwargs.items() if v is not None]
     return f"{function}({', '.join(shown)})"
+
+
+def data_language(texts: Sequence[str], sample: int = 300) -> str | None:
+    """The language of training texts when nine in ten of an even sample agree (else None: no check at prediction)."""
+    step = max(1, len(texts) // sample)
+    codes = [detect_language(t)[0] for t in texts[::step][:sample]]
+    codes = [c for c in codes if c != "und"]
+    if not codes:
+        return None
+    top = max(set(codes), key=codes.count)
+    return top if codes.count(top) >= 0.9 * len(codes) else None
 
 
 def _classifier_meta(**kw: Any) -> ModelMeta:
@@ -262,7 +374,9 @@ def _classifier_meta(**kw: Any) -> ModelMeta:
         fields={"text": fields.text, "label": fields.label, "target": fields.target, "title": fields.title},
         data={
             "source": data.source,
+            "language": data_language(data.texts),
             "fingerprint": data.fingerprint(),
+            "seen": data.seen_sample(),
             "n_train": evaluated.n_train,
             "n_dev": evaluated.n_dev,
             "notes": kw["notes"],

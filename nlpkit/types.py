@@ -35,6 +35,15 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """An article a model was not applied to, and why (written in a language the model does not read).
+    Not a failure: the article was read; a guess would only have been wrong."""
+
+    article: Article
+    reason: str
+
+
+@dataclass(frozen=True)
 class Sentence:
     """A sentence with character offsets into the text it was segmented from."""
 
@@ -92,6 +101,10 @@ class Summary:
     abstractive: bool = False
     unsupported: tuple[UnsupportedSpan, ...] = ()
     dropped: int = 0
+    title: str = ""
+    #: Where the headline sits in the text given to `nlpkit.summarize` (-1 when it was given apart or not found).
+    title_start: int = -1
+    title_end: int = -1
 
     @property
     def faithful(self) -> bool:
@@ -104,12 +117,25 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """The sentence of an article that bears most on a claim, with its character offsets in the article."""
+
+    text: str
+    start: int
+    end: int
+    score: float  # share of the claim's content words the sentence has
+
+
+@dataclass(frozen=True)
 class Prediction:
-    """A label with its probability, and every label's probability."""
+    """A label with its probability, and every label's probability; for stance, the evidence sentence."""
 
     label: str
     score: float
     scores: dict[str, float]
+    evidence: Evidence | None = None
+    target: str | None = None  # stance: the claim checked, and where it came from (given, field, headline)
+    target_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,3 +148,4 @@ class Brief:
     source: str = ""
     topic: Prediction | None = None
     meta: dict[str, str | None] = field(default_factory=dict)  # url, author, published, site, language
+    topic_skipped: str | None = None  # why no topic was given (the article's language)

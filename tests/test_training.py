@@ -7,7 +7,7 @@ import pytest
 
 import nlpkit
 from nlpkit.errors import DataError
-from nlpkit.io.labelled import LabelFields, load_labelled
+from nlpkit.labelled import LabelFields, load_labelled
 from nlpkit.training import data_split
 
 
@@ -110,7 +110,7 @@ def test_training_and_classify_read_the_same_text(tmp_path: Path, data_dir: Path
     import subprocess
     import sys
 
-    from nlpkit.io.labelled import prepare_examples
+    from nlpkit.labelled import prepare_examples
 
     rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
     for i, r in enumerate(rows):  # a headline field, scraped furniture and odd spacing, as real tables have

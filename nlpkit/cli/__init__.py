@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Any, TextIO, TypeVar, cast
 
@@ -75,11 +76,17 @@ def warn(message: str) -> None:
     print(f"nlpkit: warning: {one_line(message, 2000)}", file=sys.stderr)
 
 
+def _show_warning(message: Warning | str, *_args: Any, **_kwargs: Any) -> None:
+    """A library warning as one `nlpkit: warning:` line (not Python's file:line and source)."""
+    warn(str(message))
+
+
 def handle_errors(func: F) -> F:
     """Turn nlpkit's errors (and the OS's) into one-line messages and exit codes; never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        warnings.showwarning = _show_warning
         stdout: Any = sys.stdout  # None under pythonw
         if stdout is not None and not isinstance(stdout, _NamedStdout):
             sys.stdout = cast(TextIO, _NamedStdout(stdout))

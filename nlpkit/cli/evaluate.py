@@ -56,8 +56,8 @@ def evaluate_command(
     from nlpkit.summarizers import SUMMARIZERS
 
     if model in SUMMARIZERS or _is_summarizer_folder(model):
-        from nlpkit.evaluate import evaluate_summarizer
-        from nlpkit.io.labelled import LabelFields
+        from nlpkit.evaluation import evaluate_summarizer
+        from nlpkit.labelled import LabelFields
 
         m = evaluate_summarizer(
             model,
@@ -77,8 +77,8 @@ def evaluate_command(
         if report:
             print(f"report written to {report}")
         return
-    from nlpkit.evaluate import evaluate_classifier
-    from nlpkit.io.labelled import LabelFields
+    from nlpkit.evaluation import evaluate_classifier
+    from nlpkit.labelled import LabelFields
     from nlpkit.reports import format_classification_report
 
     result = evaluate_classifier(

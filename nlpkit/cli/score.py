@@ -50,6 +50,17 @@ def score_command(
         str | None,
         typer.Option("--target", help="Stance: one claim checked against every article (default: its headline)."),
     ] = None,
+    claims: Annotated[
+        str | None,
+        typer.Option(
+            "--claims",
+            help="A file of claims (one per line, or JSONL with id and claim): each article's stance toward every "
+            "claim it bears on, one row per article and claim, in --claims-out.",
+        ),
+    ] = None,
+    claims_out: Annotated[
+        str | None, typer.Option("--claims-out", help="Where the claim rows go (default: OUT.claims.jsonl).")
+    ] = None,
     target_field: Annotated[
         str | None, typer.Option("--target-field", help="Stance: field with each article's target.")
     ] = None,
@@ -92,6 +103,7 @@ def score_command(
 
     The exit code is 0 when every record was scored, 1 when any failed (they are in --errors).
     """
+    from nlpkit.io.paths import claim_list
     from nlpkit.io.readers import Fields
     from nlpkit.jobs import ScoreSummary
     from nlpkit.scorer import ScoreOptions
@@ -110,6 +122,7 @@ def score_command(
         target=target,
         clean=not no_clean,
         device=device,
+        claims=tuple(claim_list(claims)) if claims else (),
     )
     fields = Fields(text=text_field, title=title_field, id=id_field, target=target_field)
     given, listed = article_inputs(inputs, urls)
@@ -146,6 +159,7 @@ def score_command(
             progress=progress,
             urls=urls,
             web=web_options(cache, ignore_robots, timeout, per_host=host_connections, delay=host_delay),
+            claims_out=claims_out,
         )
     except KeyboardInterrupt:
         raise Interrupted(
@@ -159,11 +173,14 @@ def score_command(
         raise typer.Exit(1)
 
 
+def tally_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{printable(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
 def summary_text(summary: Any) -> str:
     """The end-of-job summary as a few lines of text."""
 
-    def tally(counts: dict[str, int]) -> str:
-        return ", ".join(f"{printable(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+    tally = tally_text
 
     resumed = f" (resumed after {summary.resumed_after})" if summary.resumed_after else ""
     rate = f"{summary.rate:.0f}" if summary.rate >= 10 else f"{summary.rate:.2g}"
@@ -178,8 +195,14 @@ def summary_text(summary: Any) -> str:
         lines.append("stances: " + tally(summary.stances))
     if summary.stance_skipped:
         lines.append(f"stance:  left empty for {summary.stance_skipped} articles with no target (see stance_skipped)")
+    if summary.claims_file:
+        lines.append(f"claims:  {len(summary.claims)} claims bear on some article; stance per claim:")
+        busiest = sorted(summary.claims.items(), key=lambda kv: -sum(kv[1].values()))[:10]
+        for cid, tally in busiest:
+            lines.append(f"  {printable(cid)}: " + tally_text(tally))
     failures = f"; failures: {summary.errors_file}" if summary.failed and summary.errors_file else ""
-    lines.append(f"output: {summary.out}{failures}")
+    claims = f"; claims: {summary.claims_file}" if summary.claims_file else ""
+    lines.append(f"output: {summary.out}{claims}{failures}")
     return "\n".join(lines)
 
 

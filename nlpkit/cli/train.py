@@ -35,7 +35,7 @@ def _parse_params(items: list[str]) -> dict[str, Any]:
 
 
 def _backend_help() -> str:
-    from nlpkit.classify import BACKENDS
+    from nlpkit.classifiers import BACKENDS
 
     return f"Classifier backend ({', '.join(BACKENDS.names())}; default tfidf), or summarizer backend (extractive, seq2seq)."
 
@@ -87,10 +87,24 @@ def train_command(
     title_field: Annotated[
         str | None, typer.Option("--title-field", help="Column with a separate headline (default: title, if present).")
     ] = None,
+    label_definitions: Annotated[
+        str | None, typer.Option("--label-definitions", help="CSV of label,definition for the model card.")
+    ] = None,
+    split_by: Annotated[
+        str,
+        typer.Option(
+            "--split-by",
+            help="Stance: keep apart in the dev split and folds whole targets (target), texts (text) or both "
+            "(pair); auto: text for a closed set of targets, pair otherwise.",
+        ),
+    ] = "auto",
+    card_notes: Annotated[
+        str | None, typer.Option("--card-notes", help="Markdown file appended to the model card (e.g. Limitations).")
+    ] = None,
     force: Force = False,
 ) -> None:
     """Train a topic or stance classifier (or an extractive summarizer), evaluate it on held-out data, save it."""
-    from nlpkit.io.labelled import LabelFields
+    from nlpkit.labelled import LabelFields
     from nlpkit.reports import format_classification_report, rouge_table
     from nlpkit.training import cli_command
 
@@ -152,6 +166,9 @@ def train_command(
         params=params,
         command=cli_command(),
         log=log,
+        label_definitions=label_definitions,
+        card_notes=card_notes,
+        split_by=split_by,
     )
     m = dict(result.metrics)
     m.setdefault("data", m.get("evaluated_on"))

@@ -211,8 +211,39 @@ def url_list(path: str | Path) -> list[str]:
     lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
     urls = [line for line in lines if line and not line.startswith("#")]
     if not urls:
-        raise InputError(f"{shown(source)}: no URLs in it (one per line)")
+        raise InputError(f"{shown(source)}: nothing in it (one item per line)")
     return urls
+
+
+def claim_list(path: str | Path) -> list[tuple[str, str]]:
+    """(id, claim) pairs of a claims file: one claim per line (ids `c1`, `c2`, ...), or JSONL with `id` and
+    `claim` (or `text`) per line.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "claims.txt"
+        >>> _ = p.write_text("Council bans cruise ships\\n\\n# comment\\nCentral bank cuts rates\\n")
+        >>> claim_list(p)
+        [('c1', 'Council bans cruise ships'), ('c2', 'Central bank cuts rates')]
+    """
+    import json
+
+    lines = url_list(path)  # the same reading: a text file of lines, blank lines and # comments skipped
+    if not str(path).lower().endswith((".jsonl", ".ndjson")):
+        return [(f"c{i}", line) for i, line in enumerate(lines, start=1)]
+    out = []
+    for n, line in enumerate(lines, start=1):
+        try:
+            row = json.loads(line)
+            claim = row.get("claim", row.get("text")) if isinstance(row, dict) else None
+        except ValueError:
+            claim, row = None, None
+        if not isinstance(claim, str) or not claim.strip():
+            raise InputError(f'{shown(Path(path))}:{n}: not a JSON object with a "claim" (or "text") string')
+        out.append((str(row.get("id", f"c{n}")) if isinstance(row, dict) else f"c{n}", claim.strip()))
+    if len({cid for cid, _ in out}) != len(out):
+        raise InputError(f"{shown(Path(path))}: two claims share an id; give each its own")
+    return out
 
 
 def canonical_input(item: str) -> str:

@@ -120,6 +120,38 @@ class RowWriter:
             e.filename = e.filename or str(self.path)
             raise
 
+    def keep_rows_before(self, row: int) -> list[dict[str, Any]]:
+        """Cut off the rows whose `row` column is `row` or more (written for output rows a resume drops);
+        return the rows kept."""
+        self.resume()  # a partial last line first
+        kept: list[dict[str, Any]] = []
+        if not self.path.exists():
+            return kept
+        cut = None
+        with self.path.open("rb") as f:
+            offset = 0
+            for i, line in enumerate(f):
+                if self.fmt == "csv" and i == 0:
+                    offset += len(line)
+                    continue
+                parsed = self._row(line)
+                if int(parsed.get("row") or 0) >= row:
+                    cut = offset
+                    break
+                kept.append(parsed)
+                offset += len(line)
+        if cut is not None:
+            with self.path.open("rb+") as f:
+                f.truncate(cut)
+        return kept
+
+    def _row(self, line: bytes) -> dict[str, Any]:
+        text = line.decode("utf-8")
+        if self.fmt == "csv":
+            return dict(zip(self.columns, next(csv.reader([text])), strict=False))
+        value = json.loads(text)
+        return value if isinstance(value, dict) else {}
+
     def read_rows(self) -> Iterator[dict[str, Any]]:
         if not self.path.exists():
             return

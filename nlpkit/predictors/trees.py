@@ -137,6 +137,13 @@ class TreeEnsemble:
         parts: dict[str, list[np.ndarray]] = {k: [] for k in cls.NODE_ARRAYS}
         roots, tree_class = [], []
         offset = 0
+        if not (hasattr(model, "_predictors") and hasattr(model, "_baseline_prediction")):
+            import sklearn
+
+            raise ModelError(
+                f"scikit-learn {sklearn.__version__} keeps HistGradientBoosting's trees elsewhere than the export "
+                "reads them; install a scikit-learn that nlpkit supports (see its pyproject.toml)"
+            )
         for per_iteration in model._predictors:
             for k, predictor in enumerate(per_iteration):
                 nodes = predictor.nodes

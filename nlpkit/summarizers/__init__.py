@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nlpkit.persistence import MODEL_KINDS
 from nlpkit.registry import Registry
 
 #: Summarization methods by name (kept here, free of numpy, so the CLI lists them at start-up).
@@ -20,7 +19,3 @@ for _name, _cls in {
 }.items():
     SUMMARIZERS.add_lazy(_name, f"nlpkit.summarizers.extractive:{_cls}")
 SUMMARIZERS.add_lazy("abstractive", "nlpkit.summarizers.abstractive:AbstractiveSummarizer")
-
-# How a saved summarizer of each backend is loaded (see nlpkit.persistence).
-MODEL_KINDS.add_lazy("extractive", "nlpkit.summarizers.supervised:load_supervised")
-MODEL_KINDS.add_lazy("seq2seq", "nlpkit.summarizers.abstractive:load_seq2seq")

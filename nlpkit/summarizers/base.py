@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from nlpkit.summarizers.length import LengthSpec
+from nlpkit.summarizers.standalone import Fitness
 from nlpkit.types import Document, ScoredSentence, Summary
 
 
@@ -37,53 +38,87 @@ def select(
     *,
     method: str,
     diversity: Diversity | None = None,
+    standalone: bool = True,
 ) -> Summary:
-    """Pick sentences by score until the length is met; return them in document order."""
+    """Pick sentences by score until the length is met; return them in document order.
+
+    With `standalone` (all but the lead baseline), a sentence that cannot stand in a brief (an open
+    quotation, a caption, a link line, the headline again: `nlpkit.summarizers.standalone`) is taken
+    only when nothing else is left, and one that opens with a connective or a pronoun only after an
+    earlier bullet it can lean on. A word budget is never cut inside a sentence; only the first
+    sentence may exceed it.
+    """
     n = len(doc.sentences)
     if n == 0:
         return Summary(sentences=(), method=method, length=str(length))
     score = np.asarray(scores, dtype=np.float64)
-    k = length.sentence_count(n)
-    budget = length.words
-    chosen: list[int] = []
-    words = 0
-
-    def take(i: int) -> bool:
-        """Add sentence i if it fits; return True when the summary is full."""
-        nonlocal words
-        if budget is None:
-            chosen.append(i)
-            return len(chosen) >= k
-        w = len(doc.sentences[i].text.split())
-        if chosen and words + w > budget:
-            return False
-        chosen.append(i)
-        words += w
-        return words >= budget
-
+    picker = _Picker(doc, length.sentence_count(n), length.words, Fitness.of(doc) if standalone else None)
     ranked = np.lexsort((np.arange(len(score)), -score))  # best first, earlier first among equals
+    full = False
     if diversity is None:
-        for i in ranked.tolist():
-            if take(i):
-                break
+        full = any(picker.admit(i) for i in ranked.tolist())
     else:
         # over the best-scored candidates, kept in document order so that ties go to the earlier one
-        pool = np.sort(ranked[: max(4 * k, 60)] if budget is None else ranked[:200])
+        pool = np.sort(ranked[: max(4 * picker.k, 60)] if picker.budget is None else ranked[:200])
         closest = np.zeros(len(score))  # each sentence's highest similarity to those chosen
-        while len(pool):
+        while len(pool) and not full:
             at = int(np.argmax(score[pool] - diversity.penalty * closest[pool]))
             best = int(pool[at])
             pool = np.delete(pool, at)
-            if chosen and closest[best] > diversity.max_overlap:
+            if picker.chosen and closest[best] > diversity.max_overlap:
                 continue
-            before = len(chosen)
-            if take(best):
-                break
-            if len(chosen) > before:
+            before = len(picker.chosen)
+            full = picker.admit(best)
+            if len(picker.chosen) > before:
                 closest = np.maximum(closest, diversity.sim[:, best])
-    chosen.sort()
+    if not full:
+        picker.fill()
     picked = tuple(
-        ScoredSentence(text=s.text, start=s.start, end=s.end, index=s.index, score=float(score[s.index]))
-        for s in (doc.sentences[i] for i in chosen)
+        ScoredSentence(text=s.text, start=s.start, end=s.end, index=s.index, score=float(score[i]))
+        for i, s in ((i, doc.sentences[i]) for i in sorted(picker.chosen))
     )
     return Summary(sentences=picked, method=method, length=str(length))
+
+
+class _Picker:
+    """The sentences chosen so far, against a count or a word budget, and those put aside."""
+
+    def __init__(self, doc: Document, k: int, budget: int | None, fitness: Fitness | None) -> None:
+        self.doc, self.k, self.budget, self.fitness = doc, k, budget, fitness
+        self.chosen: list[int] = []
+        self.words = 0
+        self.waiting: list[int] = []  # fit for a brief, but only after an earlier bullet
+        self.unfit: list[int] = []  # taken only when nothing else is left
+
+    def take(self, i: int) -> bool:
+        """Add sentence i if it fits; return True when the summary is full."""
+        if self.budget is None:
+            self.chosen.append(i)
+            return len(self.chosen) >= self.k
+        w = len(self.doc.sentences[i].text.split())
+        if self.chosen and self.words + w > self.budget:
+            return False
+        self.chosen.append(i)
+        self.words += w
+        return self.words >= self.budget
+
+    def admit(self, i: int) -> bool:
+        """Take sentence i if it may stand here (True when full); else put it aside."""
+        if self.fitness is not None:
+            if self.fitness.defects[i] is not None:
+                self.unfit.append(i)
+                return False
+            if not self.fitness.may_follow(self.doc, i, self.chosen):
+                self.waiting.append(i)
+                return False
+        return self.take(i)
+
+    def fill(self) -> None:
+        """Those put aside that can stand now; with nothing chosen at all, the best of them."""
+        if self.fitness is None:
+            return
+        fitness = self.fitness
+        if any(fitness.may_follow(self.doc, i, self.chosen) and self.take(i) for i in self.waiting):
+            return
+        if not self.chosen and (self.waiting or self.unfit):
+            self.take([*self.waiting, *self.unfit][0])

@@ -11,6 +11,7 @@ import numpy as np
 
 from nlpkit.summarizers.base import Diversity, select
 from nlpkit.summarizers.length import LengthSpec
+from nlpkit.summarizers.standalone import join_quotes
 from nlpkit.summarizers.vectors import SentenceVectors, first_sentences, pagerank, scaled_to_max, word_counts
 from nlpkit.types import Document, Summary
 
@@ -22,7 +23,7 @@ class LeadSummarizer:
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
         n = len(doc.sentences)
-        return select(doc, 1.0 / np.arange(1, n + 1), length, method=self.name)
+        return select(doc, 1.0 / np.arange(1, n + 1), length, method=self.name, standalone=False)
 
 
 class TextRankSummarizer:
@@ -31,7 +32,7 @@ class TextRankSummarizer:
     name = "textrank"
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
-        doc = first_sentences(doc)
+        doc = join_quotes(first_sentences(doc))
         v = SentenceVectors.of(doc)
         n = len(v.words)
         sets = [set(ws) for ws in v.words]
@@ -70,7 +71,7 @@ class LexRankSummarizer:
         self.threshold = threshold
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
-        doc = first_sentences(doc)
+        doc = join_quotes(first_sentences(doc))
         v = SentenceVectors.of(doc)
         w = np.where(v.sim >= self.threshold, v.sim, 0.0)
         return select(doc, pagerank(w), length, method=self.name)
@@ -82,7 +83,7 @@ class CentroidSummarizer:
     name = "centroid"
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
-        doc = first_sentences(doc)
+        doc = join_quotes(first_sentences(doc))
         v = SentenceVectors.of(doc)
         centroid = v.matrix.sum(axis=0)
         norm = np.linalg.norm(centroid)
@@ -134,7 +135,7 @@ class AutoSummarizer:
         return score, v
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
-        doc = first_sentences(doc)
+        doc = join_quotes(first_sentences(doc))
         score, v = self.scores(doc)
         diversity = Diversity(v.sim, max_overlap=self.max_overlap, penalty=self.penalty)
         return select(doc, score, length, method=self.name, diversity=diversity)

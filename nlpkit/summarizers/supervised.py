@@ -24,6 +24,7 @@ from nlpkit.persistence import ARRAYS_FILE, META_FILE, ModelMeta, listed, model_
 from nlpkit.predictors import TreeEnsemble
 from nlpkit.summarizers.base import Diversity, select
 from nlpkit.summarizers.length import LengthSpec
+from nlpkit.summarizers.standalone import join_quotes
 from nlpkit.summarizers.vectors import SentenceVectors, first_sentences, pagerank, scaled_to_max
 from nlpkit.text.tokens import content_words
 from nlpkit.types import Document, Summary
@@ -127,19 +128,37 @@ class SentenceScorer:
     Numpy only unless it has an encoder; fitted by `fit_sentence_scorer`.
     """
 
-    def __init__(self, trees: TreeEnsemble, encoder: SentenceEncoder | None = None, settings: dict | None = None):
+    def __init__(
+        self,
+        trees: TreeEnsemble,
+        encoder: SentenceEncoder | None = None,
+        settings: dict | None = None,
+        *,
+        case_blind: bool = False,
+    ):
         self.trees = trees
         self.encoder = encoder
         self.settings = settings or {}
+        self.case_blind = case_blind
 
     def features(self, doc: Document) -> tuple[np.ndarray, SentenceVectors]:
         """`sentence_features`, plus `ENCODER_FEATURES` when the scorer has an encoder."""
-        return features_of(doc, self.encoder)
+        feats, v = features_of(doc, self.encoder)
+        return (case_blind(feats) if self.case_blind else feats), v
 
     def score(self, feats: np.ndarray) -> np.ndarray:
         if len(feats) == 0:
             return np.zeros(0)
         return np.asarray(self.trees.predict_proba(feats)[:, 1])
+
+
+def case_blind(feats: np.ndarray) -> np.ndarray:
+    """The features with those that read letter case (`name_density`) set to 0: for a scorer trained on
+    lower-cased text, which must read cased text the same way."""
+    if len(feats):
+        feats = feats.copy()
+        feats[:, FEATURES.index("name_density")] = 0.0
+    return feats
 
 
 def features_of(doc: Document, encoder: SentenceEncoder | None) -> tuple[np.ndarray, SentenceVectors]:
@@ -171,16 +190,22 @@ def fit_sentence_scorer(
     batch_size: int = 64,
     device: str = "auto",
     random_state: int = 0,
+    lowercase: bool = False,
 ) -> SentenceScorer:
-    """Boosted trees fitted on greedy-oracle labels; with `base_model`, encoder features too."""
+    """Boosted trees fitted on greedy-oracle labels; with `base_model`, encoder features too.
+
+    `lowercase`: the training text is lower-cased (as some CNN/DailyMail copies are), so features
+    that read letter case are left out, here and at prediction."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     settings = {"max_length": max_length, "batch_size": batch_size, "device": device}
     encoder = SentenceEncoder(base_model, **settings) if base_model else None  # type: ignore[arg-type]
     X, y = [], []
     for doc, ref in zip(docs, references, strict=True):
-        doc = first_sentences(doc)
+        doc = join_quotes(first_sentences(doc))
         feats, _ = features_of(doc, encoder)
+        if lowercase:
+            feats = case_blind(feats)
         chosen = set(oracle_labels(doc, ref, max_oracle))
         X.append(feats)
         y += [int(i in chosen) for i in range(len(feats))]
@@ -189,7 +214,7 @@ def fit_sentence_scorer(
         raise DataError("the references pick no sentence (or every sentence) of the articles; nothing to learn")
     model = HistGradientBoostingClassifier(max_iter=max_iter, learning_rate=learning_rate, random_state=random_state)
     model.fit(np.vstack(X), labels)
-    return SentenceScorer(TreeEnsemble.from_sklearn(model), encoder, settings)
+    return SentenceScorer(TreeEnsemble.from_sklearn(model), encoder, settings, case_blind=lowercase)
 
 
 class SupervisedSummarizer:
@@ -213,7 +238,7 @@ class SupervisedSummarizer:
         return model_ident(self.meta)
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
-        doc = first_sentences(doc)
+        doc = join_quotes(first_sentences(doc))
         feats, v = self.scorer.features(doc)
         scores = self.scorer.score(feats)
         return select(doc, scores, length, method=self.name, diversity=Diversity(v.sim, max_overlap=0.5, penalty=0.3))
@@ -225,6 +250,7 @@ class SupervisedSummarizer:
             "type": "sentence-trees",
             "trees": self.scorer.trees.config(),
             "encoder": self.scorer.settings if self.scorer.encoder is not None else None,
+            "case_blind": self.scorer.case_blind,
         }
         self.meta = self.meta.replace(spec=spec)
         return [*files, ARRAYS_FILE]
@@ -254,4 +280,5 @@ def load_supervised(folder: Path, meta: ModelMeta, device: str | None = None) ->
             batch_size=settings["batch_size"],
             device=load_device(device, settings["device"]),
         )
-    return SupervisedSummarizer(SentenceScorer(trees, encoder, settings), meta, path=str(folder))
+    blind = spec.flag("case_blind", False)
+    return SupervisedSummarizer(SentenceScorer(trees, encoder, settings, case_blind=blind), meta, path=str(folder))

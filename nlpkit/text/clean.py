@@ -297,6 +297,51 @@ def _drop_lines(text: str, pattern: re.Pattern[str], candidates: list[int], view
     return view.without(drop) if drop else text
 
 
+# A label such as "Video:" or "Source:" in front of a line, and where one sentence ends and the next begins.
+_LABEL = re.compile(
+    r"^\(?(?:photos?|photograph|pictures?|pic|images?|video|illustration|graphic|credit|source|"
+    r"image copyright|image source|image caption|media caption|copyright)\s*(?:by|credit)?\s*[:©]\s*",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“'‘(A-Z0-9])")
+
+
+def _is_prose(sentence: str) -> bool:
+    """A real sentence: eight words or more, ending as a sentence does."""
+    s = sentence.rstrip()
+    return len(s.split()) >= 8 and s[-1:] in ".!?\"”'’)"
+
+
+def _salvage(line: str, pattern: re.Pattern[str]) -> str | None:
+    """The prose of a line that looks like furniture: its real sentences that are not furniture themselves,
+    a "Video:"-style label taken off the first; None when nothing is left."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(line.strip()):
+        body = sentence if kept else _LABEL.sub("", sentence, count=1)
+        if _is_prose(body) and not pattern.match(body):
+            kept.append(body)
+    return " ".join(kept) or None
+
+
+def _drop_furniture(text: str, pattern: re.Pattern[str], candidates: list[int], view: _LineView) -> str:
+    """Drop the candidate lines `pattern` matches, but keep the sentences of prose in them (a paragraph
+    that holds a real sentence is never removed whole)."""
+    drop: set[int] = set()
+    changed: dict[int, str] = {}
+    for i in candidates:
+        line = view.short[i][0]
+        if not pattern.match(line):
+            continue
+        prose = _salvage(line, pattern)
+        if prose is None:
+            drop.add(i)
+        else:
+            changed[i] = prose
+    if not drop and not changed:
+        return text
+    return "\n".join(changed.get(i, line) for i, line in enumerate(view.lines) if i not in drop)
+
+
 @CLEANERS.register("share")
 def strip_share_prompts(text: str) -> str:
     """Drop share prompts ("Share this article", "Facebook | Twitter | Email", "Follow us on ...").
@@ -322,7 +367,7 @@ def strip_notices(text: str) -> str:
     if not cues:
         return text
     candidates = [i for i, (_, low) in v.short.items() if any(c in low for c in cues)]
-    return _drop_lines(text, _NOTICE, candidates, v)
+    return _drop_furniture(text, _NOTICE, candidates, v)
 
 
 @CLEANERS.register("credits")
@@ -338,7 +383,7 @@ def strip_credits(text: str) -> str:
     for i, (s, low) in v.short.items():
         if s[:1] in "(©" or ("/" in s and any(a in low for a in _AGENCIES)):
             candidates.add(i)
-    text = _drop_lines(text, _CREDIT, sorted(candidates), v)
+    text = _drop_furniture(text, _CREDIT, sorted(candidates), v)
     return _drop_inline_credits(text) if "(" in text else text
 
 

@@ -43,6 +43,25 @@ def stance_target(doc: Document, target: str | None) -> str | None:
     return target or doc.title or None
 
 
+#: Why an article gets no stance when nothing says what to check it against (not an error: the rest still counts).
+NO_TARGET = "no target: give --target, a target field (--target-field), or articles with a headline"
+
+
+def resolve_target(doc: Document, given: str | None, field: str | None) -> tuple[str | None, str | None]:
+    """(the target a stance model checks the article against, where it came from): `given` (one target for
+    every article), `field` (the article's target field), `headline`; (None, None) when there is none.
+
+    Example:
+        >>> doc = prepare("Council bans cruise ships\\n\\nThe council voted to ban them.")
+        >>> resolve_target(doc, None, None), resolve_target(doc, "Ships banned", None)
+        (('Council bans cruise ships', 'headline'), ('Ships banned', 'given'))
+    """
+    for value, source in ((given, "given"), (field, "field"), (doc.title, "headline")):
+        if isinstance(value, str) and value.strip():
+            return value, source
+    return None, None
+
+
 def model_input(task: str, doc: Document, *, target: str | None = None) -> str | tuple[str, str] | None:
     """What a classifier of `task` reads for one prepared article: its text (topic) or a
     (target, text) pair (stance); None when there is nothing to read (no text, no target).

@@ -12,7 +12,7 @@ import pytest
 
 import nlpkit
 from nlpkit.arrays import read_arrays, write_arrays
-from nlpkit.classify.tfidf import TfidfClassifier, TfidfStanceClassifier
+from nlpkit.classifiers.tfidf import TfidfClassifier, TfidfStanceClassifier
 from nlpkit.errors import ModelError
 from nlpkit.persistence import sha256
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from nlpkit.classify.pairs import pair_cues
-from nlpkit.classify.stance_features import PairFeatures
-from nlpkit.classify.tfidf import TfidfClassifier, TfidfStanceClassifier
+from nlpkit.classifiers.pairs import pair_cues
+from nlpkit.classifiers.stance_features import PairFeatures
+from nlpkit.classifiers.tfidf import TfidfClassifier, TfidfStanceClassifier
 from nlpkit.predictors import TfidfTransform
 
 TEXTS = ["goal match win team", "match goal striker team", "vote party poll minister", "poll vote minister party"] * 3

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nlpkit
-from nlpkit.classify.transformer import TransformerClassifier
+from nlpkit.classifiers.transformer import TransformerClassifier
 from nlpkit.errors import ModelError, UsageError
 from tests.conftest import SENTENCES
 

@@ -44,8 +44,13 @@ def test_bundled_topic_model_by_name(data_dir: Path) -> None:
 def test_stance_needs_a_target(tmp_path: Path) -> None:
     p = tmp_path / "a.txt"
     p.write_text("A dog bit a man in the park on Friday, police said.")
-    r = runner.invoke(app, ["classify", str(p), "--model", "stance"])
-    assert r.exit_code == 1 and "target" in r.stderr
+    # no target, no headline: no stance, and the reason, as `score` does (the article was read; not a failure)
+    r = runner.invoke(app, ["classify", str(p), "--model", "stance", "-f", "json"])
+    assert r.exit_code == 0 and "no target" in r.stderr
+    row = json.loads(r.stdout)
+    assert row["label"] is None and row["skipped"].endswith(
+        "no target: give --target, a target field (--target-field), or articles with a headline"
+    )
     r = runner.invoke(app, ["classify", str(p), "--model", "stance", "--target", "Dog bites man", "-f", "json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["label"] in {"agree", "disagree", "discuss", "unrelated"}

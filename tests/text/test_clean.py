@@ -81,3 +81,42 @@ def test_headline_detection() -> None:
     assert c.split_title("Oil prices climb\n\nBrent rose.") == ("Oil prices climb", "Brent rose.")
     assert c.split_title("Brent rose 2% on Monday.\nTraders cheered.")[0] == ""
     assert c.split_title("Just one line")[0] == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "Source: The central bank raised interest rates by half a point on Thursday, its biggest rise in years.",
+            "The central bank raised interest rates by half a point on Thursday, its biggest rise in years.",
+        ),
+        (
+            "Video: Firefighters rescued a family of five from a burning house in the city centre overnight.",
+            "Firefighters rescued a family of five from a burning house in the city centre overnight.",
+        ),
+        (
+            "CREDIT: The striker scored twice as the home side came from behind to win the cup final.",
+            "The striker scored twice as the home side came from behind to win the cup final.",
+        ),
+        (
+            "Images: Protesters gathered outside parliament for a third day as the vote on the bill neared.",
+            "Protesters gathered outside parliament for a third day as the vote on the bill neared.",
+        ),
+        (
+            "The council voted to ban cruise ships from the old town on Monday. Sign up for our daily newsletter.",
+            "The council voted to ban cruise ships from the old town on Monday.",
+        ),
+    ],
+)
+def test_a_real_sentence_is_never_cleaned_away(text: str, kept: str) -> None:
+    assert c.clean(text) == kept
+
+
+@pytest.mark.parametrize(
+    "furniture", ["CREDIT: Reuters", "Images: Getty", "Photo: Jane Doe/Reuters", "Sign up for our daily newsletter."]
+)
+def test_furniture_alone_still_goes(furniture: str) -> None:
+    assert (
+        c.clean(f"The minister resigned on Friday after the vote.\n{furniture}")
+        == "The minister resigned on Friday after the vote."
+    )

@@ -3,7 +3,7 @@
 `PairFeaturizer` turns pairs into dense rows: cosines between target and text (whole and
 opening) in a TF-IDF space, word and n-gram overlap, refuting and hedging cue words,
 negation near shared words, lengths, and low-rank (SVD) views of the target, the text and
-their product. It needs numpy only; `nlpkit.classify.stance_features.PairFeatures` fits it.
+their product. It needs numpy only; `nlpkit.classifiers.stance_features.PairFeatures` fits it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from nlpkit.arrays import ArrayReader, SpecReader
+from nlpkit.classifiers.claims import CLAIM_FEATURES, claims_matrix
 from nlpkit.errors import ModelError
 from nlpkit.predictors import Arrays, TfidfTransform
 from nlpkit.text.tokens import content_of, stem, tokens
@@ -98,11 +99,13 @@ N_CUES = 19
 class PairFeaturizer:
     """Dense features of (target, text) pairs from a fitted vocabulary and SVD basis."""
 
-    def __init__(self, vectorizer: TfidfTransform, components: np.ndarray) -> None:
+    def __init__(self, vectorizer: TfidfTransform, components: np.ndarray, claims: bool = False) -> None:
+        """`claims`: add the claim checks of `nlpkit.classifiers.claims` (negation, opposites, numbers, names)."""
         if components.ndim != 2 or components.shape[1] != vectorizer.width:
             raise ValueError(f"SVD basis of shape {components.shape} for {vectorizer.width} terms")
         self.vectorizer = vectorizer
         self.basis = np.ascontiguousarray(np.asarray(components, dtype=np.float64).T)  # terms x k
+        self.claims = claims
 
     def transform(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         targets = [str(t) for t, _ in pairs]
@@ -122,23 +125,29 @@ class PairFeaturizer:
         cache: dict[str, _Side] = {}
         cues = np.array([pair_cues(t, b, _cache=cache) for t, b in zip(targets, texts, strict=True)])
         cues = cues.reshape(len(pairs), -1) if len(pairs) else np.zeros((0, N_CUES))
-        return np.hstack([cos[:, None], cos_lead[:, None], cues, ts, bs, ts * bs])
+        blocks = [cos[:, None], cos_lead[:, None], cues, ts, bs, ts * bs]
+        if self.claims:
+            blocks.append(claims_matrix(list(zip(targets, texts, strict=True))))
+        return np.hstack(blocks)
 
     def config(self) -> dict[str, Any]:
-        return {"vectorizer": self.vectorizer.config(), "components": int(self.basis.shape[1])}
+        out: dict[str, Any] = {"vectorizer": self.vectorizer.config(), "components": int(self.basis.shape[1])}
+        if self.claims:
+            out["claims"] = True
+        return out
 
     def arrays(self) -> Arrays:
         return {**{f"vectorizer.{k}": v for k, v in self.vectorizer.arrays().items()}, "components": self.basis.T}
 
     @property
     def width(self) -> int:
-        """Features per pair: two cosines, the cues, and three SVD views."""
-        return 2 + N_CUES + 3 * self.basis.shape[1]
+        """Features per pair: two cosines, the cues, three SVD views, and the claim checks when asked for."""
+        return 2 + N_CUES + 3 * self.basis.shape[1] + (len(CLAIM_FEATURES) if self.claims else 0)
 
     @classmethod
     def from_parts(cls, spec: SpecReader, arrays: ArrayReader) -> PairFeaturizer:
         vectorizer = TfidfTransform.from_parts(spec.sub("vectorizer"), arrays.scope("vectorizer"))
         try:
-            return cls(vectorizer, arrays.get("components", 2, "f"))
+            return cls(vectorizer, arrays.get("components", 2, "f"), claims=spec.flag("claims", False))
         except ValueError as e:
             raise ModelError(f"{arrays.where}: {e}") from e

@@ -2,23 +2,26 @@
 
 Training fits an *estimator* (scikit-learn's contract: `fit`, `predict_proba`, string labels in
 `classes_`). What a model folder keeps, and what predicts, is a *predictor*: for the `tfidf`
-backend the numpy-only one the estimator exports (`nlpkit.classify.lean`), for the neural
+backend the numpy-only one the estimator exports (`nlpkit.classifiers.lean`), for the neural
 backends the estimator itself with its weights saved as safetensors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, overload
 
 import numpy as np
 
-from nlpkit.classify import BACKENDS, NEEDS, TASKS
+from nlpkit.classifiers import BACKENDS, NEEDS, TASKS
+from nlpkit.classifiers.claims import article_facts, evidence
 from nlpkit.errors import ModelError, UsageError, require
 from nlpkit.params import check_params
-from nlpkit.persistence import ModelMeta, model_ident
-from nlpkit.types import Prediction
+from nlpkit.persistence import ModelMeta, model_ident, save_model
+from nlpkit.text.language import is_other_language
+from nlpkit.types import Evidence, Prediction
 
 Pair = tuple[str, str]
 
@@ -40,7 +43,7 @@ class Estimator(Protocol):
 
     classes_: np.ndarray
 
-    def fit(self, X: Any, y: Any) -> Any: ...
+    def fit(self, X: Any, y: Any, **fit_params: Any) -> Any: ...
 
     def predict_proba(self, X: Any) -> np.ndarray: ...
 
@@ -56,7 +59,8 @@ class PredictFromProba:
         raise NotImplementedError
 
     def predict(self, X: Any) -> np.ndarray:
-        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
+        proba = self.predict_proba(X)  # first: an unfitted estimator raises scikit-learn's NotFittedError
+        return np.asarray(self.classes_[proba.argmax(axis=1)])
 
 
 class BackendFactory(Protocol):
@@ -108,6 +112,25 @@ class ClassifierModel:
         return self.meta.name
 
     @property
+    def language(self) -> str | None:
+        """The language the model was trained on (ISO 639-1), when its training data had one."""
+        value = self.meta.data.get("language")
+        return value if isinstance(value, str) and value else None
+
+    def cannot_read(self, text: str) -> str | None:
+        """Why the model should not label `text` (written in another language than it was trained on), or None.
+
+        Example:
+            >>> import nlpkit
+            >>> nlpkit.load_model("topic").cannot_read("Der Stadtrat hat am Montag beschlossen, die Schiffe zu verbannen.")
+            'written in de; the model reads en'
+        """
+        if self.language is None:
+            return None
+        other = is_other_language(text, self.language)
+        return f"written in {other}; the model reads {self.language}" if other else None
+
+    @property
     def ident(self) -> str:
         """`name@version`, the version being the first 12 hex digits of the weights' SHA-256."""
         return model_ident(self.meta)
@@ -148,15 +171,21 @@ class ClassifierModel:
         return labels[0] if single else labels
 
     def predict_scores(self, X: Any, *, batch_size: int = 256) -> list[Prediction]:
-        """Label, its probability and every label's probability, for each input."""
+        """Label, its probability and every label's probability, for each input; for a stance model also the
+        article sentence that bears most on the claim (`evidence`, offsets into the text given)."""
         items, _ = self._inputs(X)
         proba = self.predict_proba(items, batch_size=batch_size)
         labels = self.labels
+        found: list[Evidence | None] = [None] * len(items)
+        if self.task == "stance":
+            found = [evidence(t, article_facts(b)) for t, b in items]
         out = []
-        for row in proba:
+        for row, ev in zip(proba, found, strict=True):
             i = int(row.argmax())
             scores = dict(zip(labels, row.tolist(), strict=True))
-            out.append(Prediction(label=labels[i], score=float(row[i]), scores=scores))
+            out.append(Prediction(label=labels[i], score=float(row[i]), scores=scores, evidence=ev))
+        if self.task == "stance":
+            out = [replace(p, target=t) for p, (t, _) in zip(out, items, strict=True)]
         return out
 
     def predict_one(self, text: str, target: str | None = None) -> Prediction:
@@ -166,13 +195,77 @@ class ClassifierModel:
             return self.predict_scores([(target, text)])[0]
         return self.predict_scores([text])[0]
 
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write this model as a checked model folder (refused if `path` exists, unless `force`)."""
+        return save_model(self, path, force=force)
+
     def save_files(self, folder: Path) -> list[str]:
         spec, files = self.predictor.save(folder)
         self.meta = self.meta.replace(spec=spec)
         return files
 
     def __repr__(self) -> str:
-        return f"ClassifierModel(task={self.task!r}, backend={self.meta.backend!r}, labels={self.labels})"
+        return f"{type(self).__name__}(task={self.task!r}, backend={self.meta.backend!r}, labels={self.labels})"
+
+
+class TopicModel(ClassifierModel):
+    """A topic classifier: text in, label out (`predict("...") -> "sport"`)."""
+
+    # a topic model reads texts only (narrower than the base); a str is one text, though it is also a Sequence
+    @overload  # type: ignore[override]
+    def predict(self, X: str, *, batch_size: int = ...) -> str: ...  # type: ignore[overload-overlap]
+
+    @overload
+    def predict(self, X: Sequence[str], *, batch_size: int = ...) -> list[str]: ...
+
+    def predict(self, X: Any, *, batch_size: int = 256) -> str | list[str]:
+        return super().predict(X, batch_size=batch_size)
+
+
+class StanceModel(ClassifierModel):
+    """A stance classifier: `(target, text)` in, label out (`predict((claim, article)) -> "disagree"`)."""
+
+    @overload  # type: ignore[override]  # narrower than the base: a stance model reads pairs only
+    def predict(self, X: Pair, *, batch_size: int = ...) -> str: ...
+
+    @overload
+    def predict(self, X: Sequence[Pair], *, batch_size: int = ...) -> list[str]: ...
+
+    def predict(self, X: Any, *, batch_size: int = 256) -> str | list[str]:
+        return super().predict(X, batch_size=batch_size)
+
+
+def fitted_model(estimator: Any, *, name: str | None = None) -> TopicModel | StanceModel:
+    """A fitted nlpkit estimator (`TfidfClassifier`, ...) as the model `nlpkit.save_model` writes.
+
+    Example:
+        >>> from nlpkit.classifiers.tfidf import TfidfClassifier
+        >>> texts = ["The striker scored a late goal.", "Shares fell as profits slumped."] * 4
+        >>> est = TfidfClassifier(cv=2).fit(texts, ["sport", "business"] * 4)
+        >>> fitted_model(est)
+        TopicModel(task='topic', backend='tfidf', labels=['business', 'sport'])
+    """
+    backend = str(getattr(estimator, "backend", ""))
+    if backend not in BACKENDS or not hasattr(estimator, "predictor"):
+        raise UsageError(f"cannot save a {type(estimator).__name__}: give a loaded model or an nlpkit estimator")
+    if getattr(estimator, "classes_", None) is None:
+        raise UsageError(f"this {type(estimator).__name__} is not fitted yet: call fit first")
+    task = getattr(estimator, "task_", None) or estimator.task
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in estimator.get_params().items()}
+    meta = ModelMeta(
+        task=task,
+        backend=backend,
+        name=name or f"{task}-{backend}",
+        labels=tuple(str(c) for c in estimator.classes_),
+        params=params,
+    )
+    return classifier_model(estimator.predictor(), meta)
+
+
+def classifier_model(predictor: Predictor, meta: ModelMeta, path: str = "") -> TopicModel | StanceModel:
+    """The typed model for a predictor and its description (`TopicModel` or `StanceModel`, by task)."""
+    cls = StanceModel if meta.task == "stance" else TopicModel
+    return cls(predictor, meta, path)
 
 
 def check_model(model: Any) -> ClassifierModel:

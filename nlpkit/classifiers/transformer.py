@@ -22,7 +22,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from nlpkit.arrays import SpecReader
-from nlpkit.classify.base import ClassifierModel, Estimator, PredictFromProba, checked_labels
+from nlpkit.classifiers.base import (
+    Estimator,
+    PredictFromProba,
+    StanceModel,
+    TopicModel,
+    checked_labels,
+    classifier_model,
+)
 from nlpkit.errors import ModelError, UsageError, describe
 from nlpkit.neural import (
     PRECISIONS,
@@ -37,7 +44,7 @@ from nlpkit.neural import (
 )
 from nlpkit.params import check_params
 from nlpkit.persistence import META_FILE, ModelMeta
-from nlpkit.splits import holdout
+from nlpkit.splits import Keep, holdout
 
 WEIGHTS_DIR = "transformer"
 AGGREGATES = ("mean", "max", "first")
@@ -62,6 +69,10 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         device: `auto`, `cpu` or `cuda`.
         verbose: 1 shows a progress bar and one line per epoch on stderr while fitting.
     """
+
+    #: The backend and task a model saved from this estimator has (`nlpkit.save_model`).
+    backend = "transformer"
+    task = "topic"  # the fitted `task_` says "stance" when it was fitted on (target, text) pairs
 
     def __init__(
         self,
@@ -206,6 +217,7 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         self._check_params()
         X = list(X)
         self.classes_ = np.unique(np.asarray(y, dtype=object))
+        self.task_ = "stance" if X and isinstance(X[0], tuple | list) else "topic"
         if len(self.classes_) < 2:
             raise ModelError("the transformer backend needs at least two labels in the training data")
         index = {c: i for i, c in enumerate(self.classes_)}
@@ -257,13 +269,8 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
             return everything, everything[:0]
         labels = [str(t) for t in target.tolist()]
         pairs = isinstance(X[0], tuple | list)
-        fit, val = holdout(
-            labels,
-            self.validation_fraction,
-            self.random_state,
-            targets=[str(t) for t, _ in X] if pairs else None,
-            texts=[str(b) for _, b in X] if pairs else None,
-        ).first()
+        keep = Keep(targets=[str(t) for t, _ in X], texts=[str(b) for _, b in X]) if pairs else None
+        fit, val = holdout(labels, self.validation_fraction, self.random_state, keep).first()
         return np.asarray(fit), np.asarray(val)
 
     # -- predict -------------------------------------------------------------------------
@@ -287,6 +294,7 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
         import torch
 
+        check_is_fitted(self, "classes_")
         self._model()
         X = list(X)
         if not X:
@@ -306,7 +314,7 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         return {"type": "transformer", "labels": [str(c) for c in self.classes_], "params": params}, files
 
 
-def load_transformer(folder: Path, meta: ModelMeta, device: str | None = None) -> ClassifierModel:
+def load_transformer(folder: Path, meta: ModelMeta, device: str | None = None) -> TopicModel | StanceModel:
     """A `transformer` model folder (already checked against its checksums) as a `ClassifierModel`."""
     spec = SpecReader(meta.spec, str(folder / META_FILE))
     params = spec.sub("params").data
@@ -317,10 +325,11 @@ def load_transformer(folder: Path, meta: ModelMeta, device: str | None = None) -
         raise ModelError(f"{folder}: unusable transformer settings in the model description ({describe(e)})") from e
     labels = spec.strings("labels", 10_000) if spec.has("labels") else list(meta.labels)
     est.classes_ = np.asarray(labels, dtype=object)
+    est.task_ = meta.task
     est._load(folder / WEIGHTS_DIR, load_device(device, est.device))
     est.model_.eval()
     checked_labels(est, meta, folder)
-    return ClassifierModel(est, meta, path=str(folder))
+    return classifier_model(est, meta, path=str(folder))
 
 
 def make_transformer(task: str, **params: Any) -> Estimator:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 from nlpkit.catalog import get_summarizer, load_model
-from nlpkit.classify.base import check_model
-from nlpkit.errors import DataError
+from nlpkit.classifiers.base import check_model
+from nlpkit.errors import DataError, UsageError
 from nlpkit.io.files import write_atomic
-from nlpkit.io.labelled import LabelFields, load_labelled, prepare_examples
 from nlpkit.io.readers import Fields, read_articles
+from nlpkit.labelled import Data, LabelFields, load_labelled, prepare_examples
 from nlpkit.metrics import classification_metrics, rouge, sentence_lines
+from nlpkit.persistence import peek_meta
 from nlpkit.reports import (
     classification_markdown,
     plot_calibration,
@@ -20,6 +22,7 @@ from nlpkit.reports import (
     summary_markdown,
     write_json,
 )
+from nlpkit.summarizers import SUMMARIZERS
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.prepare import prepare
 from nlpkit.types import Article, Failure
@@ -88,9 +91,34 @@ def evaluate_summarizer(
     return results
 
 
+def evaluate(model: Any, data: Data, **options: Any) -> dict[str, Any]:
+    """Evaluate a classifier or a summarizer on labelled data (`evaluate_classifier`, `evaluate_summarizer`).
+
+    `model` is a folder, a bundled name, a loaded model or (summarizers) a method name; `data` a path or,
+    for a classifier, rows in memory (a list, a DataFrame, a `datasets.Dataset`).
+    """
+    if isinstance(model, str | Path) and _is_summarizer(model):
+        if not isinstance(data, str | Path):
+            raise UsageError("a summarizer is evaluated on a file of (text, summary) rows; give its path")
+        return evaluate_summarizer(str(model), data, **options)
+    return evaluate_classifier(model, data, **options)
+
+
+def _is_summarizer(model: str | Path) -> bool:
+    if str(model) in SUMMARIZERS:
+        return True
+    path = Path(model)
+    meta = peek_meta(path) if path.is_dir() else None  # a bad folder: evaluate_classifier says what is wrong
+    return meta is not None and meta.get("task") == "summarizer"
+
+
+#: Share of a data set's checked examples found in the model's training data above which `evaluate` warns.
+SEEN_WARNING = 0.5
+
+
 def evaluate_classifier(
     model: Any,
-    data: str | Path,
+    data: Data,
     *,
     fields: LabelFields | None = None,
     report: str | Path | None = None,
@@ -104,7 +132,7 @@ def evaluate_classifier(
     writes `metrics.json`, `report.md`, `confusion_matrix.png` and `calibration.png`.
     """
     clf = check_model(load_model(model, device=device) if isinstance(model, str | Path) else model)
-    given = [data, *([fields.bodies] if fields is not None and fields.bodies else [])]
+    given = [x for x in (data, fields.bodies if fields is not None else None) if isinstance(x, str | Path)]
     out_dir = prepare_report_dir(report, force=force, inputs=given) if report is not None else None
     # the examples as the model reads them at prediction time, as in training
     data_set = prepare_examples(load_labelled(data, task=clf.task, fields=fields, dedupe=False), clf.task)
@@ -117,8 +145,16 @@ def evaluate_classifier(
     pred = [clf.labels[i] for i in proba.argmax(axis=1)]
     metrics = classification_metrics(data_set.labels, pred, proba=proba, labels=clf.labels)
     metrics["model"] = clf.path or clf.name
-    metrics["data"] = str(data)
+    metrics["data"] = data_set.source
     metrics["notes"] = data_set.notes
+    checked, seen = data_set.seen_share(clf.meta.data.get("seen"))
+    if checked and seen / checked >= SEEN_WARNING:
+        warning = (
+            f"{seen / checked:.0%} of the checked examples ({seen} of {checked}) are in the model's training data:"
+            " these figures are not a test score"
+        )
+        metrics["warnings"] = [warning]
+        warnings.warn(warning, stacklevel=2)
     if out_dir is not None:
         write_json(out_dir / "metrics.json", metrics)
         plot_confusion_matrix(metrics, out_dir / "confusion_matrix.png")

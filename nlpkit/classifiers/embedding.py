@@ -15,11 +15,20 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
 
 from nlpkit.arrays import ArrayReader, SpecReader, read_arrays, write_arrays
-from nlpkit.classify.base import ClassifierModel, Estimator, Pair, PredictFromProba, checked_labels
-from nlpkit.classify.pairs import PairFeaturizer
-from nlpkit.classify.stance_features import PairFeatures
+from nlpkit.classifiers.base import (
+    Estimator,
+    Pair,
+    PredictFromProba,
+    StanceModel,
+    TopicModel,
+    checked_labels,
+    classifier_model,
+)
+from nlpkit.classifiers.pairs import PairFeaturizer
+from nlpkit.classifiers.stance_features import PairFeatures
 from nlpkit.errors import ModelError
 from nlpkit.neural import ENCODER_DIR, EncoderMixin, SentenceEncoder, load_device
 from nlpkit.persistence import ARRAYS_FILE, META_FILE, ModelMeta, listed
@@ -86,6 +95,10 @@ def folded_head(head: Any, scaler: Any = None) -> LinearHead:
 class EmbeddingClassifier(EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
     """Sentence-encoder vectors with a logistic-regression head (topic)."""
 
+    #: The backend and task a model saved from this estimator has (`nlpkit.save_model`).
+    backend = "embedding"
+    task = "topic"
+
     def __init__(
         self,
         *,
@@ -116,6 +129,7 @@ class EmbeddingClassifier(EncoderMixin, PredictFromProba, ClassifierMixin, BaseE
         return self
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        check_is_fitted(self, "head_")
         return np.asarray(self.head_.predict_proba(self._encoder().encode(list(X))))
 
     def predictor(self) -> EncoderLinear:
@@ -126,6 +140,10 @@ class EmbeddingClassifier(EncoderMixin, PredictFromProba, ClassifierMixin, BaseE
 
 class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin, BaseEstimator):
     """[u, v, |u - v|, u * v] of target and text vectors, plus the tfidf pair features, with a linear head."""
+
+    #: The backend and task a model saved from this estimator has (`nlpkit.save_model`).
+    backend = "embedding"
+    task = "stance"
 
     def __init__(
         self,
@@ -163,6 +181,7 @@ class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin,
         return self
 
     def predict_proba(self, X: Sequence[Pair]) -> np.ndarray:
+        check_is_fitted(self, "head_")
         F = pair_vectors(self._encoder(), self.pair_.featurizer_, list(X))
         return np.asarray(self.head_.predict_proba(self.scaler_.transform(F)))
 
@@ -173,7 +192,7 @@ class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin,
         )
 
 
-def load_embedding(folder: Path, meta: ModelMeta, device: str | None = None) -> ClassifierModel:
+def load_embedding(folder: Path, meta: ModelMeta, device: str | None = None) -> TopicModel | StanceModel:
     """An `embedding` model folder (already checked against its checksums) as a `ClassifierModel`."""
     spec = SpecReader(meta.spec, str(folder / META_FILE))
     if spec.raw("type") != "encoder-linear":
@@ -196,7 +215,7 @@ def load_embedding(folder: Path, meta: ModelMeta, device: str | None = None) -> 
         raise ModelError(f"{folder}: the description says {meta.task!r}, which does not fit its pair features")
     predictor = EncoderLinear(labels, encoder, head, pair, settings)
     checked_labels(predictor, meta, folder)
-    return ClassifierModel(predictor, meta, path=str(folder))
+    return classifier_model(predictor, meta, path=str(folder))
 
 
 def make_embedding(task: str, **params: Any) -> Estimator:

@@ -8,17 +8,19 @@ registry, so a model folder can only ever select one of these classes, never nam
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from nlpkit.arrays import ArrayReader, SpecReader, read_arrays, write_arrays
-from nlpkit.classify.base import ClassifierModel, PredictFromProba, checked_labels
-from nlpkit.classify.pairs import PairFeaturizer
+from nlpkit.classifiers.base import PredictFromProba, StanceModel, TopicModel, checked_labels, classifier_model
+from nlpkit.classifiers.pairs import PairFeaturizer
 from nlpkit.errors import ModelError, describe
 from nlpkit.persistence import ARRAYS_FILE, META_FILE, ModelMeta, listed
-from nlpkit.predictors import Arrays, Csr, LinearHead, TfidfTransform, TreeEnsemble
+from nlpkit.predictors import Arrays, Csr, LinearHead, TfidfTransform, TreeEnsemble, softmax
+from nlpkit.predictors.tfidf import MAX_TERMS
 from nlpkit.registry import Registry
 
 LEAN_TYPES: Registry[Any] = Registry("saved predictor type")
@@ -50,38 +52,82 @@ class _Lean(PredictFromProba):
         return {"type": self.type_name, "labels": [str(c) for c in self.classes_], **self.spec()}, [ARRAYS_FILE]
 
 
+@dataclass(frozen=True)
+class ShortTexts:
+    """A second linear head (naive Bayes log-likelihoods, centred per text) added with `weight` to the scores
+    of texts of fewer than `tokens` whitespace-separated words."""
+
+    head: LinearHead
+    tokens: int
+    weight: float
+
+    def add_to(self, scores: np.ndarray, sparse: Csr, texts: Sequence[str]) -> np.ndarray:
+        short = np.fromiter((len(t.split()) < self.tokens for t in texts), dtype=bool, count=len(texts))
+        if not short.any():
+            return scores
+        bayes = self.head.scores(sparse=sparse)
+        return scores + self.weight * short[:, None] * (bayes - bayes.mean(axis=1, keepdims=True))
+
+
 @LEAN_TYPES.register("text-linear")
 class TextLinear(_Lean):
-    """TF-IDF blocks (word, character n-grams) side by side, then a linear head: topic models."""
+    """TF-IDF blocks (word, character n-grams) side by side, then a linear head (and, for short texts, a second
+    one mixed in): topic models."""
 
     type_name = "text-linear"
 
-    def __init__(self, labels: Sequence[str], vectorizers: Sequence[TfidfTransform], head: LinearHead) -> None:
+    def __init__(
+        self,
+        labels: Sequence[str],
+        vectorizers: Sequence[TfidfTransform],
+        head: LinearHead,
+        short: ShortTexts | None = None,
+    ) -> None:
         super().__init__(labels)
         self.vectorizers = list(vectorizers)
         self.head = head
+        self.short = short
         width = sum(v.width for v in self.vectorizers)
-        if head.width != width or head.weights.shape[0] != len(self.classes_):
-            raise ModelError(
-                f"linear head of shape {head.weights.shape} for {len(self.classes_)} labels and {width} features"
-            )
+        for h in (head, *([short.head] if short else [])):
+            if h.width != width or h.weights.shape[0] != len(self.classes_):
+                raise ModelError(
+                    f"linear head of shape {h.weights.shape} for {len(self.classes_)} labels and {width} features"
+                )
 
     def features(self, texts: Sequence[str]) -> Csr:
         return Csr.hstack([v.transform(texts) for v in self.vectorizers])
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        return self.head.predict_proba(sparse=self.features([str(x) for x in X]))
+        texts = [str(x) for x in X]
+        if self.short is None:
+            return self.head.predict_proba(sparse=self.features(texts))
+        sparse = self.features(texts)
+        return softmax(self.head.scale * self.short.add_to(self.head.scores(sparse=sparse), sparse, texts))
 
     def spec(self) -> dict[str, Any]:
-        return {"vectorizers": [v.config() for v in self.vectorizers], "head": self.head.config()}
+        out: dict[str, Any] = {"vectorizers": [v.config() for v in self.vectorizers], "head": self.head.config()}
+        if self.short is not None:
+            out["short"] = {"tokens": self.short.tokens, "weight": self.short.weight, "head": self.short.head.config()}
+        return out
 
     def arrays(self) -> Arrays:
-        return {**_prefixed("head", self.head.arrays()), **_vectorizer_arrays(self.vectorizers)}
+        out = {**_prefixed("head", self.head.arrays()), **_vectorizer_arrays(self.vectorizers)}
+        if self.short is not None:
+            out.update(_prefixed("short", self.short.head.arrays()))
+        return out
 
     @classmethod
     def from_parts(cls, spec: SpecReader, arrays: ArrayReader) -> TextLinear:
         head = LinearHead.from_parts(spec.sub("head"), arrays.scope("head"))
-        return cls(spec.strings("labels", MAX_LABELS), _read_vectorizers(spec, arrays), head)
+        short = None
+        if spec.has("short"):
+            sub = spec.sub("short")
+            short = ShortTexts(
+                LinearHead.from_parts(sub.sub("head"), arrays.scope("short")),
+                sub.integer("tokens", 1, 100_000),
+                sub.number("weight", limit=1000),
+            )
+        return cls(spec.strings("labels", MAX_LABELS), _read_vectorizers(spec, arrays), head, short)
 
 
 def _vectorizer_arrays(vectorizers: Sequence[TfidfTransform]) -> Arrays:
@@ -185,13 +231,28 @@ class PairTrees(_Lean):
         return cls(spec.strings("labels", MAX_LABELS), features, trees)
 
 
-def load_lean(folder: Path, meta: ModelMeta, device: str | None = None) -> ClassifierModel:
+def _check_vocabularies(spec: SpecReader, depth: int = 0) -> None:
+    """Every vocabulary size (`terms`) in the description, at any depth, within `MAX_TERMS`."""
+    if depth > 4:
+        return
+    if spec.has("vectorizers"):
+        for cfg in spec.subs("vectorizers", 8):
+            cfg.integer("terms", 0, MAX_TERMS)
+    if isinstance(spec.raw("vectorizer"), dict):
+        spec.sub("vectorizer").integer("terms", 0, MAX_TERMS)
+    for key in ("features", "text"):
+        if isinstance(spec.raw(key), dict):
+            _check_vocabularies(spec.sub(key), depth + 1)
+
+
+def load_lean(folder: Path, meta: ModelMeta, device: str | None = None) -> TopicModel | StanceModel:
     """A `tfidf` model folder as a `ClassifierModel` (already checked against its checksums)."""
     spec = SpecReader(meta.spec, str(folder / META_FILE))
     kind = spec.raw("type")
     if not isinstance(kind, str) or kind not in LEAN_TYPES:
         raise ModelError(f"{folder}: unknown predictor type {kind!r}; known: {', '.join(LEAN_TYPES.names())}")
     cls = LEAN_TYPES.get(kind)
+    _check_vocabularies(spec)  # before the arrays are read: a vocabulary too large is refused at no cost
     reader = ArrayReader(read_arrays(listed(folder, meta, ARRAYS_FILE)), str(folder / ARRAYS_FILE))
     try:
         predictor = cls.from_parts(spec, reader)
@@ -202,4 +263,4 @@ def load_lean(folder: Path, meta: ModelMeta, device: str | None = None) -> Class
             f"{folder}: a {kind!r} predictor does {predictor.task}, but the description says {meta.task!r}"
         )
     checked_labels(predictor, meta, folder)
-    return ClassifierModel(predictor, meta, path=str(folder))
+    return classifier_model(predictor, meta, path=str(folder))

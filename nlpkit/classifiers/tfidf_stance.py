@@ -5,7 +5,7 @@ claim/headline pairs (Emergent), tweets about a few fixed targets (P-Stance), cl
 motions (IBM). Three candidates cover them:
 
 - `pair-trees`: features of the pair (relatedness, overlap, cue words, negation, SVD views;
-  `nlpkit.classify.pairs`) with gradient-boosted trees — for targets and texts that must be
+  `nlpkit.classifiers.pairs`) with gradient-boosted trees — for targets and texts that must be
   read together;
 - `text-linear`: the text's TF-IDF with a linear SVM, the target ignored — when the text says
   it all (a headline's own cue words);
@@ -20,7 +20,7 @@ keeps the best by macro-F1. `selection_` records every candidate's score.
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,10 +28,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.classify.base import Pair, PredictFromProba
-from nlpkit.classify.lean import PairTextLinear, PairTrees
-from nlpkit.classify.stance_features import PairFeatures
-from nlpkit.classify.svm import (
+from nlpkit.classifiers.base import Pair, PredictFromProba
+from nlpkit.classifiers.lean import PairTextLinear, PairTrees
+from nlpkit.classifiers.stance_features import PairFeatures
+from nlpkit.classifiers.svm import (
     align,
     best_result,
     cv_result,
@@ -43,12 +43,10 @@ from nlpkit.classify.svm import (
 )
 from nlpkit.errors import UsageError
 from nlpkit.predictors import LinearHead, TfidfTransform, TreeEnsemble, softmax
-from nlpkit.splits import split_folds
+from nlpkit.splits import PER_TARGET, Keep, split_folds, target_kind
 
 #: Stance candidates, cheapest first.
 STANCE_MODELS = ("text-linear", "per-target", "pair-trees")
-#: A per-target model is offered for at most this many targets, each with this many examples (median).
-MAX_TARGETS, PER_TARGET = 50, 30
 #: Bias of a label a per-target head never saw: its probability is nil.
 ABSENT = -1000.0
 
@@ -125,7 +123,7 @@ class _PairTrees:
 
         o = self.owner
         self.features = PairFeatures(
-            svd_components=o.svd_components, max_features=o.max_features, random_state=o.random_state
+            svd_components=o.svd_components, max_features=o.max_features, claims=o.claims, random_state=o.random_state
         )
         F = self.features.fit_transform(pairs)
         self.model = HistGradientBoostingClassifier(
@@ -157,6 +155,10 @@ class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         ['agree']
     """
 
+    #: The backend and task a model saved from this estimator has (`nlpkit.save_model`).
+    backend = "tfidf"
+    task = "stance"
+
     def __init__(
         self,
         *,
@@ -169,9 +171,13 @@ class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         max_iter: int = 300,
         learning_rate: float = 0.1,
         class_weight: str | None = "balanced",
+        claims: bool = True,
+        split_by: str = "auto",
         random_state: int = 0,
     ) -> None:
         self.model = model
+        self.claims = claims
+        self.split_by = split_by
         self.C = C
         self.cv = cv
         self.budget = budget
@@ -187,9 +193,10 @@ class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
             if self.model not in STANCE_MODELS:
                 raise UsageError(f"model={self.model!r}: use auto or one of {', '.join(STANCE_MODELS)}")
             return [self.model]
-        per_target = Counter(t for t, _ in pairs)
-        few = 2 <= len(per_target) <= MAX_TARGETS and float(np.median(list(per_target.values()))) >= PER_TARGET
-        return [m for m in STANCE_MODELS if m != "per-target" or few]
+        if len({t for t, _ in pairs}) >= 2 and target_kind([t for t, _ in pairs]) == "closed":
+            # targets known at prediction: the text says the stance; pair features (is it related?) add nothing
+            return ["text-linear", "per-target"]
+        return [m for m in STANCE_MODELS if m != "per-target"]
 
     def _make(self, name: str) -> _TextLinear | _PairTrees:
         return _PairTrees(self) if name == "pair-trees" else _TextLinear(self, per_target=name == "per-target")
@@ -214,7 +221,8 @@ class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
     def _select(self, pairs: list[Pair], y: np.ndarray, names: list[str]) -> tuple[str, np.ndarray]:
         """Each candidate's out-of-fold macro-F1 on folds by headline and body; the best and its scores."""
         k = self.cv if len(pairs) <= 20_000 else 2
-        split = split_folds(list(y), k, self.random_state, targets=[t for t, _ in pairs], texts=[b for _, b in pairs])
+        targets, texts = [t for t, _ in pairs], [b for _, b in pairs]
+        split = split_folds(list(y), k, self.random_state, Keep(targets=targets, texts=texts, by=self.split_by))
         t0 = time.perf_counter()
         results: list[dict[str, Any]] = []
         oof: list[np.ndarray | None] = []
@@ -242,6 +250,11 @@ class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         chosen = oof[best]
         assert chosen is not None  # the first candidate is always scored
         return names[best], chosen
+
+    def chosen_params(self) -> dict[str, Any]:
+        """The parameters that pin what selection chose (to refit on more data without choosing again)."""
+        check_is_fitted(self, "fitted_")
+        return {"model": self.chosen_}
 
     def predict_proba(self, X: Sequence[Pair]) -> np.ndarray:
         check_is_fitted(self, "fitted_")

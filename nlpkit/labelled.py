@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from nlpkit import config
-from nlpkit.errors import DataError, printable
+from nlpkit.errors import DataError, UsageError, printable
 from nlpkit.io.tables import join_bodies, read_table
 from nlpkit.text.prepare import model_input, prepare
 
@@ -47,6 +47,14 @@ class LabelFields:
     group: str | None = None
     bodies: str | Path | None = None
     body_id: str = "Body ID"
+
+
+#: How many example hashes a model keeps of its training data (see `LabelledData.seen_sample`).
+SEEN_SAMPLE = 2048
+
+
+def _short_hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=6).digest(), "big")
 
 
 @dataclass
@@ -91,6 +99,27 @@ class LabelledData:
             h.update(k.encode("utf-8", "replace") + b"\x01" + lab.encode() + b"\x02")
         return h.hexdigest()
 
+    def seen_sample(self) -> dict[str, Any]:
+        """A sample of the examples' hashes (at most `SEEN_SAMPLE`), kept in the model so that `evaluate`
+        can tell when it is shown the data the model learnt from."""
+        hashes = [_short_hash(k) for k in self.example_keys()]
+        every = 1
+        while sum(1 for h in hashes if h % every == 0) > SEEN_SAMPLE:
+            every *= 2
+        return {"every": every, "hashes": sorted({f"{h:012x}" for h in hashes if h % every == 0})}
+
+    def seen_share(self, sample: Any) -> tuple[int, int]:
+        """`(checked, seen)`: how many of these examples fall in a model's `seen_sample`, and how many of
+        those the model was trained on. `(0, 0)` when the sample is missing or not well formed."""
+        if not isinstance(sample, dict):
+            return 0, 0
+        every, hashes = sample.get("every"), sample.get("hashes")
+        if not (isinstance(every, int) and 1 <= every <= 2**40 and isinstance(hashes, list)):
+            return 0, 0
+        known = {h for h in hashes[: 2 * SEEN_SAMPLE] if isinstance(h, str)}
+        mine = [h for h in map(_short_hash, self.example_keys()) if h % every == 0]
+        return len(mine), sum(1 for h in mine if f"{h:012x}" in known)
+
     def check_labels(self) -> None:
         """Refuse data with a single label; note labels too rare to learn reliably."""
         counts = Counter(self.labels)
@@ -106,8 +135,55 @@ class LabelledData:
                 )
 
 
+#: Labelled data given as a path, or in memory: a list of dicts, of `(text, label)` pairs (stance:
+#: `(target, text, label)`), a pandas DataFrame or a Hugging Face `datasets.Dataset`.
+Data = str | Path | Sequence[Any] | Any
+
+
+def in_memory_rows(data: Any, task: str, fields: LabelFields) -> tuple[str, list[dict[str, Any]]]:
+    """What in-memory labelled data is called in messages, and its rows as dicts keyed like a table's columns.
+
+    Example:
+        >>> in_memory_rows([("A late goal won it.", "sport")], "topic", LabelFields())
+        ('a list', [{'text': 'A late goal won it.', 'label': 'sport'}])
+    """
+    if hasattr(data, "columns") and hasattr(data, "to_dict"):  # pandas.DataFrame
+        return "the DataFrame", [_tidy(r) for r in data.to_dict("records")]
+    if hasattr(data, "column_names") and hasattr(data, "features"):  # datasets.Dataset
+        names = getattr(data.features.get(fields.label), "names", None)  # a ClassLabel column holds integers
+        rows = [_tidy(r) for r in data]
+        if names:
+            for r in rows:
+                if isinstance(r.get(fields.label), int) and 0 <= r[fields.label] < len(names):
+                    r[fields.label] = names[r[fields.label]]
+        return "the Dataset", rows
+    if hasattr(data, "keys") and hasattr(data, "values"):  # a DatasetDict, or one dict
+        raise UsageError(f"give one split or a list of rows, not a mapping (keys: {', '.join(map(str, data))})")
+    if not isinstance(data, Sequence) or isinstance(data, str | bytes):
+        raise UsageError(f"data must be a path, a list of rows, a DataFrame or a Dataset, not {type(data).__name__}")
+    width = 3 if task == "stance" else 2
+    columns = (
+        [str(fields.target or "target"), fields.text, fields.label] if task == "stance" else [fields.text, fields.label]
+    )
+    rows = []
+    for i, item in enumerate(data):
+        if isinstance(item, Mapping):
+            rows.append(_tidy(item))
+        elif isinstance(item, tuple | list) and len(item) == width:
+            rows.append(dict(zip(columns, item, strict=True)))
+        else:
+            shape = "(target, text, label)" if task == "stance" else "(text, label)"
+            raise UsageError(f"row {i} is a {type(item).__name__}; give dicts or {shape} tuples")
+    return "a list", rows
+
+
+def _tidy(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row with missing values (None, NaN) as None and column names as strings."""
+    return {str(k): None if v is None or (isinstance(v, float) and v != v) else v for k, v in row.items()}
+
+
 def load_labelled(
-    data: str | Path,
+    data: Data,
     *,
     task: str,
     fields: LabelFields | None = None,
@@ -123,7 +199,12 @@ def load_labelled(
         (20, 'Council bans cruise ships from city centre')
     """
     fields = fields or LabelFields()
-    rows = read_table(data, split=split)
+    if isinstance(data, str | Path):
+        rows = read_table(data, split=split)
+    else:
+        data, rows = in_memory_rows(data, task, fields)
+        if not rows:
+            raise DataError(f"{data}: no rows")
     if fields.bodies is not None:
         rows = join_bodies(rows, fields.bodies, key=fields.body_id, text_field=fields.text)
         if fields.group is None and fields.body_id in rows[0]:

@@ -13,16 +13,19 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from nlpkit.classify.pairs import PairFeaturizer
+from nlpkit.classifiers.pairs import PairFeaturizer
 from nlpkit.predictors import TfidfTransform
 
 
 class PairFeatures(TransformerMixin, BaseEstimator):
     """scikit-learn transformer: list of (target, text) pairs -> dense feature matrix."""
 
-    def __init__(self, *, svd_components: int = 50, max_features: int = 50000, random_state: int = 0) -> None:
+    def __init__(
+        self, *, svd_components: int = 50, max_features: int = 50000, claims: bool = True, random_state: int = 0
+    ) -> None:
         self.svd_components = svd_components
         self.max_features = max_features
+        self.claims = claims
         self.random_state = random_state
 
     def fit(self, X: Sequence[tuple[str, str]], y: Any = None) -> PairFeatures:
@@ -40,7 +43,7 @@ class PairFeatures(TransformerMixin, BaseEstimator):
             vec = vectorizer.fit_transform(corpus)
         k = max(1, min(self.svd_components, vec.shape[1] - 1, vec.shape[0] - 1))
         svd = TruncatedSVD(n_components=k, random_state=self.random_state).fit(vec)
-        self.featurizer_ = PairFeaturizer(TfidfTransform.from_sklearn(vectorizer), svd.components_)
+        self.featurizer_ = PairFeaturizer(TfidfTransform.from_sklearn(vectorizer), svd.components_, claims=self.claims)
         return self
 
     def transform(self, X: Sequence[tuple[str, str]]) -> np.ndarray:

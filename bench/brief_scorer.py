@@ -1,0 +1,189 @@
+"""Should a trained sentence scorer be the default brief? Recipe chosen by cross-validation, then the gate.
+
+Data (../shared/data or --data):
+  cnndm_train/pairs.jsonl       1,595 cased CNN/DM pairs: 90% for training, 10% held out (seed 0), never trained on
+  cnndm_train/pairs_more.jsonl  27,652 lower-cased pairs (re-capitalised after sentence ends so they segment);
+                                a recipe that uses them leaves out the features that read letter case
+  cnndm_writer                  109 articles with writer briefs (dev): 3 sentences, and 1 sentence vs Lead-1
+  bbc_summary                   BBC articles with extractive references (--bbc N of them)
+
+Recipes are compared by 3-fold cross-validation over the training articles (ROUGE-1 + ROUGE-2 of
+3-sentence briefs on each fold's held-out articles); the chosen one is refit on all of them and
+checked against the gate of the default: >= Lead-3 + 1.0 ROUGE-1 and + 0.5 ROUGE-2 on cnndm_writer
+and on the held-out pairs, and not below Lead-1 at one sentence.
+
+Usage: python bench/brief_scorer.py [--data DIR] [--more N] [--bbc N] [--save DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _data import data_dir, jsonl
+
+from nlpkit.catalog import get_summarizer
+from nlpkit.metrics import rouge, sentence_lines
+from nlpkit.predictors import TreeEnsemble
+from nlpkit.summarizers.base import Diversity, select
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.summarizers.standalone import join_quotes
+from nlpkit.summarizers.supervised import SentenceScorer, case_blind, features_of, oracle_labels
+from nlpkit.summarizers.vectors import first_sentences
+from nlpkit.text.prepare import prepare
+
+RECIPES: dict[str, dict[str, Any]] = {
+    "cased pairs only, 200 trees": {"more": False, "max_iter": 200, "learning_rate": 0.05},
+    "all pairs, case-blind, 200 trees": {"more": True, "max_iter": 200, "learning_rate": 0.05},
+    "all pairs, case-blind, 500 trees": {"more": True, "max_iter": 500, "learning_rate": 0.1},
+}
+
+
+def recase(text: str) -> str:
+    """A capital after each sentence end (and at the start): lower-cased text then segments like news."""
+    return re.sub(r'(^|[.!?]["\')\u201d]?\s+)([a-z])', lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+class Article:
+    def __init__(self, text: str, refs: list[str], title: str = "", lower: bool = False) -> None:
+        self.doc = join_quotes(first_sentences(prepare(recase(text) if lower else text, title=title or None)))
+        self.refs = refs
+        self.lower = lower
+        feats, v = features_of(self.doc, None)
+        self.feats, self.sim = feats, v.sim
+        self.labels = np.zeros(len(feats))
+        if refs and len(feats):
+            self.labels[oracle_labels(self.doc, refs[0])] = 1
+
+
+def fit(arts: list[Article], recipe: dict[str, Any]) -> SentenceScorer:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    use = [a for a in arts if recipe["more"] or not a.lower]
+    X = np.vstack([case_blind(a.feats) if recipe["more"] else a.feats for a in use])
+    y = np.concatenate([a.labels for a in use])
+    model = HistGradientBoostingClassifier(
+        max_iter=recipe["max_iter"], learning_rate=recipe["learning_rate"], random_state=0
+    ).fit(X, y)
+    return SentenceScorer(TreeEnsemble.from_sklearn(model), case_blind=recipe["more"])
+
+
+def brief(scorer: SentenceScorer, a: Article, k: int) -> str:
+    feats = case_blind(a.feats) if scorer.case_blind else a.feats
+    scores = scorer.score(feats)
+    s = select(a.doc, scores, LengthSpec(sentences=k), method="trained", diversity=Diversity(a.sim, 0.5, 0.3))
+    return "\n".join(x.text for x in s.sentences)
+
+
+def scores_of(preds: list[str], arts: list[Article]) -> dict[str, float]:
+    return rouge(preds, [[sentence_lines(r) for r in a.refs] for a in arts])
+
+
+def baseline(method: str, arts: list[Article], k: int) -> str:
+    summarizer = get_summarizer(method)
+    return ["\n".join(s.text for s in summarizer.summarize(a.doc, LengthSpec(sentences=k)).sentences) for a in arts]  # type: ignore[return-value]
+
+
+def load(data: Path, more: int | None, bbc: int) -> dict[str, list[Article]]:
+    t0 = time.perf_counter()
+    cased = [(r["text"], [r["summary"]]) for r in jsonl(data / "cnndm_train" / "pairs.jsonl")]
+    random.Random(0).shuffle(cased)
+    n_held = len(cased) // 10
+    held = [Article(t, refs) for t, refs in cased[:n_held]]
+    train = [Article(t, refs) for t, refs in cased[n_held:]]
+    lower = list(jsonl(data / "cnndm_train" / "pairs_more.jsonl"))[:more]
+    train += [Article(r["text"], [r["summary"]], lower=True) for r in lower]
+    groups: dict[str, list[Any]] = {}
+    for r in jsonl(data / "cnndm_writer" / "writer_summaries.jsonl"):
+        groups.setdefault(r["article_id"], [r["text"], []])[1].append(r["summary"])
+    writer = [Article(t, refs) for t, refs in groups.values()]
+    bbc_rows = list(jsonl(data / "bbc_summary" / "bbc_summary.jsonl"))[:bbc]
+    bbc_arts = [Article(r["text"], [r["summary"]], title=r["title"]) for r in bbc_rows]
+    print(
+        f"read {len(train)} training articles ({len(lower)} lower-cased), {len(held)} held out, "
+        f"{len(writer)} cnndm_writer, {len(bbc_arts)} bbc_summary in {time.perf_counter() - t0:.0f} s",
+        flush=True,
+    )
+    return {"train": train, "held": held, "writer": writer, "bbc": bbc_arts}
+
+
+def cross_validate(train: list[Article], folds: int = 3, per_fold: int = 600) -> str:
+    order = list(range(len(train)))
+    random.Random(1).shuffle(order)
+    parts = [order[i::folds] for i in range(folds)]
+    print(f"\nrecipe by {folds}-fold cross-validation over the training articles ({per_fold} scored per fold)")
+    best, best_score = "", -1.0
+    for name, recipe in RECIPES.items():
+        r1 = r2 = 0.0
+        for f in range(folds):
+            held = [train[i] for i in parts[f][:per_fold]]
+            rest = [train[i] for g in range(folds) if g != f for i in parts[g]]
+            scorer = fit(rest, recipe)
+            m = scores_of([brief(scorer, a, 3) for a in held], held)
+            r1 += m["rouge1"] / folds
+            r2 += m["rouge2"] / folds
+        print(f"  {name:<36} R-1 {100 * r1:6.2f}  R-2 {100 * r2:6.2f}", flush=True)
+        if r1 + r2 > best_score:
+            best, best_score = name, r1 + r2
+    print(f"chosen: {best}")
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", help="reference data folder (default: ../shared/data or $NLPKIT_DATA)")
+    parser.add_argument("--more", type=int, help="use only the first N lower-cased pairs")
+    parser.add_argument("--bbc", type=int, default=1000, help="bbc_summary articles to score (default 1000)")
+    args = parser.parse_args()
+    sets = load(data_dir(args.data), args.more, args.bbc)
+    chosen = cross_validate(sets["train"])
+    scorer = fit(sets["train"], RECIPES[chosen])
+    print("\nthe chosen recipe refit on all training articles, beside the baselines (ROUGE F1 x100)")
+    print(f"{'set':<30} {'system':<14} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7}")
+    gains = {}
+    for set_name, arts, k in [
+        ("held-out pairs, 3 sentences", sets["held"], 3),
+        ("cnndm_writer, 3 sentences", sets["writer"], 3),
+        ("cnndm_writer, 1 sentence", sets["writer"], 1),
+        ("bbc_summary, 3 sentences", sets["bbc"], 3),
+    ]:
+        rows = {"trained": scores_of([brief(scorer, a, k) for a in arts], arts)}
+        rows[f"lead-{k}"] = scores_of(baseline("lead", arts, k), arts)
+        rows["auto"] = scores_of(baseline("auto", arts, k), arts)
+        for name, m in rows.items():
+            print(
+                f"{set_name:<30} {name:<14} {100 * m['rouge1']:6.2f} {100 * m['rouge2']:6.2f} "
+                f"{100 * m['rougeLsum']:7.2f}",
+                flush=True,
+            )
+        lead = rows[f"lead-{k}"]
+        gains[set_name] = (
+            100 * (rows["trained"]["rouge1"] - lead["rouge1"]),
+            100 * (rows["trained"]["rouge2"] - lead["rouge2"]),
+        )
+    print("\ngate (trained minus lead):")
+    passed = True
+    for set_name, (g1, g2) in gains.items():
+        need = (0.0, -100.0) if "1 sentence" in set_name else (1.0, 0.5) if "bbc" not in set_name else None
+        ok = need is None or (g1 >= need[0] and g2 >= need[1])
+        passed &= ok
+        rule = (
+            "not gated"
+            if need is None
+            else f"needs R-1 >= {need[0]:+.1f}" + (f", R-2 >= {need[1]:+.1f}" if need[1] > -100 else "")
+        )
+        print(f"  {set_name:<30} R-1 {g1:+6.2f}  R-2 {g2:+6.2f}  ({rule}) {'pass' if ok else 'FAIL'}")
+    print(f"\nverdict: {'ship as the default' if passed else 'keep auto as the default'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""Sentences that stand on their own in a brief.
+
+A brief is read without the article around it, so some sentences do not belong in one:
+a quotation cut off before it closes, a photo caption or credit, a "Read more" line, the
+headline again. Others cannot open a brief: a sentence that starts with a connective ("But",
+"However") or with a pronoun whose person or thing is named nowhere before it.
+
+`join_quotes` first extends a sentence that opens a quotation to the sentence that closes it
+(with its attribution), so a quotation is whole or not there; `Fitness` then says of each
+sentence whether it may be chosen, and whether it may come first.
+
+Example:
+    >>> from nlpkit.text.prepare import prepare
+    >>> doc = join_quotes(prepare('"Passengers spend money in shops. They visit museums," she said. Fares rose.'))
+    >>> [s.text for s in doc.sentences]
+    ['"Passengers spend money in shops. They visit museums," she said.', 'Fares rose.']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlpkit.types import Document, Sentence
+
+#: How many sentences a quotation may run over before it is left unjoined (and so kept out).
+MAX_QUOTE_SENTENCES = 4
+
+_STRAIGHT = '"'
+_OPEN, _CLOSE = "\u201c", "\u201d"
+
+#: Words that tie a sentence to the one before it: it cannot open a brief.
+CONNECTIVES = frozenset(
+    "but however and yet so also still instead nevertheless nonetheless moreover furthermore besides or nor "
+    "then thus therefore hence meanwhile otherwise likewise similarly consequently accordingly indeed".split()
+)
+#: Pronouns (and demonstratives) whose antecedent must be in an earlier bullet.
+PRONOUNS = frozenset("he she they it his her their its him them this these those that such".split())
+#: A person's pronoun needs a name (a capitalised word not first in its sentence) in an earlier bullet.
+PERSONAL = frozenset("he she his her him".split())
+
+_LINK_LINE = re.compile(
+    r"^\W*(read more|click here|scroll down|watch the video|watch video|see more|see also|related:|"
+    r"follow us|sign up|subscribe|share this|advertisement|for more|more:)",
+    re.IGNORECASE,
+)
+_AGENCIES = r"(getty images|afp|ap photo|ap|reuters|pa wire|pa|epa|shutterstock|alamy|rex features|bbc)"
+_CREDIT = re.compile(
+    r"\b(photo|picture|image|credit|caption)s?\s*(credit)?\s*:|"  # "Photo: ...", "Picture credit: ..."
+    r"[/|(]\s*" + _AGENCIES + r"[^\w]*$|"  # "... / Reuters", "(Getty Images)"
+    r"^\W*" + _AGENCIES + r"\W*$|"  # the agency alone
+    r"^\s*\(?(photo|picture|image)s?\b",
+    re.IGNORECASE,
+)
+#: "Sweet life: The Duchess of Cornwall." -- a short label, a colon, and a short caption after it.
+_CAPTION = re.compile(r"^[\"'\u2018\u201c]?[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}:\s+\S")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def _quote_balance(text: str) -> int:
+    """Open quotations at the end of `text`: curly quotes counted as pairs, straight ones by parity."""
+    curly = text.count(_OPEN) - text.count(_CLOSE)
+    straight = text.count(_STRAIGHT) % 2
+    return max(curly, 0) + straight
+
+
+def join_quotes(doc: Document) -> Document:
+    """`doc` with each sentence that opens a quotation joined to the ones up to where it closes
+    (at most `MAX_QUOTE_SENTENCES`), so a quotation and its attribution are one sentence. A joined
+    sentence keeps the index of its first part (indices then skip the parts joined to it)."""
+    sentences = doc.sentences
+    if not any(_quote_balance(s.text) for s in sentences):
+        return doc
+    out: list[Sentence] = []
+    i = 0
+    while i < len(sentences):
+        s = sentences[i]
+        if _quote_balance(s.text):
+            for j in range(i + 1, min(len(sentences), i + MAX_QUOTE_SENTENCES)):
+                joined = doc.text[s.start : sentences[j].end]
+                if not _quote_balance(joined) and sentences[j].paragraph == s.paragraph:
+                    out.append(Sentence(joined, s.start, sentences[j].end, s.index, s.paragraph))
+                    i = j + 1
+                    break
+            else:
+                out.append(s)
+                i += 1
+            continue
+        out.append(s)
+        i += 1
+    return Document(text=doc.text, sentences=tuple(out), title=doc.title)
+
+
+def defect(text: str, title: str = "") -> str | None:
+    """What keeps a sentence out of a brief (`unbalanced quote`, `caption`, `link line`, `headline`), or None.
+
+    Example:
+        >>> defect("Sweet life: The Duchess of Cornwall."), defect('"Passengers spend money in shops.')
+        ('caption', 'unbalanced quote')
+        >>> defect("Read more: how the vote went"), defect("The council voted to ban cruise ships.")
+        ('link line', None)
+    """
+    if _quote_balance(text):
+        return "unbalanced quote"
+    if _LINK_LINE.match(text):
+        return "link line"
+    words = text.split()
+    if _CREDIT.search(text) and len(words) <= 25:
+        return "caption"
+    if len(words) <= 12 and _CAPTION.match(text) and not any(q in text for q in '"\u201c'):
+        return "caption"
+    if title and _same_words(text, title):
+        return "headline"
+    return None
+
+
+def _same_words(a: str, b: str) -> bool:
+    wa, wb = {w.lower() for w in _WORD.findall(a)}, {w.lower() for w in _WORD.findall(b)}
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.8
+
+
+def opener(text: str) -> str:
+    """The sentence's first word, lower-cased, past any opening quote or bracket."""
+    m = _WORD.search(text)
+    return m.group(0).lower().rstrip("'\u2019") if m else ""
+
+
+def names_in(text: str) -> bool:
+    """True when a capitalised word other than the first one appears (a person or place named)."""
+    words = _WORD.findall(text)
+    return any(w[0].isupper() for w in words[1:])
+
+
+@dataclass(frozen=True)
+class Fitness:
+    """For each sentence of a document: why it cannot be in a brief (or None), and whether it needs an
+    earlier bullet before it (it opens with a connective or a pronoun)."""
+
+    defects: tuple[str | None, ...]
+    needs_before: tuple[str | None, ...]
+
+    @classmethod
+    def of(cls, doc: Document) -> Fitness:
+        defects, needs = [], []
+        for s in doc.sentences:
+            defects.append(defect(s.text, doc.title))
+            first = opener(s.text)
+            needs.append("connective" if first in CONNECTIVES else "pronoun" if first in PRONOUNS else None)
+        return cls(tuple(defects), tuple(needs))
+
+    def may_follow(self, doc: Document, i: int, chosen: list[int]) -> bool:
+        """Whether sentence `i` can sit in a brief whose other bullets are `chosen`: a connective or pronoun
+        opener needs an earlier bullet, and "he"/"she" one that names someone."""
+        need = self.needs_before[i]
+        if need is None:
+            return True
+        before = [j for j in chosen if j < i]
+        if not before:
+            return False
+        if opener(doc.sentences[i].text) in PERSONAL:
+            return any(names_in(doc.sentences[j].text) for j in before)
+        return True

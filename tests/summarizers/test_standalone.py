@@ -1,0 +1,105 @@
+"""Briefs whose sentences stand on their own: each rule of nlpkit.summarizers.standalone, through `summarize`."""
+
+from __future__ import annotations
+
+import pytest
+
+import nlpkit
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.summarizers.standalone import defect, join_quotes
+from nlpkit.text.prepare import prepare
+
+METHODS = ["auto", "textrank", "lexrank", "centroid"]
+
+
+def _brief(text: str, method: str, length: str | int = 3) -> list[str]:
+    return [s.text for s in nlpkit.summarize(text, method=method, length=length).sentences]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_quotation_is_whole_with_its_attribution_or_not_there(method: str) -> None:
+    text = (
+        "Museums fear cruise ban\n\n"
+        '"Passengers spend money in shops, cafés and museums. Without them the old town loses its trade," '
+        "said Ana Souza, who runs the traders' association. "
+        "The city council voted on Monday to ban large cruise ships from the historic harbour. "
+        "The ban starts in June and covers ships of more than 2,000 passengers. "
+        '"We will appeal the decision in court. '
+        "Operators say the harbour fees already pay for the upkeep of the quay."
+    )
+    for sentence in _brief(text, method, 4):
+        assert defect(sentence) is None, sentence
+    joined = [s.text for s in join_quotes(prepare(text)).sentences]
+    assert joined[0].endswith("who runs the traders' association.")  # the quote, its speaker and all
+    assert '"We will appeal the decision in court.' in joined  # never closed: left as it was, and kept out
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_captions_credits_and_link_lines_are_kept_out(method: str) -> None:
+    text = (
+        "The Duchess opens a bakery\n\n"
+        "Sweet life: The Duchess of Cornwall.\n\n"
+        "The Duchess of Cornwall opened a community bakery in Bath on Tuesday, meeting volunteers and bakers. "
+        "Photo: Getty Images\n\n"
+        "Read more: the royal visits of the year\n\n"
+        "The bakery trains young people who left school without qualifications. "
+        "It was funded by a local charity and the city council."
+    )
+    brief = _brief(text, method, 3)
+    assert not any(s.startswith(("Sweet life", "Photo:", "Read more")) for s in brief), brief
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_first_bullet_never_leans_on_a_sentence_left_out(method: str) -> None:
+    text = (
+        "But the talks failed again on Monday, officials in Brussels said after a long night. "
+        "He said the gap between the two sides on fishing rights remained wide and deep. "
+        "Negotiators from Britain and the European Union met in Brussels for a tenth round of trade talks. "
+        "Fishing rights and state aid remain the two issues that divide the sides most. "
+        "However, both sides said a deal was still possible before the end of the year."
+    )
+    for length in (1, 2, 3):
+        first = _brief(text, method, length)[0]
+        assert not first.startswith(("But ", "He ", "However")), first
+
+
+def test_a_pronoun_bullet_follows_one_that_names_someone() -> None:
+    text = (
+        "Negotiators from Britain and the European Union met in Brussels for a tenth round of trade talks. "
+        "He said the gap on fishing rights remained wide. "
+        "The talks ended without a deal on Monday night."
+    )
+    brief = _brief(text, "centroid", 3)
+    assert brief[0].startswith("Negotiators")
+
+
+def test_the_headline_is_never_a_bullet() -> None:
+    text = (
+        "Council bans cruise ships from historic harbour\n\n"
+        "Council bans cruise ships from the historic harbour. "
+        "The vote on Monday was seven to two, after a year of complaints about crowds and fumes. "
+        "Operators said they would appeal."
+    )
+    for method in METHODS:
+        brief = _brief(text, method, 3)
+        assert not any(s.startswith("Council bans cruise ships") for s in brief), (method, brief)
+
+
+def test_when_nothing_else_is_left_the_best_sentence_is_still_given() -> None:
+    assert _brief("But nobody came.", "auto", 1) == ["But nobody came."]
+    assert _brief('"Nobody came to the meeting at all.', "auto", 1) == ['"Nobody came to the meeting at all.']
+
+
+@pytest.mark.parametrize("method", [*METHODS, "lead"])
+@pytest.mark.parametrize("budget", [12, 25, 60])
+def test_a_word_budget_is_never_cut_inside_a_sentence_nor_passed_by_more_than_one(method: str, budget: int) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "data" / "article.txt").read_text(encoding="utf-8")
+    doc = prepare(text)
+    summary = nlpkit.summarize(doc, method=method, length=f"{budget}w")
+    whole = {s.text for s in join_quotes(doc).sentences} | {s.text for s in doc.sentences}
+    assert all(s.text in whole for s in summary.sentences)  # whole sentences only
+    counts = [len(s.text.split()) for s in summary.sentences]
+    assert sum(counts) <= budget or len(counts) == 1
+    assert LengthSpec.parse(f"{budget}w").words == budget
