@@ -44,3 +44,31 @@ def timed_run(
     rate = len(Xte) / (time.perf_counter() - t0)
     m = classification_metrics(yte, pred, labels=sorted(set(ytr) | set(yte)))
     return {**m, "train_s": train_s, "pred_per_s": rate}
+
+
+def cnndm_pairs_split(data: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """cnndm_train/pairs.jsonl as (training part, held-out part): 10 % held out, the same in every bench."""
+    import random
+
+    rows = list(jsonl(data / "cnndm_train" / "pairs.jsonl"))
+    random.Random(0).shuffle(rows)
+    n_held = len(rows) // 10
+    return rows[n_held:], rows[:n_held]
+
+
+class PreviousAuto:
+    """`auto` as it was before the stand-alone rules: the same scores, plain selection (no quote joining,
+    no captions or openers kept out) -- the brief benches show it beside the default."""
+
+    name = "previous auto"
+
+    def summarize(self, doc: Any, length: Any) -> Any:
+        from nlpkit.summarizers.base import Diversity, select
+        from nlpkit.summarizers.extractive import AutoSummarizer
+        from nlpkit.summarizers.vectors import first_sentences
+
+        doc = first_sentences(doc)
+        auto = AutoSummarizer()
+        score, v = auto.scores(doc)
+        diversity = Diversity(v.sim, max_overlap=auto.max_overlap, penalty=auto.penalty)
+        return select(doc, score, length, method=self.name, diversity=diversity, standalone=False)

@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import data_dir, jsonl
+from _data import cnndm_pairs_split, data_dir, jsonl
 
 from nlpkit.catalog import get_summarizer
 from nlpkit.metrics import rouge, sentence_lines
@@ -95,11 +95,9 @@ def baseline(method: str, arts: list[Article], k: int) -> str:
 
 def load(data: Path, more: int | None, bbc: int) -> dict[str, list[Article]]:
     t0 = time.perf_counter()
-    cased = [(r["text"], [r["summary"]]) for r in jsonl(data / "cnndm_train" / "pairs.jsonl")]
-    random.Random(0).shuffle(cased)
-    n_held = len(cased) // 10
-    held = [Article(t, refs) for t, refs in cased[:n_held]]
-    train = [Article(t, refs) for t, refs in cased[n_held:]]
+    train_rows, held_rows = cnndm_pairs_split(data)
+    held = [Article(r["text"], [r["summary"]]) for r in held_rows]
+    train = [Article(r["text"], [r["summary"]]) for r in train_rows]
     lower = list(jsonl(data / "cnndm_train" / "pairs_more.jsonl"))[:more]
     train += [Article(r["text"], [r["summary"]], lower=True) for r in lower]
     groups: dict[str, list[Any]] = {}

@@ -3,8 +3,11 @@
 Data (from ../shared/data or --data):
   cnndm_writer  109 CNN/DM articles with 1-several short writer briefs (multi-reference,
                 best reference per article counts)
+  cnndm_train_heldout  the 10 % of cnndm_train/pairs.jsonl that no trained scorer sees (bench/_data.py)
   bbc_summary   2,225 BBC articles with long extractive references: reported at 3 sentences
                 and at the reference's own sentence count
+CNN/DM sets are also scored at 1 sentence (beside Lead-1). "defects": briefs with an unbalanced quote,
+a caption, a link line, a connective or pronoun opener or the headline again (bench/briefs.py).
 sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
 
 Usage: python bench/summarize.py [--data DIR] [--limit N] [--sets cnndm_writer,bbc_summary]
@@ -25,7 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import data_dir, jsonl
+from _data import PreviousAuto, cnndm_pairs_split, data_dir, jsonl
+from briefs import defects
 
 from nlpkit.catalog import get_summarizer
 from nlpkit.metrics import rouge
@@ -78,7 +82,7 @@ def sumy_system(name: str) -> System | None:
 
 
 def nlpkit_system(method: str) -> System:
-    summarizer = get_summarizer(method)
+    summarizer = PreviousAuto() if method == "previous auto" else get_summarizer(method)
 
     def run(text: str, title: str, k: int) -> list[str]:
         doc = prepare(text, title=title or None)
@@ -113,18 +117,24 @@ def load(data: Path, limit: int | None) -> dict[str, list[Item]]:
     for r in jsonl(data / "bbc_summary" / "bbc_summary.jsonl"):
         n_ref = len(segment(r["summary"]).sentences)
         bbc.append((r["text"], r["title"], [r["summary"]], n_ref))
-    return {"cnndm_writer": cnn[:limit], "bbc_summary": bbc[:limit]}
+    _, held = cnndm_pairs_split(data)
+    pairs = [(r["text"], "", [r["summary"]], 3) for r in held]
+    return {"cnndm_writer": cnn[:limit], "cnndm_train_heldout": pairs[:limit], "bbc_summary": bbc[:limit]}
 
 
 def lines(text: str) -> str:
     return "\n".join(s.text for s in segment(text).sentences)
 
 
-def evaluate(system: System, items: list[Item], own_length: bool) -> tuple[dict[str, float], float]:
+def evaluate(system: System, items: list[Item], k: int | None) -> tuple[dict[str, float], float, float]:
+    """ROUGE at `k` sentences (None: the reference's own count), articles/s, and the share of briefs with a
+    defect a reader notices (bench/briefs.py's checks)."""
     t0 = time.perf_counter()
-    preds = ["\n".join(system(t, title, n if own_length else 3)) for t, title, _, n in items]
+    briefs = [system(t, title, n if k is None else k) for t, title, _, n in items]
     rate = len(items) / (time.perf_counter() - t0)
-    return rouge(preds, [[lines(r) for r in refs] for _, _, refs, _ in items]), rate
+    flawed = sum(1 for b, (_, title, _, _) in zip(briefs, items, strict=True) if defects(b, title))
+    preds = ["\n".join(b) for b in briefs]
+    return rouge(preds, [[lines(r) for r in refs] for _, _, refs, _ in items]), rate, flawed / max(1, len(items))
 
 
 def whole_process(article: Path, repeats: int = 7) -> tuple[float, float]:
@@ -173,7 +183,9 @@ def main() -> None:
     parser.add_argument("--sets", default="cnndm_writer,bbc_summary", help="data sets to run, comma-separated")
     args = parser.parse_args()
     sets = {k: v for k, v in load(data_dir(args.data), args.limit).items() if k in args.sets.split(",")}
-    systems: dict[str, System] = {f"nlpkit {m}": nlpkit_system(m) for m in [*NLPKIT_METHODS, *args.trained]}
+    systems: dict[str, System] = {
+        f"nlpkit {m}": nlpkit_system(m) for m in [*NLPKIT_METHODS, "previous auto", *args.trained]
+    }
     systems |= {f"abstractive {Path(m).name}": abstractive_system(m) for m in args.abstractive}
     for name in ("lexrank", "textrank", "lsa"):
         system = sumy_system(name)
@@ -182,17 +194,17 @@ def main() -> None:
         else:
             systems[f"sumy {name}"] = system
     for set_name, items in sets.items():
-        variants = [("3 sentences", False)] + (
-            [("reference's sentence count", True)] if set_name == "bbc_summary" else []
-        )
-        for label, own in variants:
+        variants: list[tuple[str, int | None]] = [("3 sentences", 3)]
+        variants += [("reference's sentence count", None)] if set_name == "bbc_summary" else [("1 sentence", 1)]
+        for label, k in variants:
             print(f"\n{set_name}: {len(items)} articles, {label}; ROUGE F1 x100 (rouge-score, stemming)")
-            print(f"{'system':<18} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'articles/s':>11}")
+            print(f"{'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'articles/s':>11} {'defects':>8}")
             for name, system in systems.items():
-                scores, rate = evaluate(system, items, own)
+                scores, rate, flawed = evaluate(system, items, k)
+                shown = name.replace("nlpkit lead", f"nlpkit lead-{k}") if k else name
                 print(
-                    f"{name:<18} {100 * scores['rouge1']:6.2f} {100 * scores['rouge2']:6.2f} "
-                    f"{100 * scores['rougeLsum']:7.2f} {rate:11.0f}",
+                    f"{shown:<22} {100 * scores['rouge1']:6.2f} {100 * scores['rouge2']:6.2f} "
+                    f"{100 * scores['rougeLsum']:7.2f} {rate:11.0f} {100 * flawed:7.1f}%",
                     flush=True,
                 )
     for name, (total, flagged) in GUARD.items():

@@ -258,7 +258,13 @@ def _by_cross_validation(
         # macro-F1 over the labels this part has: a held-out source lacks some labels by nature
         f1s = [c["f1"] for c in m["per_class"].values() if c["support"] > 0]
         folds.append(
-            {"held_out": held, "n": m["n"], "accuracy": m["accuracy"], "macro_f1": sum(f1s) / max(1, len(f1s))}
+            {
+                "held_out": held,
+                "n": m["n"],
+                "accuracy": m["accuracy"],
+                "macro_f1": sum(f1s) / max(1, len(f1s)),
+                "ece": m.get("ece"),
+            }
         )
     metrics = mean_metrics(fold_metrics)
     metrics["per_fold"] = folds

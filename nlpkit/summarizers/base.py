@@ -105,10 +105,10 @@ class _Picker:
     def admit(self, i: int) -> bool:
         """Take sentence i if it may stand here (True when full); else put it aside."""
         if self.fitness is not None:
-            if self.fitness.defects[i] is not None:
+            if self.fitness.defect(i) is not None:
                 self.unfit.append(i)
                 return False
-            if not self.fitness.may_follow(self.doc, i, self.chosen):
+            if not self.fitness.may_follow(i, self.chosen):
                 self.waiting.append(i)
                 return False
         return self.take(i)
@@ -118,7 +118,7 @@ class _Picker:
         if self.fitness is None:
             return
         fitness = self.fitness
-        if any(fitness.may_follow(self.doc, i, self.chosen) and self.take(i) for i in self.waiting):
+        if any(fitness.may_follow(i, self.chosen) and self.take(i) for i in self.waiting):
             return
         if not self.chosen and (self.waiting or self.unfit):
             self.take([*self.waiting, *self.unfit][0])

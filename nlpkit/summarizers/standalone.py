@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from nlpkit.types import Document, Sentence
 
@@ -120,9 +119,14 @@ def _same_words(a: str, b: str) -> bool:
 
 
 def opener(text: str) -> str:
-    """The sentence's first word, lower-cased, past any opening quote or bracket."""
+    """The sentence's first word, lower-cased, past any opening quote or bracket, without a clitic.
+
+    Example:
+        >>> opener('"It\u2019s wrong," he said.'), opener("(CNN) Officials said")
+        ('it', 'cnn')
+    """
     m = _WORD.search(text)
-    return m.group(0).lower().rstrip("'\u2019") if m else ""
+    return re.split("['\u2019]", m.group(0).lower())[0] if m else ""  # "It's" -> "it"
 
 
 def names_in(text: str) -> bool:
@@ -131,32 +135,38 @@ def names_in(text: str) -> bool:
     return any(w[0].isupper() for w in words[1:])
 
 
-@dataclass(frozen=True)
 class Fitness:
-    """For each sentence of a document: why it cannot be in a brief (or None), and whether it needs an
-    earlier bullet before it (it opens with a connective or a pronoun)."""
+    """Of each sentence of a document: why it cannot be in a brief (or None), and whether it needs an
+    earlier bullet before it (it opens with a connective or a pronoun). Worked out for a sentence
+    when a summarizer first asks (most are never candidates)."""
 
-    defects: tuple[str | None, ...]
-    needs_before: tuple[str | None, ...]
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._defects: dict[int, str | None] = {}
 
     @classmethod
     def of(cls, doc: Document) -> Fitness:
-        defects, needs = [], []
-        for s in doc.sentences:
-            defects.append(defect(s.text, doc.title))
-            first = opener(s.text)
-            needs.append("connective" if first in CONNECTIVES else "pronoun" if first in PRONOUNS else None)
-        return cls(tuple(defects), tuple(needs))
+        return cls(doc)
 
-    def may_follow(self, doc: Document, i: int, chosen: list[int]) -> bool:
+    def defect(self, i: int) -> str | None:
+        if i not in self._defects:
+            self._defects[i] = defect(self.doc.sentences[i].text, self.doc.title)
+        return self._defects[i]
+
+    def needs_before(self, i: int) -> str | None:
+        """`connective` or `pronoun` when sentence `i` opens with one, else None."""
+        first = opener(self.doc.sentences[i].text)
+        return "connective" if first in CONNECTIVES else "pronoun" if first in PRONOUNS else None
+
+    def may_follow(self, i: int, chosen: list[int]) -> bool:
         """Whether sentence `i` can sit in a brief whose other bullets are `chosen`: a connective or pronoun
         opener needs an earlier bullet, and "he"/"she" one that names someone."""
-        need = self.needs_before[i]
-        if need is None:
+        if self.needs_before(i) is None:
             return True
         before = [j for j in chosen if j < i]
         if not before:
             return False
-        if opener(doc.sentences[i].text) in PERSONAL:
-            return any(names_in(doc.sentences[j].text) for j in before)
+        sentences = self.doc.sentences
+        if opener(sentences[i].text) in PERSONAL:
+            return any(names_in(sentences[j].text) for j in before)
         return True

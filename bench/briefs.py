@@ -1,0 +1,110 @@
+"""Defects a reader notices in briefs, counted on 1,000 briefs of two sets, with examples.
+
+Data (../shared/data or --data): cnndm_train/pairs.jsonl (CNN/DailyMail articles, cased) and
+bbc_summary (BBC articles with their headlines); the first --limit articles of each (default 1000).
+
+Each brief (3 sentences) is checked by rules written here, apart from nlpkit's own:
+  unbalanced quote   a bullet with an odd number of straight double quotes, or more opening than closing curly ones
+  caption            a short bullet (<= 12 words) of the form "Label: caption", or a photo/picture credit
+  link line          "Read more", "Click here", "Scroll down", "Watch the video", ...
+  connective opener  the first bullet opens with But, However, And, Yet, So, Also, Meanwhile, ...
+  pronoun opener     the first bullet opens with He, She, They, It, His, Her, This, ...
+  headline repeat    a bullet with the headline's words (80 % of them, both ways)
+Targets (issue): 0 unbalanced quotes, 0 captions, <= 2 % connective openers.
+
+Usage: python bench/briefs.py [--data DIR] [--limit N] [--examples K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _data import PreviousAuto, data_dir, jsonl
+
+from nlpkit.catalog import get_summarizer
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.text.prepare import prepare
+
+CONNECTIVE = re.compile(
+    r"^\W*(but|however|and|yet|so|also|still|meanwhile|moreover|furthermore|instead|nevertheless|then|"
+    r"therefore|thus|besides|or|nor)\b",
+    re.IGNORECASE,
+)
+PRONOUN = re.compile(r"^\W*(he|she|they|it|his|her|their|its|this|these|those|him|them)\b", re.IGNORECASE)
+CAPTION = re.compile(r"^\W?[A-Z][\w'’-]*(\s+[\w'’-]+){0,3}:\s")
+CREDIT = re.compile(r"\b(photo|picture|image)s?\s*(credit)?\s*:|\((getty|reuters|afp|ap|pa)\b[^)]*\)\s*$", re.I)
+LINK = re.compile(r"^\W*(read more|click here|scroll down|watch the video|see more|share this|sign up)", re.I)
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def defects(bullets: list[str], title: str) -> list[str]:
+    found = []
+    for i, b in enumerate(bullets):
+        if b.count('"') % 2 or b.count("“") > b.count("”"):
+            found.append("unbalanced quote")
+        if (len(b.split()) <= 12 and CAPTION.match(b) and '"' not in b) or CREDIT.search(b):
+            found.append("caption")
+        if LINK.match(b):
+            found.append("link line")
+        if i == 0 and CONNECTIVE.match(b):
+            found.append("connective opener")
+        if i == 0 and PRONOUN.match(b):
+            found.append("pronoun opener")
+        tw, bw = {w.lower() for w in WORD.findall(title)}, {w.lower() for w in WORD.findall(b)}
+        if tw and bw and len(tw & bw) >= 0.8 * max(len(tw), len(bw)):
+            found.append("headline repeat")
+    return found
+
+
+KINDS = ["unbalanced quote", "caption", "link line", "connective opener", "pronoun opener", "headline repeat"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", help="reference data folder (default: ../shared/data or $NLPKIT_DATA)")
+    parser.add_argument("--limit", type=int, default=1000, help="articles per set (default 1000)")
+    parser.add_argument("--examples", type=int, default=2, help="examples to print per system and defect")
+    args = parser.parse_args()
+    data = data_dir(args.data)
+    sets = {
+        "cnndm_train": [(r["text"], "") for r in jsonl(data / "cnndm_train" / "pairs.jsonl")][: args.limit],
+        "bbc_summary": [(r["text"], r["title"]) for r in jsonl(data / "bbc_summary" / "bbc_summary.jsonl")][
+            : args.limit
+        ],
+    }
+    systems = {
+        "auto (default)": get_summarizer("auto"),
+        "previous auto": PreviousAuto(),
+        "lead-3": get_summarizer("lead"),
+        "textrank": get_summarizer("textrank"),
+        "lexrank": get_summarizer("lexrank"),
+    }
+    print("defects in 3-sentence briefs (% of briefs with at least one of the kind; first bullet for openers)")
+    print(f"{'set':<13} {'system':<16} " + " ".join(f"{k:>17}" for k in KINDS))
+    for set_name, items in sets.items():
+        docs = [(prepare(t, title=title or None), title) for t, title in items]
+        for name, summarizer in systems.items():
+            counts: dict[str, int] = defaultdict(int)
+            examples: dict[str, list[str]] = defaultdict(list)
+            for doc, title in docs:
+                bullets = [s.text for s in summarizer.summarize(doc, LengthSpec(sentences=3)).sentences]
+                for kind in set(defects(bullets, title or doc.title)):
+                    counts[kind] += 1
+                    if len(examples[kind]) < args.examples:
+                        examples[kind].append(" | ".join(b[:90] for b in bullets[:2]))
+            row = " ".join(f"{counts[k]:>6} ({100 * counts[k] / len(docs):5.1f}%)" for k in KINDS)
+            print(f"{set_name:<13} {name:<16} {row}", flush=True)
+            if name == "auto (default)":
+                for kind in KINDS:
+                    for ex in examples[kind]:
+                        print(f"{'':<13}   e.g. {kind}: {ex}")
+
+
+if __name__ == "__main__":
+    main()
