@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -98,7 +98,8 @@ def classify_command(
             row = label_record(article, pred, model=clf.name, task=clf.task, top_k=top_k, min_score=min_score)
             print(json.dumps(row if skipped is None else {**row, "skipped": skipped}, ensure_ascii=False))
         else:
-            print(f"{printable(article.id)}\t{label_text(pred, top_k, min_score)}")
+            shown = label_text(pred, top_k, min_score) if skipped is None else f"none ({_reason(skipped, article)})"
+            print(f"{printable(article.id)}\t{shown}")
         sys.stdout.flush()
     if failed:
         raise typer.Exit(1)
@@ -117,6 +118,11 @@ def label_text(pred: Prediction | None, top_k: int, min_score: float = 0.0) -> s
         if pred.evidence is not None:
             shown += f"\tevidence: {printable(' '.join(pred.evidence.text.split()))}"
     return shown
+
+
+def _reason(skipped: str, article: Any) -> str:
+    """A skip's reason without the article's name in front (the row already starts with it)."""
+    return printable(skipped.removeprefix(f"{article.source}: "))
 
 
 def register(app: typer.Typer) -> None:

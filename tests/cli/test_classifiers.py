@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,25 @@ def test_transformer_model_through_train_classify_evaluate_and_score(
     assert r.exit_code == 0, r.output
     rows = [json.loads(line) for line in scored.read_text().splitlines()]
     assert len(rows) == 5 and all(row["topic_model"].startswith("tr@") for row in rows)
+
+
+def test_the_bundled_topic_model_calls_world_news_world_and_skips_other_languages(data_dir: Path) -> None:
+    r = runner.invoke(app, ["classify", str(data_dir / "world.txt"), "--model", "topic", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["label"] == "world"
+    r = runner.invoke(app, ["summarize", str(data_dir / "world.txt"), "--topic"])
+    assert "Topic: world" in r.stdout
+    german = data_dir.parent / "tests" / "data" / "german.txt"
+    r = runner.invoke(app, ["classify", str(german), "--model", "topic", "-f", "json"])
+    row = json.loads(r.stdout)
+    assert r.exit_code == 0 and row["label"] is None and "written in de" in row["skipped"]
+
+
+def test_min_score_answers_uncertain_with_the_two_best(data_dir: Path) -> None:
+    r = runner.invoke(app, ["classify", str(data_dir / "articles.jsonl"), "--model", "topic", "--min-score", "0.99"])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert len(lines) == 5
+    assert all(re.search(r"\tuncertain \(\w+ 0\.\d+, \w+ 0\.\d+\)$", line) for line in lines), lines
+    r = runner.invoke(app, ["classify", str(data_dir / "articles.jsonl"), "--model", "topic", "--min-score", "0.5"])
+    assert any("uncertain" not in line for line in r.stdout.splitlines())
