@@ -10,7 +10,11 @@ one-article-at-a-time loop over the same models is the reference (on 1,000 artic
 The Ray engine runs the 10k job with as many actors as local workers; its rows must equal
 the local engine's.
 
-Usage: python bench/score.py [--data DIR] [--sizes 10000,100000] [--skip-ray]
+`--claims N` adds one more run: N claims (sentences of the articles' writer briefs, so each claim
+bears on the copies of one article) checked against every article of the largest archive, with
+`--claims-out` (the relatedness filter decides which pairs reach the stance model).
+
+Usage: python bench/score.py [--data DIR] [--sizes 10000,100000] [--skip-ray] [--claims 200]
 """
 
 from __future__ import annotations
@@ -66,6 +70,17 @@ def build(data: Path, n: int, folder: Path) -> Path:
     return path
 
 
+def claim_lines(data: Path, n: int) -> list[str]:
+    """`n` claims: sentences of the writer briefs of cnndm_writer, each a claim about one article."""
+    from nlpkit.text.segment import segment
+
+    out: list[str] = []
+    for r in jsonl(data / "cnndm_writer" / "writer_summaries.jsonl"):
+        out += [s.text for s in segment(r["summary"]).sentences if len(s.text.split()) >= 5]
+    seen = list(dict.fromkeys(out))
+    return seen[:n]
+
+
 def measure(cmd: list[str]) -> dict:
     """Wall seconds, peak RSS (MB) of the main process, of the largest worker and in total, and stdout."""
     t0 = time.perf_counter()
@@ -99,6 +114,8 @@ def main() -> None:
     parser.add_argument("--data", help="reference data folder (default: ../shared/data or $NLPKIT_DATA)")
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--skip-ray", action="store_true")
+    parser.add_argument("--claims", type=int, default=0, help="also score N claims over the largest archive")
+    parser.add_argument("--only-claims", action="store_true", help="run the claims job only")
     args = parser.parse_args()
     data = data_dir(args.data)
     tmp = Path(tempfile.mkdtemp(prefix="nlpkit-bench-score-"))
@@ -114,7 +131,8 @@ def main() -> None:
     print(
         f"{1000:>8} {'plain loop, 1 article at a time':<30} {loop['seconds']:7.1f} {1000 / loop['seconds']:6.0f} {loop['main']:8.0f} {'-':>9} {loop['total']:8.0f}"
     )
-    for n in [int(s) for s in args.sizes.split(",")]:
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for n in [] if args.only_claims else sizes:
         archive = build(data, n, tmp)
         configs = [("local, 1 worker", "1", "local"), ("local, 2 workers", "2", "local")] if n <= 10_000 else []
         configs = configs or [("local, 2 workers", "2", "local")]
@@ -143,6 +161,35 @@ def main() -> None:
     if len(peaks) > 1:
         a, b = sorted(peaks)[0], sorted(peaks)[-1]
         print(f"peak total RSS at {b:,} articles / at {a:,}: {peaks[b] / peaks[a]:.2f}x")
+    if args.claims:
+        n = max(sizes)
+        archive = build(data, n, tmp)
+        claims = tmp / "claims.txt"
+        claims.write_text("\n".join(claim_lines(data, args.claims)) + "\n", encoding="utf-8")
+        out, rows = tmp / f"claims-{n}.jsonl", tmp / f"claim-rows-{n}.jsonl"
+        m = measure(
+            [
+                *score,
+                str(archive),
+                "-o",
+                str(out),
+                "-w",
+                "2",
+                "--claims",
+                str(claims),
+                "--claims-out",
+                str(rows),
+                *common,
+            ]
+        )
+        summary = json.loads(m["stdout"])
+        pairs = sum(1 for _ in rows.open(encoding="utf-8"))
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in summary["stages"].items())
+        print(
+            f"{n:>8} {f'local, 2 workers, {args.claims} claims':<30} {m['seconds']:7.1f} {n / m['seconds']:6.0f} "
+            f"{m['main']:8.0f} {m['worker']:9.0f} {m['total']:8.0f}  {stages}"
+        )
+        print(f"{'':>8} {pairs:,} related (article, claim) pairs of {n * args.claims:,} scored for stance")
     print("\nwall time includes start-up and model loading; art/s = articles / wall time.")
 
 

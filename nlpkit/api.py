@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nlpkit.catalog import get_summarizer, load_model
-from nlpkit.classifiers.base import ClassifierModel
 from nlpkit.errors import InputError, NlpkitError
 from nlpkit.records import article_meta
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.align import align_spans, source_span
 from nlpkit.text.prepare import NO_TARGET, model_input, prepare, resolve_target, topic_text
 from nlpkit.types import Article, Brief, Document, Failure, Prediction, Skipped, Summary
+
+if TYPE_CHECKING:  # imported where used: a brief needs no classifier code
+    from nlpkit.classifiers.base import ClassifierModel
 
 
 def summarize(
@@ -167,6 +169,8 @@ def classify(
         >>> p.target, p.target_source
         ('Council bans ships', 'given')
     """
+    from nlpkit.classifiers.base import ClassifierModel
+
     loaded = load_model(model) if isinstance(model, str) else model
     if not isinstance(loaded, ClassifierModel):
         raise InputError(f"{model}: a {loaded.task} model, not a classifier")

@@ -70,7 +70,8 @@ def classify_command(
     from nlpkit.api import classify_articles
     from nlpkit.catalog import load_model
     from nlpkit.classifiers.base import check_model
-    from nlpkit.io.readers import Fetcher, Fields, read_articles
+    from nlpkit.io.readers import Fields, read_articles
+    from nlpkit.io.web import Fetcher
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt!r}: use text or json")

@@ -107,7 +107,8 @@ def summarize_command(
     (in --format json; --strict drops those sentences).
     """
     from nlpkit.api import brief_articles
-    from nlpkit.io.readers import Fetcher, Fields, read_articles
+    from nlpkit.io.readers import Fields, read_articles
+    from nlpkit.io.web import Fetcher
     from nlpkit.summarizers.length import LengthSpec
 
     spec = LengthSpec.parse(length)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import gunzip
@@ -21,15 +21,15 @@ from nlpkit.io.readers.archives import member_problem, zip_entries, zip_member_r
 from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_bytes, read_stream, stream_failure
 from nlpkit.io.readers.pages import page_article
 from nlpkit.io.readers.rows import check_jsonl_head, jsonl_lines, jsonl_record, record_to_article
-from nlpkit.io.readers.urls import read_feed_file, read_url
-from nlpkit.io.web import Fetcher
 from nlpkit.types import Article, Failure
+
+if TYPE_CHECKING:  # the web is imported when an input names a URL or a feed
+    from nlpkit.io.web import Fetcher
 
 __all__ = [
     "READERS",
     "Article",
     "Failure",
-    "Fetcher",
     "Fields",
     "Record",
     "check_jsonl_head",
@@ -71,6 +71,9 @@ def read_path(path: Path, fields: Fields, fmt: str | None = None, fetcher: Fetch
         yield Failure(source=source, id=source, error=problem)
         return
     if fmt == "feed":
+        from nlpkit.io.readers.urls import read_feed_file
+        from nlpkit.io.web import Fetcher
+
         yield from read_feed_file(path, fields, fetcher or Fetcher())
         return
     try:
@@ -110,6 +113,9 @@ def read_articles(
         elif item == "-":
             yield from read_stdin(fields, stdin_format)
         elif isinstance(item, str):  # a web page or feed
+            from nlpkit.io.readers.urls import read_url
+            from nlpkit.io.web import Fetcher
+
             fetcher = fetcher or Fetcher()
             yield from read_url(item, fields, fetcher)
         else:
