@@ -60,6 +60,7 @@ class ArticleFacts:
         self.all_words = [w for ws in self.words for w in ws]
         self.vocabulary = set(self.all_words)
         self.numbers = numbers(text)
+        self.sentence_numbers = [numbers(s.text) for s in self.sentences]
         self.dates = dates(text)
 
     def ranked(self, claim_stems: set[str]) -> list[tuple[float, int]]:
@@ -76,20 +77,45 @@ def article_facts(text: str) -> ArticleFacts:
 
 
 def evidence(claim: str, article: ArticleFacts) -> Evidence | None:
-    """The sentence of the article that shares most of the claim's content words (None for an empty article).
+    """The sentence of the article that bears most on the claim: of those sharing most of its content words,
+    the first that contradicts it (an opposite word, another number, the other polarity), else the closest
+    (None for an empty article).
 
     Example:
         >>> art = ArticleFacts("The council met on Monday. It voted to ban cruise ships from the old town.")
         >>> evidence("Council bans cruise ships", art).text
         'It voted to ban cruise ships from the old town.'
+        >>> art = ArticleFacts("The council voted to ban cruise ships. The ban passed by 41 votes to 19.")
+        >>> evidence("The cruise ship ban passed by 30 votes to 12", art).text
+        'The ban passed by 41 votes to 19.'
     """
-    stems = content(words(claim))
-    ranked = article.ranked(stems)
+    found = _evidence_at(claim, words(claim), article)
+    if found is None:
+        return None
+    score, i = found
+    s = article.sentences[i]
+    return Evidence(text=s.text, start=s.start, end=s.end, score=score)
+
+
+#: A sentence sharing at least this share of the best sentence's overlap may be the evidence when it contradicts.
+NEAR_BEST = 0.6
+
+
+def _evidence_at(claim: str, tokens: list[str], article: ArticleFacts) -> tuple[float, int] | None:
+    """(overlap share, sentence index) of the evidence sentence for a claim (its `words` in `tokens`)."""
+    ranked = article.ranked(content(tokens))
     if not ranked:
         return None
-    score, i = ranked[0]
-    s = article.sentences[-i]
-    return Evidence(text=s.text, start=s.start, end=s.end, score=score)
+    best = ranked[0][0]
+    mine, claim_negated = numbers(claim), negated(tokens)
+    for score, i in ranked[:5]:
+        if score <= 0 or score < NEAR_BEST * best:
+            break
+        ev_words = article.words[-i]
+        theirs = article.sentence_numbers[-i]
+        if opposites(tokens, ev_words) or (mine and theirs and mine - theirs) or negated(ev_words) != claim_negated:
+            return score, -i
+    return best, -ranked[0][1]
 
 
 def claim_features(claim: str, article: ArticleFacts) -> list[float]:
@@ -102,21 +128,22 @@ def claim_features(claim: str, article: ArticleFacts) -> list[float]:
         (1.0, 0.0)
     """
     tokens = words(claim)
-    stems = content(tokens)
-    ranked = article.ranked(stems)
-    if not ranked:
+    ranked = article.ranked(content(tokens))
+    found = _evidence_at(claim, tokens, article)
+    if found is None:
         return [0.0] * len(CLAIM_FEATURES)
-    (best, i), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0.0)
-    sentence = article.sentences[-i]
-    ev_words = article.words[-i]
+    best, at = found
+    second = ranked[1][0] if len(ranked) > 1 else 0.0
+    sentence = article.sentences[at]
+    ev_words = article.words[at]
     claim_negated, ev_negated = negated(tokens), negated(ev_words)
     mine = numbers(claim)
-    theirs = numbers(sentence.text)
+    theirs = article.sentence_numbers[at]
     claim_names = set(names(claim, opener=True))
     return [
         best,
         second,
-        -i / max(1, len(article.sentences) - 1),
+        at / max(1, len(article.sentences) - 1),
         float(claim_negated),
         float(ev_negated),
         float(claim_negated != ev_negated),

@@ -36,6 +36,9 @@ NEGATIONS = frozenset(
 _OPPOSITES = [
     ("approv", "reject"),
     ("accept", "reject"),
+    ("pass", "reject"),
+    ("adopt", "reject"),
+    ("endors", "reject"),
     ("rais", "cut"),
     ("increas", "decreas"),
     ("increas", "cut"),
