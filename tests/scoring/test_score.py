@@ -237,3 +237,54 @@ def test_abstractive_briefs(tmp_path: Path, tiny_bart: Path, data_dir: Path) -> 
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 5 and all(row["brief_method"].startswith("abstractive:") for row in rows)
     assert all(isinstance(row["brief"], str) and isinstance(row["brief_unsupported"], str) for row in rows)
+
+
+def test_claims_give_one_row_per_article_and_related_claim(tmp_path: Path) -> None:
+    data = Path(__file__).parents[2] / "data"
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(
+        json.dumps({"id": "ban", "claim": "Porto Velho rejects a ban on cruise ships"})
+        + "\n"
+        + json.dumps({"id": "votes", "claim": "The cruise ship ban was passed by 30 votes to 12"})
+        + "\n"
+        + json.dumps({"id": "striker", "claim": "Leon Marsh signs a new contract with Northfield United"})
+        + "\n"
+    )
+    out, side = tmp_path / "scored.jsonl", tmp_path / "claims-rows.jsonl"
+    args = ["score", str(data / "article.txt"), str(data / "articles.jsonl"), "--out", str(out)]
+    r = runner.invoke(app, [*args, "--claims", str(claims), "--claims-out", str(side), "-w", "1", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    rows = _rows(side)
+    pairs = {(row["id"], row["claim_id"]) for row in rows}
+    assert {"ban", "votes", "striker"} <= {row["claim_id"] for row in rows}
+    assert not any(cid == "striker" and "article.txt" in aid for aid, cid in pairs)  # not related: no row
+    for row in rows:
+        assert row["stance"] in {"agree", "disagree", "discuss", "unrelated"}
+        if row.get("evidence") and row.get("evidence_start", -1) >= 0:
+            source = data / "article.txt" if row["id"].endswith("article.txt") else None
+            if source is not None:
+                text = source.read_text(encoding="utf-8")
+                assert text[row["evidence_start"] : row["evidence_end"]] == row["evidence"]
+    summary = json.loads(r.stdout)
+    assert set(summary["claims"]) == {row["claim_id"] for row in rows}
+    assert sum(sum(v.values()) for v in summary["claims"].values()) == len(rows)
+    assert len(_rows(out)) == 6  # the article table stays one row per article
+
+
+def test_a_resumed_claims_job_keeps_claim_rows_exact(tmp_path: Path) -> None:
+    src = _archive(tmp_path, 30)
+    opts = ScoreOptions(tasks=("topic",), claims=(("c1", "Bakery chain opens new shops"), ("c2", "Striker signs deal")))
+    full, full_side = tmp_path / "full.jsonl", tmp_path / "full-claims.jsonl"
+    score_archive([str(src)], full, options=opts, claims_out=full_side, workers=1, batch_size=4)
+    assert full_side.read_text().strip()
+    out, side = tmp_path / "o.jsonl", tmp_path / "c.jsonl"
+    lines = full.read_text().splitlines(keepends=True)
+    out.write_text("".join(lines[:11]) + lines[11][:5])  # killed inside the twelfth row
+    side.write_text(full_side.read_text() + '{"id": "a29", "claim_id": "c1", "sta')  # and after its claim rows
+    job = json.loads((tmp_path / ".full.jsonl.manifest.json").read_text())
+    job.update(status="running", rows=11, last_id=json.loads(lines[10])["id"])
+    (tmp_path / ".o.jsonl.manifest.json").write_text(json.dumps(job))
+    s = score_archive([str(src)], out, options=opts, claims_out=side, workers=1, batch_size=4, resume=True)
+    assert s.resumed_after == 11
+    assert out.read_text() == full.read_text()
+    assert side.read_text() == full_side.read_text()
