@@ -71,7 +71,7 @@ def pair_cues(target: str, text: str, *, _cache: dict[str, _Side] | None = None)
     """Hand-made features of one pair (no fitted state).
 
     Example:
-        >>> f = pair_cues("Man bites dog", "A man bit a dog, police said, but the dog denies it.")
+        >>> f = pair_cues("Man bites dog", "A man bites a dog, police said, but the dog denies it.")
         >>> f[0]  # share of the target's words found in the text
         1.0
     """
