@@ -1,6 +1,6 @@
 """Topic models on news from an outlet they never saw: leave one source out, for every source.
 
-The bundled topic model's recipe (`models/topic-data`: five sources, their labels mapped to
+The bundled topic model's recipe (`models/topic-data`: six sources, their labels mapped to
 nlpkit's) is trained on the training parts of all sources but one and tested on the test part of
 the one left out (BBC has no split: all of it), for each source in turn. Beside it, in the same
 run on the same data: TF-IDF + LinearSVC (scikit-learn defaults) and fastText (bigrams, 25
