@@ -35,11 +35,21 @@ NEEDS_EXTRA = (
 EXAMPLE_SITE = "https://example.org"
 
 
+def command_blocks() -> list[list[str]]:
+    """The `$ ` lines of each of the README's console blocks that run nlpkit (or set a variable for later
+    lines); a block's lines depend only on the lines before them in the same block."""
+    out = []
+    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+        lines = [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+        lines = [line for line in lines if ("nlpkit " in line or line.startswith("export ")) and "bench/" not in line]
+        if lines:
+            out.append(lines)
+    return out
+
+
 def commands() -> list[str]:
-    """The `$ ` lines of the README's console blocks that run nlpkit (or set a variable for later lines)."""
-    blocks = re.findall(r"```console\n(.*?)```", README, re.S)
-    lines = [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
-    return [line for line in lines if ("nlpkit " in line or line.startswith("export ")) and "bench/" not in line]
+    """Every README command, in order."""
+    return [line for block in command_blocks() for line in block]
 
 
 def needs_extra(command: str) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.io.site import serve
-from tests.readme_tour import README, commands, prepare, problem, python_blocks, run
+from tests.readme_tour import README, command_blocks, commands, prepare, problem, python_blocks, run
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,12 @@ def test_quickstart_command(workdir: Path, site: str) -> None:
     assert r.stdout.splitlines()[0] == "Harbour city votes to ban cruise ships from historic centre"
 
 
-def test_tour_commands_run_in_order(workdir: Path, site: str) -> None:
-    """As a user would: one after the other in the same folder (later commands use earlier outputs)."""
+@pytest.mark.parametrize("block", command_blocks(), ids=lambda b: b[0][:40])
+def test_tour_commands_run_in_order(block: list[str], workdir: Path, site: str) -> None:
+    """As a user would: each console block's commands one after the other in a fresh copy of the folder (a
+    block's later commands use its earlier outputs); blocks run side by side."""
     env = os.environ.copy()
-    for command in commands():
+    for command in block:
         r = run(command, workdir, site, env)
         assert problem(command, r) is None, f"{command}\n{r.stderr}"
 
