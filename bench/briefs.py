@@ -38,7 +38,7 @@ CONNECTIVE = re.compile(
 )
 PRONOUN = re.compile(r"^\W*(he|she|they|it|his|her|their|its|this|these|those|him|them)\b", re.IGNORECASE)
 CAPTION = re.compile(r"^\W?[A-Z][\w'’-]*(\s+[\w'’-]+){0,3}:\s")
-CREDIT = re.compile(r"\b(photo|picture|image)s?\s*(credit)?\s*:|\((getty|reuters|afp|ap|pa)\b[^)]*\)\s*$", re.I)
+CREDIT = re.compile(r"^\W*(photo|picture|image)s?\s*(credit)?\s*:|\((getty|reuters|afp|ap|pa)\b[^)]*\)\s*$", re.I)
 LINK = re.compile(r"^\W*(read more|click here|scroll down|watch the video|see more|share this|sign up)", re.I)
 WORD = re.compile(r"[^\W\d_]+")
 
