@@ -180,7 +180,9 @@ def main() -> None:
     parser.add_argument(
         "--abstractive", action="append", default=[], help="a seq2seq model (folder or Hub id) to add (repeatable)"
     )
-    parser.add_argument("--sets", default="cnndm_writer,bbc_summary", help="data sets to run, comma-separated")
+    parser.add_argument(
+        "--sets", default="cnndm_writer,cnndm_train_heldout,bbc_summary", help="data sets to run, comma-separated"
+    )
     args = parser.parse_args()
     sets = {k: v for k, v in load(data_dir(args.data), args.limit).items() if k in args.sets.split(",")}
     systems: dict[str, System] = {

@@ -58,6 +58,8 @@ _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 def _quote_balance(text: str) -> int:
     """Open quotations at the end of `text`: curly quotes counted as pairs, straight ones by parity."""
+    if _STRAIGHT not in text and _OPEN not in text:  # most sentences: nothing to count
+        return 0
     curly = text.count(_OPEN) - text.count(_CLOSE)
     straight = text.count(_STRAIGHT) % 2
     return max(curly, 0) + straight
@@ -68,25 +70,24 @@ def join_quotes(doc: Document) -> Document:
     (at most `MAX_QUOTE_SENTENCES`), so a quotation and its attribution are one sentence. A joined
     sentence keeps the index of its first part (indices then skip the parts joined to it)."""
     sentences = doc.sentences
-    if not any(_quote_balance(s.text) for s in sentences):
+    if _STRAIGHT not in doc.text and _OPEN not in doc.text:
+        return doc
+    open_at = [_quote_balance(s.text) for s in sentences]
+    if not any(open_at):
         return doc
     out: list[Sentence] = []
     i = 0
     while i < len(sentences):
         s = sentences[i]
-        if _quote_balance(s.text):
-            for j in range(i + 1, min(len(sentences), i + MAX_QUOTE_SENTENCES)):
+        i += 1
+        if open_at[i - 1]:
+            for j in range(i, min(len(sentences), i - 1 + MAX_QUOTE_SENTENCES)):
                 joined = doc.text[s.start : sentences[j].end]
-                if not _quote_balance(joined) and sentences[j].paragraph == s.paragraph:
-                    out.append(Sentence(joined, s.start, sentences[j].end, s.index, s.paragraph))
+                if sentences[j].paragraph == s.paragraph and not _quote_balance(joined):
+                    s = Sentence(joined, s.start, sentences[j].end, s.index, s.paragraph)
                     i = j + 1
                     break
-            else:
-                out.append(s)
-                i += 1
-            continue
         out.append(s)
-        i += 1
     return Document(text=doc.text, sentences=tuple(out), title=doc.title)
 
 
