@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, overload
 
 from nlpkit.errors import ModelError, UsageError, require
-from nlpkit.persistence import Loader, ModelMeta, open_model_folder
+from nlpkit.persistence import Loader, Model, ModelMeta, open_model_folder
 from nlpkit.registry import Registry
 from nlpkit.summarizers import SUMMARIZERS
 from nlpkit.summarizers.base import Summarizer
@@ -25,17 +25,8 @@ MODEL_KINDS.add_lazy("extractive", "nlpkit.summarizers.supervised:load_supervise
 MODEL_KINDS.add_lazy("seq2seq", "nlpkit.summarizers.abstractive:load_seq2seq")
 
 
-class SummarizerModel(Protocol):
+class SummarizerModel(Model, Protocol):
     """A trained summarizer loaded from a folder (a sentence scorer or a seq2seq model)."""
-
-    meta: ModelMeta
-    path: str
-
-    @property
-    def task(self) -> str: ...
-
-    @property
-    def ident(self) -> str: ...
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary: ...
 

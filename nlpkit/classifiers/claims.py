@@ -89,7 +89,8 @@ def evidence(claim: str, article: ArticleFacts) -> Evidence | None:
         >>> evidence("The cruise ship ban passed by 30 votes to 12", art).text
         'The ban passed by 41 votes to 19.'
     """
-    found = _evidence_at(claim, words(claim), article)
+    tokens = words(claim)
+    found = _evidence_at(claim, tokens, article, article.ranked(content(tokens)))
     if found is None:
         return None
     score, i = found
@@ -101,9 +102,11 @@ def evidence(claim: str, article: ArticleFacts) -> Evidence | None:
 NEAR_BEST = 0.6
 
 
-def _evidence_at(claim: str, tokens: list[str], article: ArticleFacts) -> tuple[float, int] | None:
-    """(overlap share, sentence index) of the evidence sentence for a claim (its `words` in `tokens`)."""
-    ranked = article.ranked(content(tokens))
+def _evidence_at(
+    claim: str, tokens: list[str], article: ArticleFacts, ranked: list[tuple[float, int]]
+) -> tuple[float, int] | None:
+    """(overlap share, sentence index) of the evidence sentence for a claim (its `words` in `tokens`, the
+    article's sentences `ranked` by overlap with it)."""
     if not ranked:
         return None
     best = ranked[0][0]
@@ -130,7 +133,7 @@ def claim_features(claim: str, article: ArticleFacts) -> list[float]:
     """
     tokens = words(claim)
     ranked = article.ranked(content(tokens))
-    found = _evidence_at(claim, tokens, article)
+    found = _evidence_at(claim, tokens, article, ranked)
     if found is None:
         return [0.0] * len(CLAIM_FEATURES)
     best, at = found

@@ -11,21 +11,13 @@ from __future__ import annotations
 
 import re
 
+from nlpkit.text.facts import NUMBER_WORDS
 from nlpkit.types import UnsupportedSpan
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[,.]\d+)*(?:\s?%|\s?per\s?cent)?(?!\w)")
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{2,300})[\"“”]")
 _NAME = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+(?:of|de|van|von|al|bin|la|le|du|da|the)?\s*[A-Z][\w’'\-]*)*")
 _WORD = re.compile(r"[\w’'\-]+")
-_NUMBER_WORDS = {
-    word: str(i)
-    for i, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
-_NUMBER_WORDS.update(thirty="30", forty="40", fifty="50", sixty="60", seventy="70", eighty="80", ninety="90")
-_NUMBER_WORDS.update(hundred="100", thousand="1000", dozen="12", half="0.5")
 #: Capitalised words that are not names: sentence openers, titles, days and months are still
 #: checked when they are part of a longer name.
 _NOT_NAMES = frozenset(
@@ -36,7 +28,7 @@ _NOT_NAMES = frozenset(
 
 def _numbers(text: str) -> set[str]:
     found = {_norm_number(m.group()) for m in _NUMBER.finditer(text)}
-    found |= {_NUMBER_WORDS[w] for w in _WORD.findall(text.lower()) if w in _NUMBER_WORDS}
+    found |= {NUMBER_WORDS[w] for w in _WORD.findall(text.lower()) if w in NUMBER_WORDS}
     return found
 
 

@@ -15,15 +15,16 @@ import re
 from nlpkit.text.tokens import lowered, word_pattern
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[,.]\d+)*(?:\s?%|\s?per\s?cent)?(?=(?:bn|m|tn|k)\b|[^\w]|$)")
-_NUMBER_WORDS = {
+#: Number words and what they stand for ("twelve" -> "12"), shared with the abstractive faithfulness guard.
+NUMBER_WORDS = {
     word: str(i)
     for i, word in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
         "sixteen seventeen eighteen nineteen twenty".split()
     )
 }
-_NUMBER_WORDS.update(thirty="30", forty="40", fifty="50", sixty="60", seventy="70", eighty="80", ninety="90")
-_NUMBER_WORDS.update(hundred="100", thousand="1000", dozen="12", half="0.5")
+NUMBER_WORDS.update(thirty="30", forty="40", fifty="50", sixty="60", seventy="70", eighty="80", ninety="90")
+NUMBER_WORDS.update(hundred="100", thousand="1000", dozen="12", half="0.5")
 _SCALE = {"million": "m", "millions": "m", "billion": "bn", "billions": "bn", "bn": "bn", "m": "m", "trillion": "tn"}
 _WORDS = re.compile(r"[\w’'\-]+")
 
@@ -146,7 +147,7 @@ def numbers(text: str) -> set[str]:
             (v for k, v in _SCALE.items() if after.startswith(k) and not after[len(k) : len(k) + 1].isalpha()), ""
         )
         found.add(value + scale)
-    found |= {_NUMBER_WORDS[w] for w in _WORDS.findall(text.lower()) if w in _NUMBER_WORDS}
+    found |= {NUMBER_WORDS[w] for w in _WORDS.findall(text.lower()) if w in NUMBER_WORDS}
     return found
 
 
