@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -66,6 +65,8 @@ def hub_unavailable(timeout: float = 3.0) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def _hub_unreachable(timeout: float) -> str | None:
+    import socket
+
     url = urlparse(HUB_ENDPOINT)
     host = url.hostname or "huggingface.co"
     try:

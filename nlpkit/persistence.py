@@ -13,11 +13,9 @@ folder is `nlpkit.catalog.MODEL_KINDS`, the layer that knows the kinds.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import shutil
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -156,11 +154,15 @@ def model_ident(meta: ModelMeta) -> str:
     weights = {k: v for k, v in meta.files.items() if k != "README.md"}
     if not weights:
         return f"{meta.name}@unsaved"
+    import hashlib
+
     joined = "\n".join(f"{k} {v}" for k, v in sorted(weights.items()))
     return f"{meta.name}@{hashlib.sha256(joined.encode()).hexdigest()[:12]}"
 
 
 def sha256(path: Path) -> str:
+    import hashlib  # a brief never loads a model: hashlib and tempfile are imported where used
+
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -211,6 +213,8 @@ def check_model_target(path: str | Path, *, force: bool = False, inputs: Sequenc
 
 def save_model(model: Model, path: str | Path, *, force: bool = False) -> Path:
     """Write a model folder atomically: build it beside the target, then rename into place."""
+    import tempfile
+
     out = check_model_target(path, force=force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))

@@ -277,8 +277,8 @@ class ScoreRequest:
 class UnitScorer:
     """Reads, scores and encodes one unit of work: what a worker process or a Ray actor runs."""
 
-    def __init__(self, options: ScoreOptions, fields: Fields, fmt: str) -> None:
-        self.scorer = Scorer(options)
+    def __init__(self, options: ScoreOptions, fields: Fields, fmt: str, *, scorer: Scorer | None = None) -> None:
+        self.scorer = scorer if scorer is not None else Scorer(options)
         self.fields = fields
         self.fmt = "csv" if fmt == "csv" else "jsonl"  # Parquet is spooled as JSONL
         self.columns = self.scorer.columns

@@ -16,7 +16,7 @@ from nlpkit.errors import NlpkitError, missing_extra, one_line, terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-app = typer.Typer(
+_app = typer.Typer(
     name="nlpkit",
     help="Brief, classify and score news articles, offline.",
     no_args_is_help=True,
@@ -43,7 +43,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@_app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
@@ -163,15 +163,32 @@ def _silence_stdout() -> None:
         pass
 
 
-def _register() -> None:
-    from nlpkit.cli import classify, evaluate, models, score, summarize, train
-
-    for module in (summarize, classify, train, evaluate, score, models):
-        module.register(app)
+#: The commands, in the order `nlpkit --help` lists them; each is the module of the same name.
+COMMANDS = ("summarize", "classify", "train", "evaluate", "score", "models")
+_registered: set[str] = set()
 
 
-_register()
+def _register(names: tuple[str, ...] = COMMANDS) -> typer.Typer:
+    """Add these commands to the app (each once) and return it."""
+    import importlib
+
+    for name in names:
+        if name not in _registered:
+            importlib.import_module(f"nlpkit.cli.{name}").register(_app)
+            _registered.add(name)
+    return _app
 
 
-def main() -> None:
-    app()
+def __getattr__(name: str) -> Any:
+    """`nlpkit.cli.app`: the app with every command (for tests and embedding)."""
+    if name == "app":
+        return _register()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line. A named command imports only its own module (start-up is what a
+    one-article `nlpkit summarize` spends most on); help, --version and typos see every command."""
+    args = sys.argv[1:] if argv is None else argv
+    _register((args[0],) if args and args[0] in COMMANDS else COMMANDS)
+    _app(args, prog_name="nlpkit")

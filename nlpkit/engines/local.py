@@ -39,7 +39,8 @@ class _Stop(threading.Event):
 def score_local(request: ScoreRequest) -> ScoreSummary:
     """Run a scoring job in this process (one worker) or in worker processes."""
     # a bad model or option is one clear error here, before any output
-    job = request.output_job("local", Scorer(request.options).models())
+    scorer = Scorer(request.options)
+    job = request.output_job("local", scorer.models())
     done = job.start(inputs=request.files(), force=request.force, resume=request.resume)
     fetcher = Fetcher(request.web)
     units: Iterable[Unit] = plan_units(
@@ -55,8 +56,12 @@ def score_local(request: ScoreRequest) -> ScoreSummary:
     units = prefetch(units, fetcher, ahead=2 * request.workers)
     try:
         with _stop_signals() as stop:
-            run = _in_process if request.workers <= 1 else _in_workers
-            for batch in run(units, request, stop):
+            if request.workers <= 1:  # the models just checked do the work
+                batches = _in_process(units, request, stop, scorer)
+            else:  # each worker loads its own: this process needs them no more
+                del scorer
+                batches = _in_workers(units, request, stop)
+            for batch in batches:
                 job.add(batch)
                 job.summary.fetched = fetcher.fetched
                 job.summary.stages["fetch"] = fetcher.seconds
@@ -97,10 +102,10 @@ def _stop_signals() -> Iterator[_Stop]:
             signal.signal(s, h)
 
 
-def _in_process(units: Iterable[Unit], request: ScoreRequest, stop: threading.Event) -> Iterator[Batch]:
+def _in_process(units: Iterable[Unit], request: ScoreRequest, stop: threading.Event, scorer: Scorer) -> Iterator[Batch]:
     from threadpoolctl import threadpool_limits
 
-    work = UnitScorer(request.options, request.fields, job_format(request))
+    work = UnitScorer(request.options, request.fields, job_format(request), scorer=scorer)
     # One OpenMP/BLAS thread: per-call threading costs more than it gains on batches this small.
     with threadpool_limits(limits=1):
         for unit in units:

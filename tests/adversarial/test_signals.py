@@ -22,18 +22,18 @@ import pytest
 
 from tests.adversarial.harness import check, run
 
-# One worker runs them all: they share the 6,000-article job and its uninterrupted output.
+# One worker runs them all: they share the 2,000-article job and its uninterrupted output.
 pytestmark = pytest.mark.xdist_group("signals")
 
 ROOT = Path(__file__).parents[2]
-ARTICLES = 6000
+ARTICLES = 2000
 #: The longest a test waits for a job to make the progress it waits for (a slow, busy machine included).
 PATIENCE = 300.0
 
 
 @pytest.fixture(scope="module")
 def job(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """An input of 6,000 articles and the rows of its uninterrupted run (2 workers)."""
+    """An input of 2,000 articles and the rows of its uninterrupted run (2 workers)."""
     folder = tmp_path_factory.mktemp("kill")
     rows = [json.loads(line) for line in (ROOT / "data" / "articles.jsonl").read_text().splitlines()]
     with (folder / "in.jsonl").open("w") as f:
@@ -160,7 +160,7 @@ def test_sigkill_at_20_progress_points_then_resume(job: tuple[Path, list[str]]) 
             point = "the start of the job"
             ready = functools.partial(_rewritten, manifest, started)
         else:
-            target = min(ARTICLES - 1, before + rng.randint(16, 400))
+            target = min(ARTICLES - 1, before + rng.randint(16, 160))
             point = f"row {target}"
             ready = functools.partial(_has_rows, out, target)
         if _wait_for(proc, ready, point) and proc.poll() is None:

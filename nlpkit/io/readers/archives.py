@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tarfile
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import MAX_MEMBER_BYTES, MAX_RATIO, READ_ERRORS, bounded_read
@@ -16,6 +14,9 @@ from nlpkit.io.readers.base import READERS, Fields, Record, read_bytes
 from nlpkit.io.readers.pages import page_article
 from nlpkit.io.warc import iter_warc_responses
 from nlpkit.types import Failure
+
+if TYPE_CHECKING:  # the readers import them when an archive is read, not for every text file
+    import zipfile
 
 
 def member_problem(where: str, name: str, fmt: str, size: int, compressed: int | None) -> str | None:
@@ -48,6 +49,8 @@ def zip_member_records(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, fmt: str, fields: Fields
 ) -> Iterator[Record]:
     """The records of one zip member, or one failure saying why it was not read."""
+    import zipfile
+
     problem = member_problem(where, info.filename, fmt, info.file_size, info.compress_size)
     if problem:
         yield Failure(source=where, id=where, error=problem)
@@ -62,6 +65,8 @@ def zip_member_records(
 
 
 def _read_zip(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    import zipfile
+
     try:
         zf = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, *READ_ERRORS) as e:
@@ -73,6 +78,8 @@ def _read_zip(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record
 
 
 def _read_tar(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    import tarfile
+
     try:
         tf = tarfile.open(fileobj=stream, mode="r|*")  # noqa: SIM115 -- closed by the `with tf` below
     except (tarfile.TarError, *READ_ERRORS) as e:
