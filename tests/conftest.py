@@ -8,6 +8,20 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile nlpkit's modules once, before the test workers start. The hundreds of `nlpkit` processes the
+    tests run then load bytecode, as an installed package does, instead of each compiling the sources again
+    where PYTHONDONTWRITEBYTECODE is set (as on CI machines): about 0.1 s of every process."""
+    if hasattr(session.config, "workerinput"):
+        return
+    import compileall
+
+    import nlpkit
+
+    compileall.compile_dir(Path(nlpkit.__file__).parent, quiet=2)
+
+
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test may reach a hub; caches go to a temp folder."""

@@ -71,6 +71,7 @@ def make_estimator(backend: str, task: str, **params: Any) -> Estimator:
     if task not in TASKS:
         raise UsageError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
     require(f"the {backend} backend", *NEEDS.get(backend, ()))
+    check_params(params, f"backend {backend!r}")  # the values given, before the backend's module loads scikit-learn
     factory: BackendFactory = BACKENDS.get(backend)
     try:
         estimator = factory(task, **params)

@@ -67,13 +67,16 @@ class TreeEnsemble:
         for child in (self.left[inner], self.right[inner]):
             if ((child <= inner) | (child >= block_end[inner])).any():
                 raise ModelError("tree nodes: a child that is not after its parent in the same tree (a loop)")
+        if len(inner) and np.bincount(np.concatenate([self.left[inner], self.right[inner]]), minlength=n).max() > 1:
+            raise ModelError("tree nodes: a node with two parents")
+        # a forest now: each node is reached once, so the walk down all trees at once visits n nodes in all
         depth, frontier = 0, self.roots
         while len(frontier):
             depth += 1
             if depth > MAX_DEPTH:
                 raise ModelError(f"tree nodes: trees deeper than {MAX_DEPTH} levels")
             frontier = frontier[~self.is_leaf[frontier]]
-            frontier = np.unique(np.concatenate([self.left[frontier], self.right[frontier]]))
+            frontier = np.concatenate([self.left[frontier], self.right[frontier]])
         return depth
 
     def check_features(self, n_features: int, where: str) -> None:

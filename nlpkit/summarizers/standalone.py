@@ -91,8 +91,10 @@ def join_quotes(doc: Document) -> Document:
     return Document(text=doc.text, sentences=tuple(out), title=doc.title)
 
 
-def defect(text: str, title: str = "") -> str | None:
+def defect(text: str, title: str | frozenset[str] = "") -> str | None:
     """What keeps a sentence out of a brief (`unbalanced quote`, `caption`, `link line`, `headline`), or None.
+
+    `title` is the headline, or its `word_set` (which a caller checking many sentences makes once).
 
     Example:
         >>> defect("Sweet life: The Duchess of Cornwall."), defect('"Passengers spend money in shops.')
@@ -104,19 +106,25 @@ def defect(text: str, title: str = "") -> str | None:
         return "unbalanced quote"
     if _LINK_LINE.match(text):
         return "link line"
-    words = text.split()
-    if _CREDIT.search(text) and len(words) <= 25:
+    words = len(text.split())
+    if words <= 25 and _CREDIT.search(text):  # the count first: most sentences are longer than any credit
         return "caption"
-    if len(words) <= 12 and _CAPTION.match(text) and not any(q in text for q in '"\u201c'):
+    if words <= 12 and _CAPTION.match(text) and not any(q in text for q in '"\u201c'):
         return "caption"
-    if title and _same_words(text, title):
+    heading = word_set(title) if isinstance(title, str) else title
+    if heading and _near(word_set(text), heading):
         return "headline"
     return None
 
 
-def _same_words(a: str, b: str) -> bool:
-    wa, wb = {w.lower() for w in _WORD.findall(a)}, {w.lower() for w in _WORD.findall(b)}
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.8
+def word_set(text: str) -> frozenset[str]:
+    """The lower-cased words of `text`, as `defect` compares a sentence with the headline."""
+    return frozenset(w.lower() for w in _WORD.findall(text))
+
+
+def _near(a: frozenset[str], b: frozenset[str]) -> bool:
+    """At least 80 % of the words of the two sets are shared (Jaccard)."""
+    return bool(a and b) and len(a & b) / len(a | b) >= 0.8
 
 
 def opener(text: str) -> str:
@@ -144,6 +152,7 @@ class Fitness:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self._defects: dict[int, str | None] = {}
+        self._title = word_set(doc.title)
 
     @classmethod
     def of(cls, doc: Document) -> Fitness:
@@ -151,7 +160,7 @@ class Fitness:
 
     def defect(self, i: int) -> str | None:
         if i not in self._defects:
-            self._defects[i] = defect(self.doc.sentences[i].text, self.doc.title)
+            self._defects[i] = defect(self.doc.sentences[i].text, self._title)
         return self._defects[i]
 
     def needs_before(self, i: int) -> str | None:

@@ -178,6 +178,14 @@ def tree_two_node_cycle(folder: Path) -> None:
     _save(folder, a)
 
 
+def tree_node_with_two_parents(folder: Path) -> None:
+    """Both children of a split are one node: a DAG, whose walk doubles at every such level."""
+    a = _arrays(folder)
+    node = _inner(a)[0]
+    a["trees.right"][node] = a["trees.left"][node]
+    _save(folder, a)
+
+
 def tree_child_in_another_tree(folder: Path) -> None:
     a = _arrays(folder)
     a["trees.right"][_inner(a)[0]] = a["trees.roots"][1] + 1
@@ -344,6 +352,7 @@ FOLDERS: dict[str, tuple[str, Callable[[Path], None], str]] = {
         ("stance", tree_self_loop, r"not after its parent"),
         ("stance", tree_two_node_cycle, r"not after its parent"),
         ("stance", tree_child_in_another_tree, r"not after its parent in the same tree"),
+        ("stance", tree_node_with_two_parents, r"a node with two parents"),
         ("stance", tree_deeper_than_allowed, r"deeper than \d+ levels"),
         ("stance", tree_feature_negative, r"negative feature index"),
         ("stance", tree_feature_huge, r"the trees read feature 1000000000; the inputs have \d+"),
