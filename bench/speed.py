@@ -5,7 +5,7 @@ Measured (medians of several runs; this machine's load moves every figure, the r
                   data/article.txt --model topic` (seconds and peak RSS), against
                   `python -c "import numpy"`; whether torch is installed is printed (the
                   bundled models must not import it, nor scikit-learn)
-  brief           articles/s in one process on the CNN/DM articles of cnndm_writer (repeated):
+  brief           articles/s in one process on one core on the CNN/DM articles of cnndm_writer (repeated):
                   clean + segment, and the default `auto` brief (prepare included), against
                   sumy's LexRank (given nlpkit's tokenizer: sumy's own wants NLTK data)
   topic predict   texts/s of the bundled topic model in one process, against fastText
@@ -130,6 +130,11 @@ def main() -> None:
         s, mb = whole_process([py, *cmd], r)
         add(name, f"{s:.3f} s {mb:.0f} MB", f"import numpy {ref_s:.3f} s {ref_mb:.0f} MB", f"{s / ref_s:.2f}x")
 
+    # the in-process rates are per core: one thread doing the work, BLAS included (nlpkit and the peers alike)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
     from nlpkit.catalog import get_summarizer, load_model
     from nlpkit.summarizers.length import LengthSpec
     from nlpkit.text.clean import clean
@@ -176,6 +181,7 @@ def main() -> None:
         add("topic predict, texts/s (bundled model)", f"{ours:.0f}", "fastText not installed", "-")
     print("\narticles: data/article.txt; brief: cnndm_writer articles x5; topic: BBC texts (first 1,000).")
     print("whole-process runs: one warm-up each, then with compiled bytecode, as an installed package runs.")
+    print("in-process rates: one process, one BLAS thread (one core's work); median of the repeats.")
 
 
 if __name__ == "__main__":
