@@ -185,9 +185,10 @@ def summary_text(summary: Any) -> str:
     resumed = f" (resumed after {summary.resumed_after})" if summary.resumed_after else ""
     rate = f"{summary.rate:.0f}" if summary.rate >= 10 else f"{summary.rate:.2g}"
     fetched = f", {summary.fetched} pages fetched" if summary.fetched else ""
+    workers = f"{summary.workers} worker" + ("s" if summary.workers != 1 else "")
     lines = [
         f"{summary.read} articles read{resumed}, {summary.scored} scored, {summary.failed} failed{fetched} "
-        f"in {summary.seconds:.1f} s ({rate} articles/s, {summary.engine}, {summary.workers} workers)"
+        f"in {summary.seconds:.1f} s ({rate} articles/s, {summary.engine}, {workers})"
     ]
     if summary.topics:
         lines.append("topics:  " + tally(summary.topics))

@@ -19,6 +19,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import chain, islice
 from typing import Any
 
 from nlpkit import config
@@ -56,7 +57,12 @@ def score_local(request: ScoreRequest) -> ScoreSummary:
     units = prefetch(units, fetcher, ahead=2 * request.workers)
     try:
         with _stop_signals() as stop:
-            if request.workers <= 1:  # the models just checked do the work
+            ahead = iter(units)
+            head = list(islice(ahead, 2))
+            units = chain(head, ahead)
+            # One unit (a small input) is one worker's work: starting workers would only add their start-up.
+            if request.workers <= 1 or len(head) < 2:  # the models just checked do the work
+                job.summary.workers = 1
                 batches = _in_process(units, request, stop, scorer)
             else:  # each worker loads its own: this process needs them no more
                 del scorer

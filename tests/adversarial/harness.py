@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import resource
 import signal
 import subprocess
 import sys
@@ -54,9 +53,8 @@ class Result:
         )
 
 
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+#: The limits every run gets (resource name -> bytes): set by the launcher below, in the child, before it starts nlpkit.
+LIMITS = {"RLIMIT_AS": ADDRESS_SPACE, "RLIMIT_CORE": 0}
 
 
 def _env() -> dict[str, str]:
@@ -66,14 +64,19 @@ def _env() -> dict[str, str]:
     return env
 
 
-#: Runs the command as its own child and writes that child's peak memory to the file it is given. A process
-#: forked from a big one (a pytest worker that imported torch) starts with the parent's peak memory on
-#: record, so the command is started from this small launcher instead, and its peak measured there.
+#: Runs the command as its own child, under the given limits, and writes that child's peak memory to the file
+#: it is given. A process forked from a big one (a pytest worker that imported torch) starts with the parent's
+#: peak memory on record, so the command is started from this small launcher instead, and its peak measured
+#: there. The limits are set here too, not by `preexec_fn`: a `preexec_fn` makes Python fork the whole
+#: pytest worker (about 25 ms of CPU each time for one that holds torch) where it could `vfork` (1 ms).
 _LAUNCHER = """
-import os, resource, signal, sys
+import json, os, resource, signal, sys
+limits = json.loads(sys.argv[2])
 pid = os.fork()
 if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
+    for name, value in limits.items():
+        resource.setrlimit(getattr(resource, name), (value, value))
+    os.execv(sys.argv[3], sys.argv[3:])
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGTERM))
 _, status, usage = os.wait4(pid, 0)
@@ -94,21 +97,33 @@ def run(
     timeout: float = 90,
     stdin: bytes | None = None,
     stdout: Path | None = None,
-    limits: Any = _limits,
+    limits: dict[str, int] | None = None,
 ) -> Result:
-    """`python -m nlpkit ARGS` in `cwd`, its output, exit code, peak memory and time; killed (with its group) at `timeout`."""
+    """`python -m nlpkit ARGS` in `cwd`, its output, exit code, peak memory and time; killed (with its group) at `timeout`.
+
+    `limits`: resource limits (e.g. `{"RLIMIT_FSIZE": 200_000}`) on top of `LIMITS`.
+    """
     out_file = stdout.open("wb") if stdout is not None else subprocess.PIPE
     start = time.perf_counter()
     fd, peak_file = tempfile.mkstemp(prefix="nlpkit-peak-")
     os.close(fd)
     proc = subprocess.Popen(
-        [sys.executable, "-c", _LAUNCHER, peak_file, sys.executable, "-m", "nlpkit", *args],
+        [
+            sys.executable,
+            "-c",
+            _LAUNCHER,
+            peak_file,
+            json.dumps({**LIMITS, **(limits or {})}),
+            sys.executable,
+            "-m",
+            "nlpkit",
+            *args,
+        ],
         cwd=cwd,
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
         stdout=out_file,
         stderr=subprocess.PIPE,
         env=_env(),
-        preexec_fn=limits,
         start_new_session=True,
     )
     captured: dict[str, bytes] = {}

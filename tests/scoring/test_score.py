@@ -76,6 +76,15 @@ def test_two_workers_match_one(tmp_path: Path) -> None:
     assert _rows(one) == _rows(two)
 
 
+def test_work_for_one_worker_starts_no_workers(tmp_path: Path) -> None:
+    """An input of one unit (one batch) is scored in the main process: a second worker would have nothing to do."""
+    src = _archive(tmp_path, 30)
+    small = score_archive([str(src / "a.jsonl")], tmp_path / "small.jsonl", workers=2, batch_size=64)
+    big = score_archive([str(src / "a.jsonl")], tmp_path / "big.jsonl", workers=2, batch_size=4)
+    assert (small.workers, big.workers) == (1, 2)
+    assert _rows(tmp_path / "small.jsonl") == _rows(tmp_path / "big.jsonl")
+
+
 def test_csv_and_parquet_outputs(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
