@@ -6,6 +6,9 @@ Data (from ../shared/data or --data):
   cnndm_train_heldout  the 10 % of cnndm_train/pairs.jsonl that no trained scorer sees (bench/_data.py)
   bbc_summary   2,225 BBC articles with long extractive references: reported at 3 sentences
                 and at the reference's own sentence count
+  bbc_lede      the same BBC articles made the way XSum was made: the first sentence (the
+                lede) is the one-sentence reference, the rest of the body the article, no headline;
+                reported at 1 sentence only (Lead-1 is then the article's second sentence)
 CNN/DM sets are also scored at 1 sentence (beside Lead-1). "defects": briefs with an unbalanced quote,
 a caption, a link line, a connective or pronoun opener or the headline again (bench/briefs.py).
 sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
@@ -113,13 +116,21 @@ def load(data: Path, limit: int | None) -> dict[str, list[Item]]:
     for r in jsonl(data / "cnndm_writer" / "writer_summaries.jsonl"):
         groups.setdefault(r["article_id"], [r["text"], "", []])[2].append(r["summary"])
     cnn = [(t, title, refs, 3) for t, title, refs in groups.values()]
-    bbc = []
+    bbc, lede = [], []
     for r in jsonl(data / "bbc_summary" / "bbc_summary.jsonl"):
         n_ref = len(segment(r["summary"]).sentences)
         bbc.append((r["text"], r["title"], [r["summary"]], n_ref))
+        sentences = segment(r["text"]).sentences
+        if len(sentences) >= 4:  # as XSum: the lede is the summary of what follows
+            lede.append((r["text"][sentences[0].end :].strip(), "", [sentences[0].text], 1))
     _, held = cnndm_pairs_split(data)
     pairs = [(r["text"], "", [r["summary"]], 3) for r in held]
-    return {"cnndm_writer": cnn[:limit], "cnndm_train_heldout": pairs[:limit], "bbc_summary": bbc[:limit]}
+    return {
+        "cnndm_writer": cnn[:limit],
+        "cnndm_train_heldout": pairs[:limit],
+        "bbc_summary": bbc[:limit],
+        "bbc_lede": lede[:limit],
+    }
 
 
 def lines(text: str) -> str:
@@ -181,7 +192,9 @@ def main() -> None:
         "--abstractive", action="append", default=[], help="a seq2seq model (folder or Hub id) to add (repeatable)"
     )
     parser.add_argument(
-        "--sets", default="cnndm_writer,cnndm_train_heldout,bbc_summary", help="data sets to run, comma-separated"
+        "--sets",
+        default="cnndm_writer,cnndm_train_heldout,bbc_summary,bbc_lede",
+        help="data sets to run, comma-separated",
     )
     args = parser.parse_args()
     sets = {k: v for k, v in load(data_dir(args.data), args.limit).items() if k in args.sets.split(",")}
@@ -196,7 +209,7 @@ def main() -> None:
         else:
             systems[f"sumy {name}"] = system
     for set_name, items in sets.items():
-        variants: list[tuple[str, int | None]] = [("3 sentences", 3)]
+        variants: list[tuple[str, int | None]] = [("3 sentences", 3)] if set_name != "bbc_lede" else []
         variants += [("reference's sentence count", None)] if set_name == "bbc_summary" else [("1 sentence", 1)]
         for label, k in variants:
             print(f"\n{set_name}: {len(items)} articles, {label}; ROUGE F1 x100 (rouge-score, stemming)")

@@ -52,9 +52,26 @@ def article_inputs(paths: list[str] | None, urls: str | None) -> tuple[list[str]
 
 def web_options(cache: str | None, ignore_robots: bool, timeout: float, **more: Any) -> Any:
     """How `--cache`, `--ignore-robots` and `--timeout` (and a command's own settings) fetch pages."""
-    from nlpkit.errors import UsageError
     from nlpkit.io.web import WebOptions
+
+    _check_timeout(timeout)
+    return WebOptions(cache=cache, robots=not ignore_robots, connect_timeout=timeout, read_timeout=timeout, **more)
+
+
+def fetcher_maker(cache: str | None, ignore_robots: bool, timeout: float) -> Any:
+    """The options checked now; the fetcher made (and the web modules imported) when an input first needs it."""
+    _check_timeout(timeout)
+
+    def make() -> Any:
+        from nlpkit.io.web import Fetcher
+
+        return Fetcher(web_options(cache, ignore_robots, timeout))
+
+    return make
+
+
+def _check_timeout(timeout: float) -> None:
+    from nlpkit.errors import UsageError
 
     if not 0 < timeout <= 3600:
         raise UsageError("--timeout must be between 0 and 3600 seconds")
-    return WebOptions(cache=cache, robots=not ignore_robots, connect_timeout=timeout, read_timeout=timeout, **more)

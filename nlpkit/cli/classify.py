@@ -21,7 +21,7 @@ from nlpkit.cli._options import (
     TitleField,
     Urls,
     article_inputs,
-    web_options,
+    fetcher_maker,
 )
 from nlpkit.errors import UsageError, printable
 from nlpkit.records import label_record, top_labels
@@ -71,7 +71,6 @@ def classify_command(
     from nlpkit.catalog import load_model
     from nlpkit.classifiers.base import check_model
     from nlpkit.io.readers import Fields, read_articles
-    from nlpkit.io.web import Fetcher
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt!r}: use text or json")
@@ -80,7 +79,7 @@ def classify_command(
     given, listed = article_inputs(paths, urls)
     clf = check_model(load_model(model, device=device))
     fields = Fields(text=text_field, title=title_field, id=id_field, target=target_field)
-    fetcher = Fetcher(web_options(cache, ignore_robots, timeout))
+    fetcher = fetcher_maker(cache, ignore_robots, timeout)
     records = read_articles([*given, *listed], fields=fields, follow_links=follow_links, fetcher=fetcher)
     if not 0 <= min_score <= 1:
         raise UsageError("--min-score must be between 0 and 1")

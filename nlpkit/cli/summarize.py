@@ -23,7 +23,7 @@ from nlpkit.cli._options import (
     TitleField,
     Urls,
     article_inputs,
-    web_options,
+    fetcher_maker,
 )
 from nlpkit.errors import printable
 from nlpkit.records import brief_record
@@ -108,7 +108,6 @@ def summarize_command(
     """
     from nlpkit.api import brief_articles
     from nlpkit.io.readers import Fields, read_articles
-    from nlpkit.io.web import Fetcher
     from nlpkit.summarizers.length import LengthSpec
 
     spec = LengthSpec.parse(length)
@@ -127,7 +126,7 @@ def summarize_command(
         [*named, *listed],
         fields=Fields(text=text_field, title=title_field, id=id_field),
         follow_links=follow_links,
-        fetcher=Fetcher(web_options(cache, ignore_robots, timeout)),
+        fetcher=fetcher_maker(cache, ignore_robots, timeout),
     )
     failed = 0
     first = True

@@ -15,7 +15,6 @@ on disk (written atomically) so a repeated or resumed job fetches nothing twice.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -30,7 +29,6 @@ from urllib.parse import urljoin, urlsplit
 from nlpkit import __version__
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import MAX_MEMBER_BYTES, MAX_RATIO
-from nlpkit.io.files import write_atomic
 
 USER_AGENT = f"nlpkit/{__version__} (news article reader; obeys robots.txt)"
 #: The product token robots.txt rules are matched against.
@@ -300,6 +298,8 @@ class Fetcher:
     def _cache_path(self, url: str) -> Path | None:
         if not self.options.cache:
             return None
+        import hashlib  # here, as the cache's other imports: a fetcher without a cache needs none of them
+
         key = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
         return Path(self.options.cache) / key[:2] / key
 
@@ -307,6 +307,8 @@ class Fetcher:
         base = self._cache_path(url)
         if base is None:
             return None
+        import hashlib
+
         try:
             head = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
             body = base.with_suffix(".body").read_bytes()
@@ -328,6 +330,10 @@ class Fetcher:
         base = self._cache_path(page.url)
         if base is None or page.status != 200 or page.from_cache:
             return
+        import hashlib
+
+        from nlpkit.io.files import write_atomic
+
         head = {
             "url": page.url,
             "final_url": page.final_url,

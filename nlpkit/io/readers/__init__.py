@@ -9,7 +9,7 @@ encodings, bombs); which files an input names is `io.paths`'s business.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -58,7 +58,18 @@ def open_input(path: Path, fmt: str) -> IO[bytes]:
     return gunzip(raw, str(path)) if fmt.endswith(".gz") else raw
 
 
-def read_path(path: Path, fields: Fields, fmt: str | None = None, fetcher: Fetcher | None = None) -> Iterator[Record]:
+def _fetcher(web: Fetcher | Callable[[], Fetcher] | None) -> Fetcher:
+    """The fetcher given, or made now by the function given (so reading local files never imports the web)."""
+    from nlpkit.io.web import Fetcher
+
+    if web is None:
+        return Fetcher()
+    return web if isinstance(web, Fetcher) else web()
+
+
+def read_path(
+    path: Path, fields: Fields, fmt: str | None = None, fetcher: Fetcher | Callable[[], Fetcher] | None = None
+) -> Iterator[Record]:
     """The records of one file, failures included (a saved feed's items are fetched with `fetcher`)."""
     source = shown(path)
     try:
@@ -72,9 +83,8 @@ def read_path(path: Path, fields: Fields, fmt: str | None = None, fetcher: Fetch
         return
     if fmt == "feed":
         from nlpkit.io.readers.urls import read_feed_file
-        from nlpkit.io.web import Fetcher
 
-        yield from read_feed_file(path, fields, fetcher or Fetcher())
+        yield from read_feed_file(path, fields, _fetcher(fetcher))
         return
     try:
         with open_input(path, fmt) as stream:
@@ -91,11 +101,12 @@ def read_articles(
     fields: Fields | None = None,
     stdin_format: str = "txt",
     follow_links: bool = False,
-    fetcher: Fetcher | None = None,
+    fetcher: Fetcher | Callable[[], Fetcher] | None = None,
 ) -> Iterator[Record]:
     """Stream articles (and failures) from files, folders, globs, archives, URLs, news feeds and `-` (stdin).
 
-    URLs and feeds are fetched with `fetcher` (default: robots.txt obeyed, no cache; see `nlpkit.io.web`).
+    URLs and feeds are fetched with `fetcher` (default: robots.txt obeyed, no cache; see `nlpkit.io.web`), or
+    with the one a function given as `fetcher` makes when the first URL or feed comes.
 
     Example:
         >>> from pathlib import Path; import tempfile
@@ -114,9 +125,8 @@ def read_articles(
             yield from read_stdin(fields, stdin_format)
         elif isinstance(item, str):  # a web page or feed
             from nlpkit.io.readers.urls import read_url
-            from nlpkit.io.web import Fetcher
 
-            fetcher = fetcher or Fetcher()
+            fetcher = _fetcher(fetcher)  # made once, for every page after this one too
             yield from read_url(item, fields, fetcher)
         else:
             yield from read_path(item, fields, fetcher=fetcher)

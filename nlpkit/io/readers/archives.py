@@ -8,7 +8,6 @@ from typing import IO, TYPE_CHECKING, Any
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import MAX_MEMBER_BYTES, MAX_RATIO, READ_ERRORS, bounded_read
-from nlpkit.io.html import decode_page
 from nlpkit.io.paths import format_of
 from nlpkit.io.readers.base import READERS, Fields, Record, read_bytes
 from nlpkit.io.readers.pages import page_article
@@ -106,6 +105,8 @@ def _read_tar(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record
 
 
 def _read_warc(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    from nlpkit.io.html import decode_page
+
     try:
         for i, (url, date, payload) in enumerate(iter_warc_responses(stream), start=1):
             where = f"{source}#{i}"

@@ -7,7 +7,6 @@ from typing import IO, Any
 
 from nlpkit.errors import InputError
 from nlpkit.io.decoding import bounded_read
-from nlpkit.io.html import decode_page, extract_page
 from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_whole
 from nlpkit.types import Failure
 
@@ -24,6 +23,8 @@ def _read_text(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
 
 def page_article(html: str, id_: str, source: str, meta: dict[str, Any], url: str | None = None) -> Record:
     """An HTML page as an article (main text, title, metadata), or a failure saying why not."""
+    from nlpkit.io.html import extract_page  # with its parser, when a page is read (not for plain text)
+
     try:
         title, text = extract_page(html, source, meta, url=url)
     except InputError as e:
@@ -32,6 +33,8 @@ def page_article(html: str, id_: str, source: str, meta: dict[str, Any], url: st
 
 
 def _read_html(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    from nlpkit.io.html import decode_page
+
     try:
         html, warning = decode_page(bounded_read(stream, source), source)
     except InputError as e:
