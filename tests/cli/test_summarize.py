@@ -106,3 +106,18 @@ def test_python_m_and_help() -> None:
     out = subprocess.run([sys.executable, "-m", "nlpkit", "--help"], capture_output=True, text=True, check=True)
     for command in ("summarize", "evaluate"):
         assert command in out.stdout
+
+
+def test_a_local_brief_imports_only_what_it_uses(data_dir: Path) -> None:
+    """`nlpkit summarize FILE` is start-up time: no page fetcher or HTML parser for a text file, no model library."""
+    code = (
+        "import sys\n"
+        "from nlpkit.cli import main\n"
+        f"try:\n    main(['summarize', {str(data_dir / 'article.txt')!r}])\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = ('nlpkit.io.web', 'nlpkit.io.html', 'html.parser', 'urllib3', 'sklearn', 'scipy', 'torch')\n"
+        "print(sorted(k for k in heavy if k in sys.modules), file=sys.stderr)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "Harbour city votes" in r.stdout, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "[]"
