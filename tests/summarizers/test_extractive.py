@@ -83,3 +83,23 @@ def test_long_article_is_fast_enough_to_finish() -> None:
     text = " ".join(f"Sentence number {i} talks about topic {i % 7} and item {i % 13}." for i in range(3000))
     s = nlpkit.summarize(text, method="textrank", length=3)
     assert len(s.sentences) == 3
+
+
+def test_a_one_sentence_brief_weighs_centrality_by_its_own_weight(data_dir: Path) -> None:
+    import json
+
+    import numpy as np
+
+    from nlpkit.summarizers.extractive import AutoSummarizer
+
+    rows = [json.loads(line) for line in (data_dir / "articles.jsonl").read_text().splitlines()]
+    doc = prepare(next(r["text"] for r in rows if r["id"] == "n4"))  # its lead is not its most central sentence
+    central, plain = AutoSummarizer(), AutoSummarizer()
+    central.one_sentence_centrality, plain.one_sentence_centrality = 50.0, plain.centrality_weight
+    three, one = LengthSpec(sentences=3), LengthSpec(sentences=1)
+    assert central.summarize(doc, three) == plain.summarize(doc, three)  # longer briefs: the usual weight
+    joined = join_quotes(first_sentences(doc))
+    scores, _ = central.scores(joined, one_sentence=True)
+    chosen = central.summarize(doc, one).sentences[0].text
+    assert chosen == joined.sentences[int(np.argmax(scores))].text
+    assert chosen != plain.summarize(doc, one).sentences[0].text
