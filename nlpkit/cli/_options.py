@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 import typer
@@ -59,9 +60,11 @@ def web_options(cache: str | None, ignore_robots: bool, timeout: float, **more: 
 
 
 def fetcher_maker(cache: str | None, ignore_robots: bool, timeout: float) -> Any:
-    """The options checked now; the fetcher made (and the web modules imported) when an input first needs it."""
+    """The options checked now; the fetcher made (and the web modules imported) when an input first needs it,
+    and that one fetcher used for every page after it (one cache, one robots.txt record, one limit per host)."""
     _check_timeout(timeout)
 
+    @functools.cache
     def make() -> Any:
         from nlpkit.io.web import Fetcher
 

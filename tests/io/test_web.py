@@ -200,3 +200,14 @@ def test_offline_url_is_one_line_in_seconds(tmp_path: Path) -> None:
 def test_fields_are_not_needed_for_urls(site: str) -> None:
     (record,) = read_articles(f"{site}/article.html", fields=Fields(text="body"), fetcher=Fetcher())
     assert isinstance(record, Article)
+
+
+def test_a_command_makes_one_fetcher_when_first_needed() -> None:
+    """summarize and classify check --timeout at once, and make one fetcher for every page, only when one is read."""
+    from nlpkit.cli._options import fetcher_maker
+    from nlpkit.errors import UsageError
+
+    make = fetcher_maker(None, False, 10)
+    assert isinstance(make(), Fetcher) and make() is make()
+    with pytest.raises(UsageError, match="--timeout"):
+        fetcher_maker(None, False, 0)
