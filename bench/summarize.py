@@ -6,9 +6,9 @@ Data (from ../shared/data or --data):
   cnndm_train_heldout  the 10 % of cnndm_train/pairs.jsonl that no trained scorer sees (bench/_data.py)
   bbc_summary   2,225 BBC articles with long extractive references: reported at 3 sentences
                 and at the reference's own sentence count
-  bbc_lede      the same BBC articles made the way XSum was made: the first sentence (the
-                lede) is the one-sentence reference, the rest of the body the article, no headline;
-                reported at 1 sentence only (Lead-1 is then the article's second sentence)
+  bbc_lede      the first 1,000 of those BBC articles made the way XSum was made: the first
+                sentence (the lede) is the one-sentence reference, the rest of the body the article,
+                no headline; reported at 1 sentence only (Lead-1 is then the article's second sentence)
 CNN/DM sets are also scored at 1 sentence (beside Lead-1). "defects": briefs with an unbalanced quote,
 a caption, a link line, a connective or pronoun opener or the headline again (bench/briefs.py).
 sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
@@ -116,13 +116,9 @@ def load(data: Path, limit: int | None) -> dict[str, list[Item]]:
     for r in jsonl(data / "cnndm_writer" / "writer_summaries.jsonl"):
         groups.setdefault(r["article_id"], [r["text"], "", []])[2].append(r["summary"])
     cnn = [(t, title, refs, 3) for t, title, refs in groups.values()]
-    bbc, lede = [], []
-    for r in jsonl(data / "bbc_summary" / "bbc_summary.jsonl"):
-        n_ref = len(segment(r["summary"]).sentences)
-        bbc.append((r["text"], r["title"], [r["summary"]], n_ref))
-        sentences = segment(r["text"]).sentences
-        if len(sentences) >= 4:  # as XSum: the lede is the summary of what follows
-            lede.append((r["text"][sentences[0].end :].strip(), "", [sentences[0].text], 1))
+    rows = list(jsonl(data / "bbc_summary" / "bbc_summary.jsonl"))
+    bbc = [(r["text"], r["title"], [r["summary"]], len(segment(r["summary"]).sentences)) for r in rows]
+    lede = ledes(rows[:LEDE_ROWS])
     _, held = cnndm_pairs_split(data)
     pairs = [(r["text"], "", [r["summary"]], 3) for r in held]
     return {
@@ -131,6 +127,29 @@ def load(data: Path, limit: int | None) -> dict[str, list[Item]]:
         "bbc_summary": bbc[:limit],
         "bbc_lede": lede[:limit],
     }
+
+
+#: bbc_lede is made from the first rows of bbc_summary; bench/one_sentence.py chooses settings on the rows after them.
+LEDE_ROWS = 1000
+
+
+def ledes(rows: list[dict]) -> list[Item]:
+    """BBC articles made one-sentence the way XSum was: the lede is the reference, the rest of the body the
+    article, no headline (articles of fewer than four sentences are left out)."""
+    items: list[Item] = []
+    for r in rows:
+        sentences = segment(r["text"]).sentences
+        if len(sentences) >= 4:
+            items.append((r["text"][sentences[0].end :].strip(), "", [sentences[0].text], 1))
+    return items
+
+
+#: The lengths each set is reported at (sentences; None: the reference's own count).
+LENGTHS: dict[str, list[tuple[str, int | None]]] = {
+    "bbc_summary": [("3 sentences", 3), ("reference's sentence count", None)],
+    "bbc_lede": [("1 sentence", 1)],
+}
+CNNDM_LENGTHS: list[tuple[str, int | None]] = [("3 sentences", 3), ("1 sentence", 1)]
 
 
 def lines(text: str) -> str:
@@ -209,9 +228,7 @@ def main() -> None:
         else:
             systems[f"sumy {name}"] = system
     for set_name, items in sets.items():
-        variants: list[tuple[str, int | None]] = [("3 sentences", 3)] if set_name != "bbc_lede" else []
-        variants += [("reference's sentence count", None)] if set_name == "bbc_summary" else [("1 sentence", 1)]
-        for label, k in variants:
+        for label, k in LENGTHS.get(set_name, CNNDM_LENGTHS):
             print(f"\n{set_name}: {len(items)} articles, {label}; ROUGE F1 x100 (rouge-score, stemming)")
             print(f"{'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'articles/s':>11} {'defects':>8}")
             for name, system in systems.items():

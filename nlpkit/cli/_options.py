@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import functools
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:  # the web is imported when an input first needs it
+    from nlpkit.io.web import Fetcher
 
 TextField = Annotated[str, typer.Option("--text-field", help="Field with the article text (JSON/JSONL/CSV/Parquet).")]
 TitleField = Annotated[str, typer.Option("--title-field", help="Field with the headline.")]
@@ -59,13 +63,13 @@ def web_options(cache: str | None, ignore_robots: bool, timeout: float, **more: 
     return WebOptions(cache=cache, robots=not ignore_robots, connect_timeout=timeout, read_timeout=timeout, **more)
 
 
-def fetcher_maker(cache: str | None, ignore_robots: bool, timeout: float) -> Any:
+def fetcher_maker(cache: str | None, ignore_robots: bool, timeout: float) -> Callable[[], Fetcher]:
     """The options checked now; the fetcher made (and the web modules imported) when an input first needs it,
     and that one fetcher used for every page after it (one cache, one robots.txt record, one limit per host)."""
     _check_timeout(timeout)
 
     @functools.cache
-    def make() -> Any:
+    def make() -> Fetcher:
         from nlpkit.io.web import Fetcher
 
         return Fetcher(web_options(cache, ignore_robots, timeout))

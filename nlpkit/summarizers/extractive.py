@@ -97,10 +97,9 @@ class AutoSummarizer:
     A sentence's score mixes its position (news puts the story first), its LexRank
     centrality and its similarity to the headline; very short and very long sentences
     are discounted; near-repeats of a chosen sentence are skipped and similar ones
-    penalised (maximal marginal relevance). A one-sentence brief leans more on centrality
-    (`one_sentence_centrality`: the one weight that raised ROUGE-1 on every set it was tried
-    on — CNN/DailyMail training pairs and BBC articles cut as XSum was, then writer briefs,
-    held-out pairs and other BBC articles; `bench/summarize.py`).
+    penalised (maximal marginal relevance). A brief asked for as one sentence leans more on
+    centrality (`one_sentence_centrality`: of the weights tried, the one that raised ROUGE-1 on
+    every CNN/DailyMail and BBC set at once; `bench/one_sentence.py`).
     """
 
     name = "auto"
