@@ -9,12 +9,14 @@ held-out split (the official ones where they exist), in one run:
           body — nlpkit train's default split), arc (official split, whose test headlines also
           occur in train, and by headline and body), emergent, pstance, ibm_claim_stance,
           vast (no training split: trained on its dev split, scored on test)
-  brief   cnndm_writer (multi-reference), bbc_summary (at 3 sentences), cnndm_writer at 1 sentence
+  brief   bench/summarize.py's sets: cnndm_writer (multi-reference) and the held-out cnndm_train pairs at
+          3 and 1 sentences, bbc_summary at 3 sentences and at the reference's length, bbc_lede at 1 sentence
 
 Systems: `nlpkit train`'s default (the tfidf backend as a user gets it: text prepared as at
 prediction time, model selection inside), TF-IDF + LinearSVC and TF-IDF + logistic regression
 with scikit-learn's defaults (stance: on "target text" concatenated, and one model per target),
-fastText (bigrams, 25 epochs, lr 1.0); briefs: nlpkit's methods beside Lead-3 / Lead-1.
+fastText (bigrams, 25 epochs, lr 1.0); briefs: nlpkit's methods and the previous `auto` beside Lead-3 / Lead-1 and
+sumy's LexRank, with the defect share of each.
 Scores: accuracy and macro-F1 (the FNC-1 score for FNC labels), train seconds, predictions/s.
 
 Usage: python bench/generalize.py [--data DIR] [--only topic|stance|brief] [--sets a,b] [--limit N]
@@ -42,7 +44,6 @@ from _data import data_dir, jsonl, timed_run
 
 from nlpkit.classifiers.base import make_estimator
 from nlpkit.labelled import LabelledData, prepare_examples
-from nlpkit.metrics import rouge
 from nlpkit.splits import Keep, holdout
 
 Example = tuple[str | tuple[str, str], str]  # input, label
@@ -261,42 +262,30 @@ def classify_table(task: str, sets: dict[str, Split], only: list[str] | None) ->
 
 
 def brief_table(data: Path, limit: int | None) -> None:
-    from nlpkit.catalog import get_summarizer
-    from nlpkit.metrics import sentence_lines
-    from nlpkit.summarizers.length import LengthSpec
-    from nlpkit.text.prepare import prepare
+    """The default brief beside the baselines, on bench/summarize.py's sets, systems and checks."""
+    from summarize import CNNDM_LENGTHS, LENGTHS, evaluate, load, nlpkit_system, sumy_system
 
-    groups: dict[str, list[Any]] = {}
-    for r in jsonl(data / "cnndm_writer" / "writer_summaries.jsonl"):
-        groups.setdefault(r["article_id"], [r["text"], "", []])[2].append(r["summary"])
-    cnn = [(t, title, refs) for t, title, refs in groups.values()]
-    bbc = [(r["text"], r["title"], [r["summary"]]) for r in jsonl(data / "bbc_summary" / "bbc_summary.jsonl")]
-    sets = {
-        "cnndm_writer, 3 sentences": (cnn, 3),
-        "cnndm_writer, 1 sentence": (cnn, 1),
-        "bbc_summary, 3 sentences": (bbc, 3),
-    }
-    methods = ["auto", "lead", "textrank", "lexrank", "centroid"]
-    trained = [str(p) for p in [Path(__file__).resolve().parents[1] / "models" / "summarizer"] if p.is_dir()]
-    print("\nBRIEF (ROUGE F1 x100, rouge-score with stemming; best reference per article)")
-    print(f"{'set':<28} {'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'art/s':>7}")
-    for name, (items, k) in sets.items():
-        items = items[:limit]
-        docs = [prepare(t, title=title or None) for t, title, _ in items]
-        refs = [[sentence_lines(r) for r in rs] for _, _, rs in items]
-        for method in [*methods, *trained]:
-            summarizer = get_summarizer(method)
-            t0 = time.perf_counter()
-            preds = [
-                "\n".join(s.text for s in summarizer.summarize(d, LengthSpec(sentences=k)).sentences) for d in docs
-            ]
-            rate = len(docs) / (time.perf_counter() - t0)
-            r = rouge(preds, refs)
-            label = ("lead-" + str(k)) if method == "lead" else Path(method).name
-            print(
-                f"{name:<28} {label:<22} {100 * r['rouge1']:6.2f} {100 * r['rouge2']:6.2f} {100 * r['rougeLsum']:7.2f} {rate:7.0f}",
-                flush=True,
-            )
+    systems = {m: nlpkit_system(m) for m in ("auto", "lead", "textrank", "lexrank", "centroid", "previous auto")}
+    bundled = Path(__file__).resolve().parents[1] / "models" / "summarizer"
+    if bundled.is_dir():
+        systems["trained (models/summarizer)"] = nlpkit_system(str(bundled))
+    lexrank = sumy_system("lexrank")
+    if lexrank is not None:
+        systems["sumy lexrank"] = lexrank
+    print("\nBRIEF (ROUGE F1 x100, rouge-score with stemming; best reference per article;")
+    print("defects: briefs with an unbalanced quote, a caption, a link line, a connective or pronoun opener,")
+    print("or the headline again -- bench/briefs.py)")
+    print(f"{'set':<40} {'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'art/s':>7} {'defects':>8}")
+    for set_name, items in load(data, limit).items():
+        for label, k in LENGTHS.get(set_name, CNNDM_LENGTHS):
+            for method, system in systems.items():
+                scores, rate, flawed = evaluate(system, items, k)
+                shown = f"lead-{k}" if method == "lead" and k else method
+                print(
+                    f"{set_name + ', ' + label:<40} {shown:<22} {100 * scores['rouge1']:6.2f} "
+                    f"{100 * scores['rouge2']:6.2f} {100 * scores['rougeLsum']:7.2f} {rate:7.0f} {100 * flawed:7.1f}%",
+                    flush=True,
+                )
 
 
 def main() -> None:
