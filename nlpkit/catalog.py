@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # the classes come with their loaders; importing them here wo
 #: How each kind of saved model (`ModelMeta.kind`) is rebuilt from its checked folder.
 MODEL_KINDS: Registry[Loader] = Registry("model kind")
 MODEL_KINDS.add_lazy("tfidf", "nlpkit.classifiers.lean:load_lean")
-MODEL_KINDS.add_lazy("embedding", "nlpkit.classifiers.embedding:load_embedding")
-MODEL_KINDS.add_lazy("transformer", "nlpkit.classifiers.transformer:load_transformer")
+MODEL_KINDS.add_lazy("embedding", "nlpkit.classifiers.encoded:load_embedding")
+MODEL_KINDS.add_lazy("transformer", "nlpkit.classifiers.encoded:load_transformer")
 MODEL_KINDS.add_lazy("extractive", "nlpkit.summarizers.supervised:load_supervised")
 MODEL_KINDS.add_lazy("seq2seq", "nlpkit.summarizers.abstractive:load_seq2seq")
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,11 @@ def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
     torch.manual_seed(0)
     BartForConditionalGeneration(config).save_pretrained(folder, safe_serialization=True)
     return folder
+
+
+def libraries_imported(code: str) -> list[str]:
+    """Which of the heavy libraries a fresh interpreter has imported after running `code`."""
+    probe = "\nimport sys\nprint(sorted(k for k in ('sklearn', 'skops', 'scipy', 'torch', 'transformers') if k in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code + probe], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return list(ast.literal_eval(r.stdout.strip().splitlines()[-1]))

@@ -10,76 +10,17 @@ safetensors, in `encoder/`) and the head as plain arrays, the feature scaling fo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.arrays import ArrayReader, SpecReader, read_arrays, write_arrays
-from nlpkit.classifiers.base import (
-    Estimator,
-    Pair,
-    PredictFromProba,
-    StanceModel,
-    TopicModel,
-    checked_labels,
-    classifier_model,
-)
-from nlpkit.classifiers.pairs import PairFeaturizer
+from nlpkit.classifiers.base import Estimator, Pair, PredictFromProba
+from nlpkit.classifiers.encoded import EncoderLinear, pair_vectors
 from nlpkit.classifiers.stance_features import PairFeatures
-from nlpkit.errors import ModelError
-from nlpkit.neural import ENCODER_DIR, EncoderMixin, SentenceEncoder, load_device
-from nlpkit.persistence import ARRAYS_FILE, META_FILE, ModelMeta, listed
+from nlpkit.neural import EncoderMixin
 from nlpkit.predictors import LinearHead
-
-
-class EncoderLinear(PredictFromProba):
-    """The saved embedding model: encoder vectors (and, for pairs, pair features) into a linear head."""
-
-    def __init__(
-        self,
-        labels: Sequence[str],
-        encoder: SentenceEncoder,
-        head: LinearHead,
-        pair: PairFeaturizer | None = None,
-        settings: dict[str, Any] | None = None,
-    ) -> None:
-        self.classes_ = np.asarray(list(labels), dtype=object)
-        self.encoder = encoder
-        self.head = head
-        self.pair = pair
-        self.settings = settings or {}
-
-    def features(self, X: Sequence[Any]) -> np.ndarray:
-        if self.pair is None:
-            return self.encoder.encode([str(x) for x in X])
-        return pair_vectors(self.encoder, self.pair, list(X))
-
-    def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
-        return self.head.predict_proba(dense=self.features(X))
-
-    def save(self, folder: Path) -> tuple[dict[str, Any], list[str]]:
-        files = self.encoder.save(folder / ENCODER_DIR)
-        arrays = {f"head.{k}": v for k, v in self.head.arrays().items()}
-        if self.pair is not None:
-            arrays.update({f"pair.{k}": v for k, v in self.pair.arrays().items()})
-        write_arrays(folder / ARRAYS_FILE, arrays)
-        spec = {
-            "type": "encoder-linear",
-            "labels": [str(c) for c in self.classes_],
-            "head": self.head.config(),
-            "pair": self.pair.config() if self.pair is not None else None,
-            "encoder": self.settings,
-        }
-        return spec, [*files, ARRAYS_FILE]
-
-
-def pair_vectors(encoder: SentenceEncoder, pair: PairFeaturizer, X: list[Pair]) -> np.ndarray:
-    u = encoder.encode([str(t) for t, _ in X])
-    v = encoder.encode([str(b) for _, b in X])
-    return np.hstack([u, v, np.abs(u - v), u * v, pair.transform(X)])
 
 
 def folded_head(head: Any, scaler: Any = None) -> LinearHead:
@@ -190,32 +131,6 @@ class EmbeddingStanceClassifier(EncoderMixin, PredictFromProba, ClassifierMixin,
         return EncoderLinear(
             list(self.classes_), self._encoder(), head, self.pair_.featurizer_, self.encoder_settings()
         )
-
-
-def load_embedding(folder: Path, meta: ModelMeta, device: str | None = None) -> TopicModel | StanceModel:
-    """An `embedding` model folder (already checked against its checksums) as a `ClassifierModel`."""
-    spec = SpecReader(meta.spec, str(folder / META_FILE))
-    if spec.raw("type") != "encoder-linear":
-        raise ModelError(f"{folder}: not an embedding model's description (type {spec.raw('type')!r})")
-    reader = ArrayReader(read_arrays(listed(folder, meta, ARRAYS_FILE)), str(folder / ARRAYS_FILE))
-    enc = spec.sub("encoder")
-    max_length, batch_size = enc.integer("max_length", 8, 100_000, 256), enc.integer("batch_size", 1, 100_000, 32)
-    saved_device = enc.choice("device", ("auto", "cpu", "cuda"), "auto")
-    settings = {"max_length": max_length, "batch_size": batch_size, "device": saved_device}
-    head = LinearHead.from_parts(spec.sub("head"), reader.scope("head"))
-    pair = PairFeaturizer.from_parts(spec.sub("pair"), reader.scope("pair")) if spec.raw("pair") else None
-    encoder = SentenceEncoder(
-        folder / ENCODER_DIR,
-        max_length=max_length,
-        batch_size=batch_size,
-        device=load_device(device, saved_device),
-    )
-    labels = spec.strings("labels", 10_000) if spec.has("labels") else list(meta.labels)
-    if (pair is not None) != (meta.task == "stance"):
-        raise ModelError(f"{folder}: the description says {meta.task!r}, which does not fit its pair features")
-    predictor = EncoderLinear(labels, encoder, head, pair, settings)
-    checked_labels(predictor, meta, folder)
-    return classifier_model(predictor, meta, path=str(folder))
 
 
 def make_embedding(task: str, **params: Any) -> Estimator:

@@ -14,43 +14,20 @@ with `save_pretrained` (safetensors) in the model folder's `transformer/`, setti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from nlpkit.arrays import SpecReader
-from nlpkit.classifiers.base import (
-    Estimator,
-    PredictFromProba,
-    StanceModel,
-    TopicModel,
-    checked_labels,
-    classifier_model,
-)
-from nlpkit.errors import ModelError, UsageError, describe
-from nlpkit.neural import (
-    PRECISIONS,
-    Schedule,
-    amp_dtype,
-    autocast,
-    fine_tune,
-    load_device,
-    load_pretrained,
-    resolve_device,
-    save_pretrained,
-)
-from nlpkit.params import check_params
-from nlpkit.persistence import META_FILE, ModelMeta
+from nlpkit.classifiers.base import Estimator
+from nlpkit.classifiers.encoded import AGGREGATES, WindowedTransformer
+from nlpkit.errors import ModelError, UsageError
+from nlpkit.neural import PRECISIONS, Schedule, fine_tune
 from nlpkit.splits import Keep, holdout
 
-WEIGHTS_DIR = "transformer"
-AGGREGATES = ("mean", "max", "first")
 
-
-class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
+class TransformerClassifier(WindowedTransformer, ClassifierMixin, BaseEstimator):
     """A fine-tuned Hugging Face sequence classifier over overlapping token windows.
 
     Args:
@@ -131,84 +108,6 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         if self.max_windows < 1 or self.epochs < 1 or self.batch_size < 1 or self.gradient_accumulation_steps < 1:
             raise UsageError("max_windows, epochs, batch_size and gradient_accumulation_steps must be at least 1")
 
-    def _stride(self) -> int:
-        return self.max_length // 8 if self.stride is None else self.stride
-
-    def _windows(self, X: Sequence[Any]) -> list[list[dict[str, list[int]]]]:
-        """Token windows per input: a list (one entry per text) of encodings, at most `max_windows` each."""
-        tok = self.tokenizer_
-        # The window is also capped by what the model can read (its tokenizer's and its positions' limits).
-        tok_max = getattr(tok, "model_max_length", None)
-        caps = [self.max_length, tok_max if tok_max and tok_max < 1_000_000 else None]
-        caps.append(getattr(self.model_.config, "max_position_embeddings", None))
-        limit = min(c for c in caps if c)
-        stride = min(self._stride(), limit // 4)
-        windows = 1 if self.aggregate == "first" else self.max_windows
-        # Enough characters for every window the model will read; the tail is never tokenized.
-        chars = (windows * (limit - stride) + stride) * 12
-        pairs = bool(X) and isinstance(X[0], tuple | list)
-        if pairs:
-            targets = [str(t) for t, _ in X]
-            # A target takes at most a quarter of the window, so the text always has room.
-            ids = tok(targets, add_special_tokens=False, truncation=True, max_length=limit // 4)["input_ids"]
-            targets = [tok.decode(i) for i in ids]
-            enc = tok(
-                targets,
-                [str(b)[:chars] for _, b in X],
-                truncation="only_second",
-                max_length=limit,
-                stride=stride,
-                return_overflowing_tokens=True,
-            )
-        else:
-            enc = tok(
-                [str(x)[:chars] for x in X],
-                truncation=True,
-                max_length=limit,
-                stride=stride,
-                return_overflowing_tokens=True,
-            )
-        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
-        out: list[list[dict[str, list[int]]]] = [[] for _ in X]
-        for w, owner in enumerate(enc["overflow_to_sample_mapping"]):
-            if len(out[owner]) < windows:
-                out[owner].append({k: enc[k][w] for k in keys})
-        return out
-
-    def _logits(self, docs: list[list[dict[str, list[int]]]]) -> Any:
-        """Text logits: the windows of every text in `docs` through the model, then aggregated."""
-        import torch
-
-        flat = [w for doc in docs for w in doc]
-        owner = torch.tensor([i for i, doc in enumerate(docs) for _ in doc], device=self.device_)
-        batch = self.tokenizer_.pad(flat, return_tensors="pt").to(self.device_)
-        with self._autocast():
-            logits = self.model_(**batch).logits.float()
-        if self.aggregate == "max":
-            out = torch.full((len(docs), logits.shape[1]), -torch.inf, device=logits.device)
-            return out.scatter_reduce(0, owner[:, None].expand_as(logits), logits, reduce="amax")
-        summed = torch.zeros((len(docs), logits.shape[1]), device=logits.device).index_add(0, owner, logits)
-        counts = torch.bincount(owner, minlength=len(docs)).clamp(min=1)
-        return summed / counts[:, None]
-
-    def _autocast(self) -> Any:
-        return autocast(self.device_, self.amp_dtype_)
-
-    def _load(self, path: str | Path, device: str, **kwargs: Any) -> None:
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-        self.tokenizer_ = load_pretrained(AutoTokenizer.from_pretrained, path, "a tokenizer")
-        self.model_ = load_pretrained(
-            lambda p, **kw: AutoModelForSequenceClassification.from_pretrained(p, **kw, **kwargs),
-            path,
-            "a transformer model",
-        )
-        if not getattr(self.tokenizer_, "is_fast", False):
-            raise ModelError(f"{path}: the transformer backend needs a fast tokenizer (tokenizer.json)")
-        self.device_ = resolve_device(device)
-        self.model_.to(self.device_)
-        self.amp_dtype_ = amp_dtype(self.precision, self.device_)
-
     # -- fit -----------------------------------------------------------------------------
 
     def fit(self, X: Sequence[Any], y: Sequence[str]) -> TransformerClassifier:
@@ -275,61 +174,18 @@ class TransformerClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
 
     # -- predict -------------------------------------------------------------------------
 
-    def _predict_logits(self, docs: list[list[dict[str, list[int]]]]) -> Any:
-        import torch
-
-        self.model_.eval()
-        parts = []
-        with torch.inference_mode():
-            for i in range(0, len(docs), self.batch_size):
-                parts.append(self._logits(docs[i : i + self.batch_size]))
-        return torch.cat(parts) if parts else torch.zeros((0, len(self.classes_)))
+    # -- persistence: the weights as safetensors in `transformer/`, the settings as JSON -------
 
     def _model(self) -> Any:
         check_is_fitted(self, "classes_")
-        if getattr(self, "model_", None) is None:
-            raise ModelError("the transformer weights are not loaded; load the model with nlpkit.load_model")
-        return self.model_
-
-    def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
-        import torch
-
-        check_is_fitted(self, "classes_")
-        self._model()
-        X = list(X)
-        if not X:
-            return np.zeros((0, len(self.classes_)))
-        logits = self._predict_logits(self._windows(X))
-        return np.asarray(torch.softmax(logits, dim=1).cpu().numpy(), dtype=np.float64)
-
-    # -- persistence: the weights as safetensors in `transformer/`, the settings as JSON -------
+        return super()._model()
 
     def predictor(self) -> TransformerClassifier:
         """What a model folder keeps: this estimator (its weights through `save_pretrained`)."""
         return self
 
-    def save(self, folder: Path) -> tuple[dict[str, Any], list[str]]:
-        files = save_pretrained(self._model(), self.tokenizer_, folder / WEIGHTS_DIR, folder)
-        params = {k: v for k, v in self.get_params().items() if k != "verbose"}
-        return {"type": "transformer", "labels": [str(c) for c in self.classes_], "params": params}, files
-
-
-def load_transformer(folder: Path, meta: ModelMeta, device: str | None = None) -> TopicModel | StanceModel:
-    """A `transformer` model folder (already checked against its checksums) as a `ClassifierModel`."""
-    spec = SpecReader(meta.spec, str(folder / META_FILE))
-    params = spec.sub("params").data
-    try:
-        check_params(params, f"{folder / META_FILE}")
-        est = TransformerClassifier(**params)
-    except (TypeError, UsageError) as e:
-        raise ModelError(f"{folder}: unusable transformer settings in the model description ({describe(e)})") from e
-    labels = spec.strings("labels", 10_000) if spec.has("labels") else list(meta.labels)
-    est.classes_ = np.asarray(labels, dtype=object)
-    est.task_ = meta.task
-    est._load(folder / WEIGHTS_DIR, load_device(device, est.device))
-    est.model_.eval()
-    checked_labels(est, meta, folder)
-    return classifier_model(est, meta, path=str(folder))
+    def settings(self) -> dict[str, Any]:
+        return {k: v for k, v in self.get_params().items() if k != "verbose"}
 
 
 def make_transformer(task: str, **params: Any) -> Estimator:

@@ -8,6 +8,7 @@ import pytest
 
 import nlpkit
 from nlpkit.errors import ModelError
+from tests.conftest import libraries_imported
 
 
 def test_embedding_topic_round_trip(tiny_encoder: Path, data_dir: Path, tmp_path: Path) -> None:
@@ -39,6 +40,8 @@ def test_embedding_stance_round_trip(tiny_encoder: Path, data_dir: Path, tmp_pat
     pair = ("Bank to cut 2,000 jobs", "The bank will cut jobs next year.")
     again = nlpkit.load_model(tmp_path / "st")
     assert np.allclose(r.model.predict_proba([pair]), again.predict_proba([pair]), atol=1e-6)
+    code = f"import nlpkit\nnlpkit.load_model({str(tmp_path / 'st')!r}).predict([{pair!r}])"
+    assert "sklearn" not in libraries_imported(code)
 
 
 def test_swapped_encoder_weights_are_refused(tiny_encoder: Path, data_dir: Path, tmp_path: Path) -> None:

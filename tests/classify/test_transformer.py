@@ -9,7 +9,7 @@ import pytest
 import nlpkit
 from nlpkit.classifiers.transformer import TransformerClassifier
 from nlpkit.errors import ModelError, UsageError
-from tests.conftest import SENTENCES
+from tests.conftest import SENTENCES, libraries_imported
 
 LONG = " ".join(["the team won the cup final and the striker scored a goal in the match"] * 12)
 
@@ -43,6 +43,19 @@ def test_topic_round_trip_keeps_predictions_and_window_strategy(
     assert np.allclose(r.model.predict_proba(texts), again.predict_proba(texts), atol=1e-5)
     assert again.ident == r.model.ident and not again.ident.endswith("unsaved")
     assert again.labels == sorted(again.labels)
+    # a worker that only predicts reads the folder without scikit-learn
+    code = f"import nlpkit\nnlpkit.load_model({str(tmp_path / 'tr')!r}).predict({texts!r})"
+    assert "sklearn" not in libraries_imported(code)
+
+
+def test_the_saved_settings_are_the_estimators_parameters() -> None:
+    import inspect
+
+    from nlpkit.classifiers.encoded import TRANSFORMER_PARAMS, WINDOW_DEFAULTS
+
+    defaults = {k: p.default for k, p in inspect.signature(TransformerClassifier).parameters.items()}
+    assert set(defaults) == TRANSFORMER_PARAMS
+    assert {k: defaults[k] for k in WINDOW_DEFAULTS} == WINDOW_DEFAULTS
 
 
 def test_long_texts_become_capped_overlapping_windows(tiny_encoder: Path) -> None:
