@@ -10,9 +10,13 @@ Measured (medians of several runs; this machine's load moves every figure, the r
                   sumy's LexRank (given nlpkit's tokenizer: sumy's own wants NLTK data)
   topic predict   texts/s of the bundled topic model in one process, against fastText
                   (trained on the same BBC texts, bigrams, 25 epochs)
+  --against REV   the brief rate of this tree and of git revision REV (a temporary worktree), each in its
+                  own process on CPU time, in alternating order: their ratio is what a busy or noisy host
+                  leaves steady, so "the brief is no slower than at REV" can be checked anywhere (with
+                  --against only this comparison runs)
 Archive scoring (workers, per-stage time, memory, Ray) is bench/score.py.
 
-Usage: python bench/speed.py [--data DIR] [--repeats 7]
+Usage: python bench/speed.py [--data DIR] [--repeats 7] [--against REV [--rounds 6]]
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -77,6 +82,59 @@ def rate(fn: Callable[[], int], repeats: int) -> float:
     return statistics.median(rates)
 
 
+#: A child process's brief rate: the same articles and loop as `main`'s, on the process's CPU time.
+BRIEF_PROBE = """
+import json, sys, time
+from threadpoolctl import threadpool_limits
+threadpool_limits(limits=1)
+from nlpkit.catalog import get_summarizer
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.text.prepare import prepare
+seen = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    row = json.loads(line)
+    seen.setdefault(row["article_id"], row["text"])
+articles = list(seen.values()) * 3
+auto, three = get_summarizer("auto"), LengthSpec(sentences=3)
+for a in articles[: len(seen)]:
+    auto.summarize(prepare(a), three)
+best = 0.0
+for _ in range(3):
+    t0 = time.process_time()
+    for a in articles:
+        auto.summarize(prepare(a), three)
+    best = max(best, len(articles) / (time.process_time() - t0))
+print(best)
+"""
+
+
+def brief_against(rev: str, data: Path, rounds: int) -> tuple[float, float, float]:
+    """Median brief rates of this tree and of revision `rev`, and the median of their per-round ratios."""
+    with tempfile.TemporaryDirectory(prefix="nlpkit-against-") as tmp:
+        other = Path(tmp) / "tree"
+        subprocess.run(["git", "worktree", "add", "--detach", "-q", str(other), rev], cwd=ROOT, check=True)
+        try:
+            trees = {"this": ROOT, "other": other}
+            rates: dict[str, list[float]] = {"this": [], "other": []}
+            writer = str(data / "cnndm_writer" / "writer_summaries.jsonl")
+            for i in range(rounds):
+                for name in ("this", "other") if i % 2 == 0 else ("other", "this"):
+                    env = {**ENV, "PYTHONPATH": str(trees[name])}
+                    out = subprocess.run(
+                        [sys.executable, "-c", BRIEF_PROBE, writer],
+                        cwd=trees[name],
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    )
+                    rates[name].append(float(out.stdout.strip()))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=ROOT, check=False)
+    ratios = [a / b for a, b in zip(rates["this"], rates["other"], strict=True)]
+    return statistics.median(rates["this"]), statistics.median(rates["other"]), statistics.median(ratios)
+
+
 def sumy_lexrank() -> Callable[[str], list[str]] | None:
     if importlib.util.find_spec("sumy") is None:
         return None
@@ -112,8 +170,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="reference data folder (default: ../shared/data or $NLPKIT_DATA)")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--against", metavar="REV", help="also compare the brief rate with git revision REV")
+    parser.add_argument("--rounds", type=int, default=6, help="--against: runs of each tree (default 6)")
     args = parser.parse_args()
     data = data_dir(args.data)
+    if args.against:
+        this, other, ratio = brief_against(args.against, data, args.rounds)
+        print(f"auto brief incl. prepare, articles/s of CPU time, median of {args.rounds} runs each, alternating:")
+        print(f"  this tree {this:.0f}/s, {args.against} {other:.0f}/s; median per-round ratio {ratio:.3f}")
+        return
     py, r = sys.executable, args.repeats
     rows: list[tuple[str, str, str, str]] = []
 
