@@ -217,9 +217,9 @@ class _LineView:
 
     @property
     def lowered(self) -> str:
-        """The whole text lowercased (made on first use)."""
+        """The lines that can be furniture, lowercased, one per line (made on first use)."""
         if self._lowered is None:
-            self._lowered = "\n".join(self.lines).lower()
+            self._lowered = "\n".join([low for _, low in self.short.values()])
         return self._lowered
 
     def starting_with(self, words: set[str]) -> list[int]:
@@ -363,7 +363,7 @@ def strip_notices(text: str) -> str:
         'Story.\\nMore.'
     """
     v = _view(text)
-    cues = [c for c in _NOTICE_CUES if c in v.lowered]  # the few cues present, then only their lines
+    cues = [c for c in _NOTICE_CUES if c in v.lowered]  # the few cues present, then only the lines with them
     if not cues:
         return text
     candidates = [i for i, (_, low) in v.short.items() if any(c in low for c in cues)]
