@@ -155,3 +155,13 @@ def test_windows_never_exceed_what_the_model_can_read(tiny_encoder: Path) -> Non
     (windows,) = model._windows([LONG])
     assert max(len(w["input_ids"]) for w in windows) <= 64
     assert np.isfinite(model.predict_proba([LONG])).all()
+
+
+def test_a_setting_the_estimator_does_not_have_is_refused_on_load(tiny_encoder: Path, tmp_path: Path) -> None:
+    nlpkit.save_model(_fitted(tiny_encoder), tmp_path / "m")
+    meta_file = tmp_path / "m" / "nlpkit.json"
+    meta = json.loads(meta_file.read_text())
+    meta["spec"]["params"]["colour"] = "red"
+    meta_file.write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=r"unusable transformer settings.*unknown setting 'colour'"):
+        nlpkit.load_model(tmp_path / "m")
