@@ -143,7 +143,7 @@ def rule_segment(text: str) -> Document:
     for i, raw in enumerate(lines):
         line_start = pos
         pos += len(raw) + 1
-        if not raw.strip():
+        if not raw or raw.isspace():
             if sentences:
                 blank_run = True
             continue
@@ -161,7 +161,7 @@ def rule_segment(text: str) -> Document:
             continue
         pending = None
         for a, b in _split_line(combined, combined_start):
-            sentences.append(Sentence(text=text[a:b], start=a, end=b, index=len(sentences), paragraph=paragraph))
+            sentences.append(Sentence(text[a:b], a, b, len(sentences), paragraph))  # (keywords cost 0.4 us a sentence)
     return Document(text=text, sentences=tuple(sentences))
 
 
