@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, overload
 
-from nlpkit.errors import ModelError, UsageError, require
+from nlpkit.errors import ModelError, UsageError, missing_extra, require
 from nlpkit.persistence import Loader, Model, ModelMeta, open_model_folder
 from nlpkit.registry import Registry
 from nlpkit.summarizers import SUMMARIZERS
@@ -71,7 +71,13 @@ def load_model(name_or_path: str | Path, *, task: str | None = None, device: str
     folder, meta = open_model_folder(name_or_path)
     if task is not None and meta.task != task:
         raise ModelError(f"{folder}: a {meta.task} model, not a {task} model")
-    model: AnyModel = _loader(folder, meta)(folder, meta, device)
+    try:
+        model: AnyModel = _loader(folder, meta)(folder, meta, device)
+    except ModuleNotFoundError as e:  # a neural model on a plain install: say which extra it needs
+        extra = missing_extra(e, f"the {meta.backend} model {folder}")
+        if extra is None:
+            raise
+        raise extra from e
     return model
 
 

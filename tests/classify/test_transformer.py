@@ -165,3 +165,16 @@ def test_a_setting_the_estimator_does_not_have_is_refused_on_load(tiny_encoder: 
     meta_file.write_text(json.dumps(meta))
     with pytest.raises(ModelError, match=r"unusable transformer settings.*unknown setting 'colour'"):
         nlpkit.load_model(tmp_path / "m")
+
+
+def test_loading_without_the_neural_libraries_names_the_extra(
+    tiny_encoder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from nlpkit.errors import MissingExtra
+
+    nlpkit.save_model(_fitted(tiny_encoder), tmp_path / "m")
+    monkeypatch.setitem(sys.modules, "transformers", None)  # as on a plain install
+    with pytest.raises(MissingExtra, match=r"the transformer model .*m needs PyTorch and transformers: pip install"):
+        nlpkit.load_model(tmp_path / "m")
