@@ -15,6 +15,7 @@ on disk (written atomically) so a repeated or resumed job fetches nothing twice.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -29,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 from nlpkit import __version__
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import MAX_MEMBER_BYTES, MAX_RATIO
+from nlpkit.io.files import write_atomic
 
 USER_AGENT = f"nlpkit/{__version__} (news article reader; obeys robots.txt)"
 #: The product token robots.txt rules are matched against.
@@ -298,8 +300,6 @@ class Fetcher:
     def _cache_path(self, url: str) -> Path | None:
         if not self.options.cache:
             return None
-        import hashlib  # here, as the cache's other imports: a fetcher without a cache needs none of them
-
         key = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
         return Path(self.options.cache) / key[:2] / key
 
@@ -307,8 +307,6 @@ class Fetcher:
         base = self._cache_path(url)
         if base is None:
             return None
-        import hashlib
-
         try:
             head = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
             body = base.with_suffix(".body").read_bytes()
@@ -330,10 +328,6 @@ class Fetcher:
         base = self._cache_path(page.url)
         if base is None or page.status != 200 or page.from_cache:
             return
-        import hashlib
-
-        from nlpkit.io.files import write_atomic
-
         head = {
             "url": page.url,
             "final_url": page.final_url,
