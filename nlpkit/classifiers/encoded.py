@@ -230,8 +230,8 @@ class WindowedTransformer(PredictFromProba):
         return {"type": "transformer", "labels": [str(c) for c in self.classes_], "params": self.settings()}, files
 
     def settings(self) -> dict[str, Any]:
-        """The settings the model description keeps."""
-        return {k: v for k, v in self.params.items() if k != "verbose"}
+        """The settings the model description keeps (those it was read with)."""
+        return dict(self.params)
 
 
 def load_embedding(folder: Path, meta: ModelMeta, device: str | None = None) -> TopicModel | StanceModel:

@@ -47,8 +47,7 @@ class TransformerClassifier(WindowedTransformer, ClassifierMixin, BaseEstimator)
         verbose: 1 shows a progress bar and one line per epoch on stderr while fitting.
     """
 
-    #: The backend and task a model saved from this estimator has (`nlpkit.save_model`).
-    backend = "transformer"
+    #: The task a model saved from this estimator has (`nlpkit.save_model`; the backend is `WindowedTransformer`'s).
     task = "topic"  # the fitted `task_` says "stance" when it was fitted on (target, text) pairs
 
     def __init__(
@@ -94,7 +93,7 @@ class TransformerClassifier(WindowedTransformer, ClassifierMixin, BaseEstimator)
         self.random_state = random_state
         self.verbose = verbose
 
-    # -- windows -------------------------------------------------------------------------
+    # -- parameters ----------------------------------------------------------------------
 
     def _check_params(self) -> None:
         if not self.base_model:
@@ -172,9 +171,7 @@ class TransformerClassifier(WindowedTransformer, ClassifierMixin, BaseEstimator)
         fit, val = holdout(labels, self.validation_fraction, self.random_state, keep).first()
         return np.asarray(fit), np.asarray(val)
 
-    # -- predict -------------------------------------------------------------------------
-
-    # -- persistence: the weights as safetensors in `transformer/`, the settings as JSON -------
+    # -- predict and save: `WindowedTransformer`'s methods, behind the fitted check ---------
 
     def _model(self) -> Any:
         check_is_fitted(self, "classes_")
