@@ -29,8 +29,7 @@ from nlpkit.text.prepare import prepare
 
 
 def auto_with(weight: float):  # type: ignore[no-untyped-def]
-    auto = AutoSummarizer()
-    auto.one_sentence_centrality = weight
+    auto = AutoSummarizer(one_sentence_centrality=weight)
 
     def run(text: str, title: str, k: int) -> list[str]:
         return [s.text for s in auto.summarize(prepare(text, title=title or None), LengthSpec(sentences=k)).sentences]
@@ -67,7 +66,7 @@ def main() -> None:
     best = max(fit, key=lambda w: sum(gains[w]))
     print(
         f"\nchosen: {best:g} (ROUGE-1 gain over {weights[0]:g} per set: "
-        f"{', '.join(f'{100 * g:+.2f}' for g in gains[best])}); the default is {AutoSummarizer.one_sentence_centrality:g}"
+        f"{', '.join(f'{100 * g:+.2f}' for g in gains[best])}); the default is {AutoSummarizer().one_sentence_centrality:g}"
     )
 
 

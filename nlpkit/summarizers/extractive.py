@@ -103,14 +103,13 @@ class AutoSummarizer:
     """
 
     name = "auto"
-    #: Centrality's weight when the brief is one sentence (`centrality_weight` otherwise).
-    one_sentence_centrality = 1.0
 
     def __init__(
         self,
         *,
         position_weight: float = 1.0,
         centrality_weight: float = 0.7,
+        one_sentence_centrality: float = 1.0,
         title_weight: float = 0.6,
         position_decay: float = 10.0,
         max_overlap: float = 0.5,
@@ -118,6 +117,7 @@ class AutoSummarizer:
     ) -> None:
         self.position_weight = position_weight
         self.centrality_weight = centrality_weight
+        self.one_sentence_centrality = one_sentence_centrality  # centrality's weight in a one-sentence brief
         self.title_weight = title_weight
         self.position_decay = position_decay
         self.max_overlap = max_overlap
