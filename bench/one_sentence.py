@@ -24,17 +24,6 @@ from _data import cnndm_pairs_split, data_dir, jsonl
 from summarize import LEDE_ROWS, Item, evaluate, ledes, load, nlpkit_system
 
 from nlpkit.summarizers.extractive import AutoSummarizer
-from nlpkit.summarizers.length import LengthSpec
-from nlpkit.text.prepare import prepare
-
-
-def auto_with(weight: float):  # type: ignore[no-untyped-def]
-    auto = AutoSummarizer(one_sentence_centrality=weight)
-
-    def run(text: str, title: str, k: int) -> list[str]:
-        return [s.text for s in auto.summarize(prepare(text, title=title or None), LengthSpec(sentences=k)).sentences]
-
-    return run
 
 
 def main() -> None:
@@ -58,7 +47,7 @@ def main() -> None:
         print(f"\n{name}: {len(items)} articles\n  Lead-1      {100 * base['rouge1']:6.2f} {100 * base['rouge2']:6.2f}")
         usual = None
         for w in weights:
-            scores, _, _ = evaluate(auto_with(w), items, 1)
+            scores, _, _ = evaluate(nlpkit_system("auto", one_sentence_centrality=w), items, 1)
             usual = usual or scores
             gains[w].append(scores["rouge1"] - usual["rouge1"])
             print(f"  auto {w:<6g} {100 * scores['rouge1']:6.2f} {100 * scores['rouge2']:6.2f}", flush=True)

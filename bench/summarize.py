@@ -84,8 +84,9 @@ def sumy_system(name: str) -> System | None:
     return run
 
 
-def nlpkit_system(method: str) -> System:
-    summarizer = PreviousAuto() if method == "previous auto" else get_summarizer(method)
+def nlpkit_system(method: str, **options: float) -> System:
+    """A summarizer by name (with options, e.g. auto's weights) as a bench system: raw text in, sentences out."""
+    summarizer = PreviousAuto() if method == "previous auto" else get_summarizer(method, **options)
 
     def run(text: str, title: str, k: int) -> list[str]:
         doc = prepare(text, title=title or None)
