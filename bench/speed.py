@@ -85,8 +85,9 @@ def rate(fn: Callable[[], int], repeats: int) -> float:
 #: A child process's brief rate: the same articles and loop as `main`'s, on the process's CPU time.
 BRIEF_PROBE = """
 import json, sys, time
+import numpy
 from threadpoolctl import threadpool_limits
-threadpool_limits(limits=1)
+threadpool_limits(limits=1)  # after numpy is loaded: the limit reaches only libraries already loaded
 from nlpkit.catalog import get_summarizer
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.prepare import prepare
@@ -200,7 +201,10 @@ def main() -> None:
         s, mb = whole_process([py, *cmd], r)
         add(name, f"{s:.3f} s {mb:.0f} MB", f"import numpy {ref_s:.3f} s {ref_mb:.0f} MB", f"{s / ref_s:.2f}x")
 
-    # the in-process rates are per core: one thread doing the work, BLAS included (nlpkit and the peers alike)
+    # the in-process rates are per core: one thread doing the work, BLAS included (nlpkit and the peers alike).
+    # numpy first: threadpoolctl limits only the libraries already loaded, and a BLAS pool left at two
+    # threads spins on the other core, which doubles a process's CPU time.
+    import numpy  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)

@@ -136,13 +136,14 @@ def _worker_main(options: ScoreOptions, fields: Any, fmt: str, tasks: Any, resul
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     _die_with_parent(parent)
-    # One BLAS/OpenMP thread per worker: the workers already fill the cores (set after numpy is loaded).
-    threadpool_limits(limits=1)
     try:
         _WORK = UnitScorer(options, fields, fmt)
     except BaseException as e:  # reported to the main process, which stops the job
         results.put((-1, f"a worker could not load the models: {describe(e)}"))
         return
+    # One BLAS/OpenMP thread per worker: the workers already fill the cores. Set once the models are loaded:
+    # threadpoolctl reaches only the libraries loaded by then, and a neural model brings torch's pool.
+    threadpool_limits(limits=1)
     while True:
         item = tasks.get()
         if item is None:

@@ -297,3 +297,34 @@ def test_a_resumed_claims_job_keeps_claim_rows_exact(tmp_path: Path) -> None:
     assert s.resumed_after == 11
     assert out.read_text() == full.read_text()
     assert side.read_text() == full_side.read_text()
+
+
+@pytest.mark.filterwarnings("ignore:predictions are near-uniform")
+def test_a_worker_holds_one_thread_once_a_neural_model_is_loaded(
+    tmp_path: Path, tiny_encoder: Path, data_dir: Path
+) -> None:
+    # threadpoolctl limits only the libraries loaded by then: torch arrives with the model, so the limit
+    # has to follow the loading, or each worker runs a pool as wide as the machine
+    nlpkit.train(
+        "topic",
+        data_dir / "topics.jsonl",
+        out=tmp_path / "tr",
+        backend="transformer",
+        params={"base_model": str(tiny_encoder), "max_length": 32, "epochs": 1},
+    )
+    code = f"""
+import os, queue
+from nlpkit.engines.local import _worker_main
+from nlpkit.io.readers.base import Fields
+from nlpkit.scorer import ScoreOptions
+tasks, results = queue.Queue(), queue.Queue()
+tasks.put(None)
+_worker_main(ScoreOptions(tasks=("topic",), topic_model={str(tmp_path / "tr")!r}), Fields(), "jsonl", tasks, results, os.getppid())
+assert results.empty(), results.get()
+import torch
+print(torch.get_num_threads())
+"""
+    env = {**os.environ, "OMP_NUM_THREADS": "2"}  # as wide as a two-core machine, whatever this one has
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
