@@ -2,6 +2,9 @@
 
 Data (../shared/data or --data): cnndm_train/pairs.jsonl (CNN/DailyMail articles, cased) and
 bbc_summary (BBC articles with their headlines); the first --limit articles of each (default 1000).
+cnndm_dm_form: the pairs whose text opens with the Daily Mail's byline in the dataset's form
+("By . Name . PUBLISHED: . 03:53 EST, 23 July 2013 . | . UPDATED: ..."; 29 articles, most of them
+after the first 1,000): the form of most of the public CNN/DailyMail test articles.
 
 Each brief (3 sentences) is checked by rules written here, apart from nlpkit's own:
   unbalanced quote   a bullet with an odd number of straight double quotes, or more opening than closing curly ones
@@ -10,6 +13,10 @@ Each brief (3 sentences) is checked by rules written here, apart from nlpkit's o
   connective opener  the first bullet opens with But, However, And, Yet, So, Also, Meanwhile, ...
   pronoun opener     the first bullet opens with He, She, They, It, His, Her, This, ...
   headline repeat    a bullet with the headline's words (80 % of them, both ways)
+  no full stop       a bullet that does not end as a sentence does (a subheading, a linked story's headline,
+                     a caption line of the CNN/DailyMail dataset's form, which ends in a spaced " .")
+  stamp or byline    a time stamp with its date ("03:53 EST, 23 July 2013"), "PUBLISHED:"/"UPDATED:", or a
+                     byline ("By Deni Kirkova")
 Targets (issue): 0 unbalanced quotes, 0 captions, <= 2 % connective openers.
 
 Usage: python bench/briefs.py [--data DIR] [--limit N] [--examples K]
@@ -41,6 +48,11 @@ CAPTION = re.compile(r"^\W?[A-Z][\w'’-]*(\s+[\w'’-]+){0,3}:\s")
 CREDIT = re.compile(r"^\W*(photo|picture|image)s?\s*(credit)?\s*:|\((getty|reuters|afp|ap|pa)\b[^)]*\)\s*$", re.I)
 LINK = re.compile(r"^\W*(read more|click here|scroll down|watch the video|see more|share this|sign up)", re.I)
 WORD = re.compile(r"[^\W\d_]+")
+ENDS = re.compile(r"(?:[^ ]\.|[!?\u2026])[\"'\u201d\u2019)\]]*$|[\"'\u201d\u2019)\]]$")
+STAMP = re.compile(
+    r"\b\d{1,2}:\d{2}\s*(?:[AP]M\s*)?(?:EST|EDT|GMT|BST|ET),?\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
+    r"^\W*(?:PUBLISHED|UPDATED|Last updated)\b|^By(?:\s+[A-Z][\w'-]*){1,5}\s*\.?$"
+)
 
 
 def defects(bullets: list[str], title: str) -> list[str]:
@@ -56,13 +68,20 @@ def defects(bullets: list[str], title: str) -> list[str]:
             found.append("connective opener")
         if i == 0 and PRONOUN.match(b):
             found.append("pronoun opener")
+        if not ENDS.search(b.rstrip()):
+            found.append("no full stop")
+        if STAMP.search(b):
+            found.append("stamp or byline")
         tw, bw = {w.lower() for w in WORD.findall(title)}, {w.lower() for w in WORD.findall(b)}
         if tw and bw and len(tw & bw) >= 0.8 * max(len(tw), len(bw)):
             found.append("headline repeat")
     return found
 
 
-KINDS = ["unbalanced quote", "caption", "link line", "connective opener", "pronoun opener", "headline repeat"]
+KINDS = [
+    *("unbalanced quote", "caption", "link line", "connective opener", "pronoun opener", "headline repeat"),
+    *("no full stop", "stamp or byline"),
+]
 
 
 def main() -> None:
@@ -72,8 +91,11 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=2, help="examples to print per system and defect")
     args = parser.parse_args()
     data = data_dir(args.data)
+    pairs = list(jsonl(data / "cnndm_train" / "pairs.jsonl"))
     sets = {
-        "cnndm_train": [(r["text"], "") for r in jsonl(data / "cnndm_train" / "pairs.jsonl")][: args.limit],
+        "cnndm_train": [(r["text"], "") for r in pairs][: args.limit],
+        # every pair in the Daily Mail's form of the dataset ("By . Name . PUBLISHED: . 03:53 EST, ...")
+        "cnndm_dm_form": [(r["text"], "") for r in pairs if r["text"].startswith("By .")][: args.limit],
         "bbc_summary": [(r["text"], r["title"]) for r in jsonl(data / "bbc_summary" / "bbc_summary.jsonl")][
             : args.limit
         ],
@@ -86,7 +108,7 @@ def main() -> None:
         "lexrank": get_summarizer("lexrank"),
     }
     print("defects in 3-sentence briefs (% of briefs with at least one of the kind; first bullet for openers)")
-    print(f"{'set':<13} {'system':<16} " + " ".join(f"{k:>17}" for k in KINDS))
+    print(f"{'set':<14} {'system':<16} " + " ".join(f"{k:>17}" for k in KINDS))
     for set_name, items in sets.items():
         docs = [(prepare(t, title=title or None), title) for t, title in items]
         for name, summarizer in systems.items():
@@ -99,11 +121,11 @@ def main() -> None:
                     if len(examples[kind]) < args.examples:
                         examples[kind].append(" | ".join(b[:90] for b in bullets[:2]))
             row = " ".join(f"{counts[k]:>6} ({100 * counts[k] / len(docs):5.1f}%)" for k in KINDS)
-            print(f"{set_name:<13} {name:<16} {row}", flush=True)
+            print(f"{set_name:<14} {name:<16} {row}", flush=True)
             if name == "auto (default)":
                 for kind in KINDS:
                     for ex in examples[kind]:
-                        print(f"{'':<13}   e.g. {kind}: {ex}")
+                        print(f"{'':<14}   e.g. {kind}: {ex}")
 
 
 if __name__ == "__main__":

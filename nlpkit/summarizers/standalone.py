@@ -2,8 +2,9 @@
 
 A brief is read without the article around it, so some sentences do not belong in one:
 a quotation cut off before it closes, a photo caption or credit, a "Read more" line, the
-headline again. Others cannot open a brief: a sentence that starts with a connective ("But",
-"However") or with a pronoun whose person or thing is named nowhere before it.
+headline again, a line with no full stop (a subheading, a linked story's headline). Others
+cannot open a brief: a sentence that starts with a connective ("But", "However") or with a
+pronoun whose person or thing is named nowhere before it.
 
 `join_quotes` first extends a sentence that opens a quotation to the sentence that closes it
 (with its attribution), so a quotation is whole or not there; `Fitness` then says of each
@@ -54,6 +55,15 @@ _CREDIT = re.compile(
 #: "Sweet life: The Duchess of Cornwall." -- a short label, a colon, and a short caption after it.
 _CAPTION = re.compile(r"^[\"'\u2018\u201c]?[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}:\s+\S")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+#: How a sentence ends: a stop, or a closing quote or bracket (after one, or after a quoted sentence).
+_STOPS = (".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]")
+
+
+def _ends_as_sentence(text: str) -> bool:
+    """With a stop or a closing quote or bracket; not with the " ." the CNN/DailyMail dataset put after a
+    line that had no stop."""
+    end = text.rstrip()
+    return end.endswith(_STOPS) and not end.endswith(" .")
 
 
 def _quote_balance(text: str) -> int:
@@ -153,15 +163,29 @@ class Fitness:
         self.doc = doc
         self._defects: dict[int, str | None] = {}
         self._title = word_set(doc.title)
+        self._stops: bool | None = None
 
     @classmethod
     def of(cls, doc: Document) -> Fitness:
         return cls(doc)
 
     def defect(self, i: int) -> str | None:
+        """As `defect`, and `heading` for a line with no full stop (a subheading, a linked story's headline) in
+        an article whose sentences mostly have one."""
         if i not in self._defects:
-            self._defects[i] = defect(self.doc.sentences[i].text, self._title)
+            text = self.doc.sentences[i].text
+            found = defect(text, self._title)
+            if found is None and not _ends_as_sentence(text) and self._punctuated():
+                found = "heading"
+            self._defects[i] = found
         return self._defects[i]
+
+    def _punctuated(self) -> bool:
+        """Whether most of the article's sentences end with a stop (a list or a transcript may not)."""
+        if self._stops is None:
+            ends = [_ends_as_sentence(s.text) for s in self.doc.sentences]
+            self._stops = 2 * sum(ends) >= len(ends)
+        return self._stops
 
     def needs_before(self, i: int) -> str | None:
         """`connective` or `pronoun` when sentence `i` opens with one, else None."""

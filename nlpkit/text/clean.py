@@ -68,6 +68,58 @@ def normalize_whitespace(text: str) -> str:
     return "\n".join(out)
 
 
+# The CNN/DailyMail dataset's text form: the story's lines joined by spaces, each line that did not end as a
+# sentence does given " ." first. So " ." marks a line end: a byline, a time stamp, a caption, or a line
+# broken inside a sentence ("scientists and . their lab tools"). An ellipsis (". . .") is not one.
+_LINE_STOP = re.compile(r"(?<=[^\s.!?]) \.(?=\s|$)(?! \.)")
+# Where the last sentence before a line of its own ended: a word of two lowercase letters or more and a stop
+# ("p.m.", "P. Henson" and "1." are not ends), a capital, digit or quote after it.
+_LAST_SENTENCE_END = re.compile(r".*[a-z]{2}[.!?][\"'\u201d\u2019)]?\s+(?=[A-Z0-9\"'\u201c\u2018])", re.DOTALL)
+# Words after which a line cannot have ended a sentence: the line was broken inside one.
+_GOES_ON = frozenset(
+    """a an the and or but nor by of in at to from for with into onto as than his its their our my your is was
+    were are be been has have had will would can could between""".split()
+)
+
+
+@CLEANERS.register("line_stops")
+def restore_line_stops(text: str) -> str:
+    """Give back the lines of a text in the CNN/DailyMail dataset's form (lines joined, " ." ending each
+    line that lacked a full stop): a line broken inside a sentence is joined to the next, and a line of
+    its own (a byline, a time stamp, a caption) is put back on a line, where the other steps judge it.
+
+    Example:
+        >>> restore_line_stops("By . Jo Lee . Updated: . 3 June 2014 . | . Toys and . their labs.")
+        'By Jo Lee\\n\\nUpdated: 3 June 2014\\n\\nToys and their labs.'
+    """
+    if " ." not in text:
+        return text
+    marks = list(_LINE_STOP.finditer(text))
+    if not marks:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for m in marks:
+        before = text[last : m.start()]
+        pieces.append(before)
+        after = text[m.end() : m.end() + 2]
+        word = before.rsplit(None, 1)[-1] if before.strip() else ""
+        # a label ("PUBLISHED:") or a colon before a quotation is followed by what it introduces
+        colon = word.endswith(":") and (before.strip() == word or after[1:2] in "\"'\u201c\u2018")
+        if after[1:2].islower() or word.lower() in _GOES_ON or colon:
+            last = m.end()  # the line went on: the blank after the mark joins them
+            continue
+        # a line of its own: it began after the last sentence that ended before it
+        start = _LAST_SENTENCE_END.match(before)
+        if start:
+            pieces[-1] = f"{before[: start.end()].rstrip()}\n\n{before[start.end() :]}"
+        pieces.append("\n\n")
+        last = m.end() + 1 if after[:1] == " " else m.end()
+    pieces.append(text[last:])
+    paragraphs = "".join(pieces).split("\n\n")
+    return "\n\n".join(p for p in paragraphs if any(c.isalnum() for c in p))  # a bare "|" line goes
+
+
 # Headers after which the rest of the page is reader comments.
 _COMMENTS = re.compile(
     r"^(?:comments?|\d[\d,]*\s+comments?|leave a (?:comment|reply)|post a comment|add (?:a|your) comment|"
@@ -91,7 +143,7 @@ _SHARE = re.compile(
     r"^(?:share(?: this)?(?: article| story| page| post)?(?: on| via| with)?(?: \w+)?|tweet(?: this)?|"
     r"share on (?:facebook|twitter|x|linkedin|whatsapp|reddit|email)|(?:facebook|twitter|linkedin|whatsapp|"
     r"pinterest|reddit|email|e-mail|print|copy link|share|tweet|messenger)(?:\s*[|/·•,]\s*\w+)*|"
-    r"click (?:here )?to (?:share|print|email|tweet).*|follow us on .*|like us on facebook.*|"
+    r"click (?:here )?to (?:share|print|email|tweet).*|follow us on .*|follow @.*|scroll down for .*|like us on facebook.*|"
     r"(?:copy|copied) (?:link|url).*|save (?:this )?(?:article|story)|\d+\s+shares?)\s*$",
     re.IGNORECASE,
 )
@@ -102,7 +154,8 @@ _NOTICE = re.compile(
     r"(?:accept|reject|manage) (?:all )?cookies.*|by continuing to (?:use|browse) .*|"
     r"advertisement|advert|sponsored|skip (?:to )?(?:content|advert(?:isement)?)|"
     r"(?:thanks|thank you) for (?:signing up|subscribing).*|enter your email.*|"
-    r"please enable javascript.*|this (?:video|content) is not available.*)$",
+    r"please enable javascript.*|this (?:video|content) is not available.*|"
+    r"media playback is (?:not supported|unsupported) on (?:this|your) device)$",
     re.IGNORECASE,
 )
 _NOTICE_CUES = (
@@ -117,6 +170,7 @@ _NOTICE_CUES = (
     "email",
     "javascript",
     "not available",
+    "playback",
     "continuing",
 )
 _CREDIT = re.compile(
@@ -127,7 +181,7 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^(?:[Bb][Yy]\s+[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|de|van|von|al|bin))*(?:\s*[,|–—-]\s*.*)?|"
+    r"^(?:[Bb][Yy]\s+[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|&|for|in|de|van|von|al|bin))*(?:\s*[,|–—-]\s*.*)?|"
     r"(?i:posted (?:by|on) .*|written by .*|(?:published|updated|last updated|first published)\s*:?\s*.*\d.*|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,? \d{1,2} \w+ \d{4}.*|\d{1,2} (?:hours?|minutes?|days?) ago|"
     r"\d+ min(?:ute)?s? read|reading time:? .*))$",
@@ -172,7 +226,7 @@ _STARTS = {
     },
     "share": {
         *("share", "tweet", "facebook", "twitter", "linkedin", "whatsapp", "pinterest", "reddit", "email", "e"),
-        *("print", "copy", "copied", "messenger", "click", "follow", "like", "save", "#"),
+        *("print", "copy", "copied", "messenger", "click", "follow", "like", "save", "scroll", "#"),
     },
     "credits": {
         *("photo", "photos", "photograph", "picture", "pictures", "pic", "image", "images", "video", "illustration"),
@@ -423,7 +477,7 @@ def strip_bylines(text: str) -> str:
 
 
 #: The steps `clean()` runs, in order. Whitespace runs last so dropped lines leave no gaps.
-DEFAULT_STEPS = ("unicode", "comments", "related", "share", "notices", "credits", "bylines", "whitespace")
+DEFAULT_STEPS = ("unicode", "line_stops", "comments", "related", "share", "notices", "credits", "bylines", "whitespace")
 
 
 def clean(text: str, *, steps: Iterable[str] = DEFAULT_STEPS, skip: Iterable[str] = ()) -> str:

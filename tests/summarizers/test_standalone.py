@@ -85,6 +85,33 @@ def test_the_headline_is_never_a_bullet() -> None:
         assert not any(s.startswith("Council bans cruise ships") for s in brief), (method, brief)
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_a_line_with_no_full_stop_is_kept_out(method: str) -> None:
+    # a linked story's headline and a caption line of the CNN/DailyMail dataset's form (" ." after it)
+    text = (
+        "The city council voted on Monday to ban large cruise ships from the historic harbour. "
+        "Kurt Cobain documentary set to premiere at Sundance\n\n"
+        "The ban starts in June and covers ships of more than 2,000 passengers on every route. "
+        "Cruise ships moored in the harbour at dawn last summer, to the dismay of residents . "
+        "Operators say the harbour fees already pay for the upkeep of the quay and the lights."
+    )
+    brief = _brief(text, method, 3)
+    assert len(brief) == 3
+    assert not any(s.startswith(("Kurt Cobain", "Cruise ships")) for s in brief), brief
+
+
+def test_lines_without_full_stops_are_briefed_when_most_of_the_text_has_none() -> None:
+    text = "\n\n".join(
+        [
+            "Council bans cruise ships from the harbour from June",
+            "Operators say they will appeal the decision in court",
+            "Traders fear the loss of passengers who spend in shops",
+            "Residents welcome an end to crowds and fumes in summer",
+        ]
+    )
+    assert len(_brief(text, "auto", 3)) == 3
+
+
 def test_when_nothing_else_is_left_the_best_sentence_is_still_given() -> None:
     assert _brief("But nobody came.", "auto", 1) == ["But nobody came."]
     assert _brief('"Nobody came to the meeting at all.', "auto", 1) == ['"Nobody came to the meeting at all.']

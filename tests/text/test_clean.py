@@ -53,6 +53,9 @@ def test_scraped_sample_loses_its_furniture(data_dir: Path) -> None:
         ("credits", "The minister (Photo by J. Doe/Getty Images) spoke.", "The minister spoke."),
         ("bylines", "By Jane Doe and John Roe\nStory.", "Story."),
         ("bylines", "Updated: 12 March 2024\nStory.", "Story."),
+        ("share", "Story.\nScroll down for video\nMore.", "Story.\nMore."),
+        ("notices", "Story.\nMedia playback is not supported on this device\nMore.", "Story.\nMore."),
+        ("bylines", "By Sarah Dean for Daily Mail Australia\nStory.", "Story."),
         ("whitespace", "a  \u00a0b\n\n\n\nc", "a b\n\nc"),
         ("unicode", "zero\u200bwidth\r\nline", "zerowidth\nline"),
     ],
@@ -120,3 +123,53 @@ def test_furniture_alone_still_goes(furniture: str) -> None:
         c.clean(f"The minister resigned on Friday after the vote.\n{furniture}")
         == "The minister resigned on Friday after the vote."
     )
+
+
+# The CNN/DailyMail dataset's form: the story's lines joined, " ." after each line that had no stop.
+DM_FORM = (
+    "By . Deni Kirkova . PUBLISHED: . 08:07 EST, 3 June 2014 . | . UPDATED: . 10:21 EST, 3 June 2014 . "
+    "Lego . will launch a series of female scientists and . their lab tools after a proposal won a vote. "
+    "The set features an astronomer with a telescope and a chemist in a lab. "
+    "Scroll down for video . Science: The new figures will go on sale in August . "
+    "A board . made up of set designers picks one idea, according to its . website. "
+    "'It is great to see,' she said: . 'Girls need role models.'"
+)
+
+
+def test_the_datasets_line_stops_become_lines_again() -> None:
+    out = c.restore_line_stops(DM_FORM)
+    paragraphs = out.split("\n\n")
+    # lines broken inside a sentence are joined; a colon before a quotation goes on to it
+    assert "Lego will launch a series of female scientists and their lab tools after a proposal" in out
+    assert "A board made up of set designers picks one idea, according to its website." in out
+    assert "she said: 'Girls need role models.'" in out
+    # lines of their own are lines again, without the " ." (a time stamp's label stays with it; "|" goes)
+    for line in ("By Deni Kirkova", "PUBLISHED: 08:07 EST, 3 June 2014", "UPDATED: 10:21 EST, 3 June 2014"):
+        assert line in paragraphs
+    assert "Scroll down for video" in paragraphs and "Science: The new figures will go on sale in August" in paragraphs
+    assert "|" not in out and " ." not in out
+
+
+def test_the_datasets_byline_stamps_and_prompts_are_cleaned_away() -> None:
+    out = c.clean(DM_FORM)
+    for furniture in ("Kirkova", "PUBLISHED", "EST", "Scroll down"):
+        assert furniture not in out, furniture
+    assert out.startswith("Lego will launch")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prices rose. Then they fell. Nobody knew why.",
+        "Wait . . . it is over. He left . . . and never came back.",
+        "The minister said prices would rise.\n\nThey did.",
+    ],
+)
+def test_text_without_the_datasets_line_stops_is_left_alone(text: str) -> None:
+    assert c.restore_line_stops(text) == text
+
+
+def test_a_stop_after_an_abbreviation_or_an_initial_is_not_where_a_line_began() -> None:
+    # "p.m." and "P." end no sentence: the line of its own began after "week."
+    out = c.restore_line_stops("It airs this week. Sunday at 9 p.m. ET on AMC . Taraji P. Henson stars.")
+    assert out.split("\n\n") == ["It airs this week.", "Sunday at 9 p.m. ET on AMC", "Taraji P. Henson stars."]
