@@ -7,7 +7,8 @@ cnndm_dm_form: the pairs whose text opens with the Daily Mail's byline in the da
 after the first 1,000): the form of most of the public CNN/DailyMail test articles.
 
 Each brief (3 sentences) is checked by rules written here, apart from nlpkit's own:
-  unbalanced quote   a bullet with an odd number of straight double quotes, or more opening than closing curly ones
+  unbalanced quote   a bullet with an odd number of straight double quotes, or more opening than closing curly ones,
+                     or one that opens with a single quote ('There were ...) and has no quote mark ending a word
   caption            a short bullet (<= 12 words) of the form "Label: caption", or a photo/picture credit
   link line          "Read more", "Click here", "Scroll down", "Watch the video", ...
   connective opener  the first bullet opens with But, However, And, Yet, So, Also, Meanwhile, ...
@@ -48,6 +49,8 @@ CAPTION = re.compile(r"^\W?[A-Z][\w'’-]*(\s+[\w'’-]+){0,3}:\s")
 CREDIT = re.compile(r"^\W*(photo|picture|image)s?\s*(credit)?\s*:|\((getty|reuters|afp|ap|pa)\b[^)]*\)\s*$", re.I)
 LINK = re.compile(r"^\W*(read more|click here|scroll down|watch the video|see more|share this|sign up)", re.I)
 WORD = re.compile(r"[^\W\d_]+")
+SINGLE_OPEN = re.compile(r"['\u2018][^\W\d_]")
+SINGLE_CLOSE = re.compile(r"[^\s]['\u2019](?=[\s,.;:!?)]|$)")
 ENDS = re.compile(r"(?:[^ ]\.|[!?\u2026])[\"'\u201d\u2019)\]]*$|[\"'\u201d\u2019)\]]$")
 STAMP = re.compile(
     r"\b\d{1,2}:\d{2}\s*(?:[AP]M\s*)?(?:EST|EDT|GMT|BST|ET),?\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
@@ -58,7 +61,7 @@ STAMP = re.compile(
 def defects(bullets: list[str], title: str) -> list[str]:
     found = []
     for i, b in enumerate(bullets):
-        if b.count('"') % 2 or b.count("“") > b.count("”"):
+        if b.count('"') % 2 or b.count("“") > b.count("”") or (SINGLE_OPEN.match(b) and not SINGLE_CLOSE.search(b, 1)):
             found.append("unbalanced quote")
         if (len(b.split()) <= 12 and CAPTION.match(b) and '"' not in b) or CREDIT.search(b):
             found.append("caption")

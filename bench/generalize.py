@@ -274,8 +274,8 @@ def brief_table(data: Path, limit: int | None) -> None:
         systems["sumy lexrank"] = lexrank
     print("\nBRIEF (ROUGE F1 x100, rouge-score with stemming; best reference per article;")
     print("defects: briefs with an unbalanced quote, a caption, a link line, a connective or pronoun opener,")
-    print("or the headline again -- bench/briefs.py; art/s: articles prepared and briefed a second, the first")
-    print("system of the first set also filling the word caches)")
+    print("the headline again, a line with no full stop, a time stamp or byline -- bench/briefs.py; art/s: articles")
+    print("prepared and briefed a second, the first system of the first set also filling the word caches)")
     print(f"{'set':<40} {'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'art/s':>7} {'defects':>8}")
     for set_name, items in load(data, limit).items():
         for label, k in LENGTHS.get(set_name, CNNDM_LENGTHS):

@@ -4,13 +4,18 @@ Data (from ../shared/data or --data):
   cnndm_writer  109 CNN/DM articles with 1-several short writer briefs (multi-reference,
                 best reference per article counts)
   cnndm_train_heldout  the 10 % of cnndm_train/pairs.jsonl that no trained scorer sees (bench/_data.py)
+  cnndm_dailymail  the 73 Daily Mail articles of cnndm_train/pairs.jsonl, in the dataset's text form
+                (bylines and time stamps, " ." after lines that had no stop): the form and outlet of
+                most public CNN/DM test articles, which the other CNN/DM sets (mostly CNN) miss. Most
+                of them are in a trained scorer's training part: compare methods that are not trained.
   bbc_summary   2,225 BBC articles with long extractive references: reported at 3 sentences
                 and at the reference's own sentence count
   bbc_lede      the first 1,000 of those BBC articles made the way XSum was made: the first
                 sentence (the lede) is the one-sentence reference, the rest of the body the article,
                 no headline; reported at 1 sentence only (Lead-1 is then the article's second sentence)
 CNN/DM sets are also scored at 1 sentence (beside Lead-1). "defects": briefs with an unbalanced quote,
-a caption, a link line, a connective or pronoun opener or the headline again (bench/briefs.py).
+a caption, a link line, a connective or pronoun opener, the headline again, a line with no full stop, or a
+time stamp or byline (bench/briefs.py).
 sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
 
 Usage: python bench/summarize.py [--data DIR] [--limit N] [--sets cnndm_writer,bbc_summary]
@@ -122,12 +127,19 @@ def load(data: Path, limit: int | None) -> dict[str, list[Item]]:
     lede = ledes(rows[:LEDE_ROWS])
     _, held = cnndm_pairs_split(data)
     pairs = [(r["text"], "", [r["summary"]], 3) for r in held]
+    mail = [(r["text"], "", [r["summary"]], 3) for r in jsonl(data / "cnndm_train" / "pairs.jsonl") if is_mail(r)]
     return {
         "cnndm_writer": cnn[:limit],
         "cnndm_train_heldout": pairs[:limit],
+        "cnndm_dailymail": mail[:limit],
         "bbc_summary": bbc[:limit],
         "bbc_lede": lede[:limit],
     }
+
+
+def is_mail(row: dict) -> bool:
+    """A Daily Mail pair: of the pairs' sources, only EileenFeng's train sample has them, and CNN's open "(CNN)"."""
+    return str(row["source"]).startswith("EileenFeng/") and "(CNN)" not in row["text"][:300]
 
 
 #: bbc_lede is made from the first rows of bbc_summary; bench/one_sentence.py chooses settings on the rows after them.
@@ -213,7 +225,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--sets",
-        default="cnndm_writer,cnndm_train_heldout,bbc_summary,bbc_lede",
+        default="cnndm_writer,cnndm_train_heldout,cnndm_dailymail,bbc_summary,bbc_lede",
         help="data sets to run, comma-separated",
     )
     args = parser.parse_args()

@@ -66,13 +66,21 @@ def _ends_as_sentence(text: str) -> bool:
     return end.endswith(_STOPS) and not end.endswith(" .")
 
 
+#: Single quotes double as apostrophes, so only a quotation that opens the sentence is followed: a quote
+#: mark after a stop or comma closes it (",' she said"), as does one that ends a word ("'Sweet' was ...").
+_SINGLE_OPENERS = ("'", "\u2018")
+_SINGLE_CLOSE = re.compile(r"[.,!?;:\u2026\u2014\u2013-]['\u2019](?=\W|$)|\w['\u2019](?=[\s,.;:!?)]|$)")
+
+
 def _quote_balance(text: str) -> int:
-    """Open quotations at the end of `text`: curly quotes counted as pairs, straight ones by parity."""
-    if _STRAIGHT not in text and _OPEN not in text:  # most sentences: nothing to count
-        return 0
+    """Open quotations at the end of `text`: curly quotes counted as pairs, straight ones by parity, and a
+    single-quoted quotation that opens the text and is not closed."""
+    single = int(text.startswith(_SINGLE_OPENERS) and text[1:2].isalpha() and not _SINGLE_CLOSE.search(text, 1))
+    if _STRAIGHT not in text and _OPEN not in text:  # most sentences: nothing more to count
+        return single
     curly = text.count(_OPEN) - text.count(_CLOSE)
     straight = text.count(_STRAIGHT) % 2
-    return max(curly, 0) + straight
+    return max(curly, 0) + straight + single
 
 
 def join_quotes(doc: Document) -> Document:
@@ -80,7 +88,7 @@ def join_quotes(doc: Document) -> Document:
     (at most `MAX_QUOTE_SENTENCES`), so a quotation and its attribution are one sentence. A joined
     sentence keeps the index of its first part (indices then skip the parts joined to it)."""
     sentences = doc.sentences
-    if _STRAIGHT not in doc.text and _OPEN not in doc.text:
+    if _STRAIGHT not in doc.text and _OPEN not in doc.text and not any(s.text[:1] in "'\u2018" for s in sentences):
         return doc
     open_at = [_quote_balance(s.text) for s in sentences]
     if not any(open_at):

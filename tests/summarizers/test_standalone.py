@@ -35,6 +35,28 @@ def test_a_quotation_is_whole_with_its_attribution_or_not_there(method: str) -> 
 
 
 @pytest.mark.parametrize("method", METHODS)
+def test_a_single_quoted_quotation_is_whole_or_not_there(method: str) -> None:
+    # the Daily Mail quotes with single quotes: a quotation that opens a sentence is followed to its end
+    text = (
+        "A motorist was given a ticket after double yellow lines were painted under his parked car in Derby. "
+        "'There were no lines there when I parked the car on Monday morning. "
+        "They painted right around my tyres and then fined me for it,' said Patrick McCrystal, who lives nearby. "
+        "The council said the lines had been planned for months and that the ticket would be cancelled. "
+        "'We apologise to Mr McCrystal for the trouble this has caused to him and his family.\n\n"
+        "'Our contractors should have waited until the street was clear of cars.' "
+        "Flecks of yellow paint were even sprayed on the bumper of the car as the lines were painted."
+    )
+    brief = _brief(text, method, 4)
+    for sentence in brief:
+        assert defect(sentence) is None, sentence
+    joined = [s.text for s in join_quotes(prepare(text)).sentences]
+    assert joined[1].startswith("'There were no lines") and joined[1].endswith("who lives nearby.")
+    # a quotation that runs on into the next paragraph is never closed in its own: left as it was, kept out
+    assert "'We apologise to Mr McCrystal for the trouble this has caused to him and his family." in joined
+    assert not any(s.startswith("'We apologise") for s in brief), brief
+
+
+@pytest.mark.parametrize("method", METHODS)
 def test_captions_credits_and_link_lines_are_kept_out(method: str) -> None:
     text = (
         "The Duchess opens a bakery\n\n"
