@@ -68,14 +68,21 @@ def _ends_as_sentence(text: str) -> bool:
 
 #: Single quotes double as apostrophes, so only a quotation that opens the sentence is followed: a quote
 #: mark after a stop or comma closes it (",' she said"), as does one that ends a word ("'Sweet' was ...").
-_SINGLE_OPENERS = ("'", "\u2018")
-_SINGLE_CLOSE = re.compile(r"[.,!?;:\u2026\u2014\u2013-]['\u2019](?=\W|$)|\w['\u2019](?=[\s,.;:!?)]|$)")
+_SINGLE_OPENERS = "'\u2018"
+_SINGLE_CLOSE = re.compile(r"['\u2019](?=[\s,.;:!?)]|$)")  # after a non-blank (checked apart: faster scan)
+
+
+def _single_open(text: str) -> int:
+    """1 when `text` opens with a single-quoted quotation that it does not close."""
+    if text[:1] not in _SINGLE_OPENERS or not text[1:2].isalpha():
+        return 0
+    return int(not any(not text[m.start() - 1].isspace() for m in _SINGLE_CLOSE.finditer(text, 2)))
 
 
 def _quote_balance(text: str) -> int:
     """Open quotations at the end of `text`: curly quotes counted as pairs, straight ones by parity, and a
     single-quoted quotation that opens the text and is not closed."""
-    single = int(text.startswith(_SINGLE_OPENERS) and text[1:2].isalpha() and not _SINGLE_CLOSE.search(text, 1))
+    single = _single_open(text) if text[:1] in _SINGLE_OPENERS else 0  # (most sentences: no call)
     if _STRAIGHT not in text and _OPEN not in text:  # most sentences: nothing more to count
         return single
     curly = text.count(_OPEN) - text.count(_CLOSE)
@@ -88,9 +95,12 @@ def join_quotes(doc: Document) -> Document:
     (at most `MAX_QUOTE_SENTENCES`), so a quotation and its attribution are one sentence. A joined
     sentence keeps the index of its first part (indices then skip the parts joined to it)."""
     sentences = doc.sentences
-    if _STRAIGHT not in doc.text and _OPEN not in doc.text and not any(s.text[:1] in "'\u2018" for s in sentences):
+    if _STRAIGHT in doc.text or _OPEN in doc.text:
+        open_at = [_quote_balance(s.text) for s in sentences]
+    elif any(s.text[:1] in _SINGLE_OPENERS for s in sentences):  # only single quotes can be open
+        open_at = [_single_open(s.text) for s in sentences]
+    else:
         return doc
-    open_at = [_quote_balance(s.text) for s in sentences]
     if not any(open_at):
         return doc
     out: list[Sentence] = []

@@ -23,6 +23,13 @@ _INVISIBLE[0x0C] = "\n"  # a form feed ends a line
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # A blank other than a plain space or a line break.
 _UNUSUAL_BLANK = re.compile(r"[^\S \n]")
+# The same characters in ASCII text: looked for one at a time, which is faster than a pattern's scan.
+_ASCII_CONTROLS = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]))
+_ASCII_UNUSUAL_BLANKS = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def _has_any(text: str, chars: str) -> bool:
+    return any(ch in text for ch in chars)
 
 
 @CLEANERS.register("unicode")
@@ -39,7 +46,8 @@ def normalize_unicode(text: str) -> str:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return text.translate(_INVISIBLE) if _HAS_INVISIBLE.search(text) else text
+    invisible = _has_any(text, _ASCII_CONTROLS) if text.isascii() else _HAS_INVISIBLE.search(text)
+    return text.translate(_INVISIBLE) if invisible else text
 
 
 @CLEANERS.register("whitespace")
@@ -50,7 +58,7 @@ def normalize_whitespace(text: str) -> str:
         >>> normalize_whitespace("  a   b \\n\\n\\n\\nc ")
         'a b\\n\\nc'
     """
-    unusual = _UNUSUAL_BLANK.search(text) is not None
+    unusual = _has_any(text, _ASCII_UNUSUAL_BLANKS) if text.isascii() else _UNUSUAL_BLANK.search(text) is not None
     if not (unusual or "  " in text or " \n" in text or "\n " in text or "\n\n\n" in text):
         return text.strip()  # the common case: nothing inside needs changing
     out: list[str] = []
@@ -71,7 +79,8 @@ def normalize_whitespace(text: str) -> str:
 # The CNN/DailyMail dataset's text form: the story's lines joined by spaces, each line that did not end as a
 # sentence does given " ." first. So " ." marks a line end: a byline, a time stamp, a caption, or a line
 # broken inside a sentence ("scientists and . their lab tools"). An ellipsis (". . .") is not one.
-_LINE_STOP = re.compile(r"(?<=[^\s.!?]) \.(?=\s|$)(?! \.)")
+_LINE_STOP = re.compile(r" \.(?=\s|$)(?! \.)")  # after a word (checked apart: a lookbehind here scans 9x slower)
+_NOT_BEFORE_STOP = frozenset(" \t\n.!?")
 # Where the last sentence before a line of its own ended: a word of two lowercase letters or more and a stop
 # ("p.m.", "P. Henson" and "1." are not ends), a capital, digit or quote after it.
 _LAST_SENTENCE_END = re.compile(r".*[a-z]{2}[.!?][\"'\u201d\u2019)]?\s+(?=[A-Z0-9\"'\u201c\u2018])", re.DOTALL)
@@ -94,7 +103,7 @@ def restore_line_stops(text: str) -> str:
     """
     if " ." not in text:
         return text
-    marks = list(_LINE_STOP.finditer(text))
+    marks = [m for m in _LINE_STOP.finditer(text) if m.start() and text[m.start() - 1] not in _NOT_BEFORE_STOP]
     if not marks:
         return text
     pieces: list[str] = []
