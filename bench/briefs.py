@@ -10,7 +10,8 @@ Each brief (3 sentences) is checked by rules written here, apart from nlpkit's o
   unbalanced quote   a bullet with an odd number of straight double quotes, or more opening than closing curly ones,
                      or one that opens with a single quote ('There were ...) and has no quote mark ending a word
   caption            a short bullet (<= 12 words) of the form "Label: caption", or a photo/picture credit
-  link line          "Read more", "Click here", "Scroll down", "Watch the video", ...
+  link line          "Read more", "Click here", "Scroll down", "Watch the video", "Follow @...", "Sorry we are
+                     not currently accepting comments on this article", ...
   connective opener  the first bullet opens with But, However, And, Yet, So, Also, Meanwhile, ...
   pronoun opener     the first bullet opens with He, She, They, It, His, Her, This, ...
   headline repeat    a bullet with the headline's words (80 % of them, both ways)
@@ -47,7 +48,11 @@ CONNECTIVE = re.compile(
 PRONOUN = re.compile(r"^\W*(he|she|they|it|his|her|their|its|this|these|those|him|them)\b", re.IGNORECASE)
 CAPTION = re.compile(r"^\W?[A-Z][\w'’-]*(\s+[\w'’-]+){0,3}:\s")
 CREDIT = re.compile(r"^\W*(photo|picture|image)s?\s*(credit)?\s*:|\((getty|reuters|afp|ap|pa)\b[^)]*\)\s*$", re.I)
-LINK = re.compile(r"^\W*(read more|click here|scroll down|watch the video|see more|share this|sign up)", re.I)
+LINK = re.compile(
+    r"^\W*(read more|click here|scroll down|watch the video|see more|share this|sign up|follow @|"
+    r"sorry,? we are not currently accepting comments)",
+    re.I,
+)
 WORD = re.compile(r"[^\W\d_]+")
 SINGLE_OPEN = re.compile(r"['\u2018][^\W\d_]")
 SINGLE_CLOSE = re.compile(r"[^\s]['\u2019](?=[\s,.;:!?)]|$)")

@@ -41,7 +41,8 @@ PERSONAL = frozenset("he she his her him".split())
 
 _LINK_LINE = re.compile(
     r"^\W*(read more|click here|scroll down|watch the video|watch video|see more|see also|related:|"
-    r"follow us|sign up|subscribe|share this|advertisement|for more|more:)",
+    r"follow us|follow @|sign up|subscribe|share this|advertisement|for more|more:|"
+    r"sorry,? we are not (?:currently )?accepting comments|comments (?:are|have been) closed)",
     re.IGNORECASE,
 )
 _AGENCIES = r"(getty images|afp|ap photo|ap|reuters|pa wire|pa|epa|shutterstock|alamy|rex features|bbc)"

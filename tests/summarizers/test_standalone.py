@@ -108,6 +108,19 @@ def test_the_headline_is_never_a_bullet() -> None:
 
 
 @pytest.mark.parametrize("method", METHODS)
+def test_prompts_inside_a_joined_line_are_kept_out(method: str) -> None:
+    # in the CNN/DailyMail dataset's form, a prompt that ends with a stop sits inside the article's one line
+    text = (
+        "Police in Derby arrested three men after a string of burglaries at homes and shops in the city centre. "
+        "Follow @DerbyPolice on Twitter for the latest updates on the burglaries and the arrests in Derby. "
+        "The men, aged 19, 23 and 31, were held at homes in Derby and Burton on Thursday morning after a raid. "
+        "Sorry we are not currently accepting comments on this article about the Derby burglaries and arrests."
+    )
+    brief = _brief(text, method, 3)
+    assert len(brief) == 2 and not any(s.startswith(("Follow", "Sorry")) for s in brief), brief
+
+
+@pytest.mark.parametrize("method", METHODS)
 def test_a_line_with_no_full_stop_is_kept_out(method: str) -> None:
     # a linked story's headline and a caption line of the CNN/DailyMail dataset's form (" ." after it)
     text = (
