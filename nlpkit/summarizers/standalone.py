@@ -68,7 +68,7 @@ def _ends_as_sentence(text: str) -> bool:
 
 
 #: Single quotes double as apostrophes, so only a quotation that opens the sentence is followed: a quote
-#: mark after a stop or comma closes it (",' she said"), as does one that ends a word ("'Sweet' was ...").
+#: mark that ends a word or follows a stop, comma or closing quote closes it (",' she said", "'Sweet' was").
 _SINGLE_OPENERS = "'\u2018"
 _SINGLE_CLOSE = re.compile(r"['\u2019](?=[\s,.;:!?)]|$)")  # after a non-blank (checked apart: faster scan)
 

@@ -29,6 +29,7 @@ _ASCII_UNUSUAL_BLANKS = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 
 def _has_any(text: str, chars: str) -> bool:
+    """Whether any of `chars` is in `text` (one fast substring search each)."""
     return any(ch in text for ch in chars)
 
 
