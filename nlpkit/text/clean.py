@@ -104,6 +104,25 @@ def restore_line_stops(text: str) -> str:
     """
     if " ." not in text:
         return text
+    # the form is one line holding the story (after a headline line, perhaps): a text of paragraphs is not
+    # in it, and a " ." inside one of its paragraphs is a slip
+    lines = text.split("\n")
+    at = max(range(len(lines)), key=lambda i: len(lines[i]))
+    if len(lines[at]) < _STORY_SHARE * (len(text) - len(lines) + 1):
+        return text
+    restored = _restore_line(lines[at])
+    if restored is lines[at]:
+        return text
+    lines[at] = restored
+    return "\n".join(lines)
+
+
+#: The least share of a text's characters that its longest line holds when the text is in the dataset's form.
+_STORY_SHARE = 0.8
+
+
+def _restore_line(text: str) -> str:
+    """`restore_line_stops` of one line of the dataset's form (the line itself when it has no marks)."""
     marks = [m for m in _LINE_STOP.finditer(text) if m.start() and text[m.start() - 1] not in _NOT_BEFORE_STOP]
     if not marks:
         return text

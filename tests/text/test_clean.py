@@ -151,6 +151,7 @@ def test_the_datasets_line_stops_become_lines_again() -> None:
 
 
 def test_the_datasets_byline_stamps_and_prompts_are_cleaned_away() -> None:
+    assert c.clean(f"Lego to sell scientists\n\n{DM_FORM}").startswith("Lego to sell scientists\n\nLego will launch")
     out = c.clean(DM_FORM)
     for furniture in ("Kirkova", "PUBLISHED", "EST", "Scroll down"):
         assert furniture not in out, furniture
@@ -163,6 +164,10 @@ def test_the_datasets_byline_stamps_and_prompts_are_cleaned_away() -> None:
         "Prices rose. Then they fell. Nobody knew why.",
         "Wait . . . it is over. He left . . . and never came back.",
         "The minister said prices would rise.\n\nThey did.",
+        # paragraphs: a stray " ." in one is a slip, not the dataset's form
+        "He was the best-paid actor, earning 3.55m Euros (2.45m) . His roles include a comedy.\n\n"
+        "The list was drawn up by a French business magazine from figures given by the studios.\n\n"
+        "It covers films released in France during the year, and the fees the actors were paid.",
     ],
 )
 def test_text_without_the_datasets_line_stops_is_left_alone(text: str) -> None:
