@@ -61,10 +61,9 @@ _STOPS = (".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]")
 
 
 def _ends_as_sentence(text: str) -> bool:
-    """With a stop or a closing quote or bracket; not with the " ." the CNN/DailyMail dataset put after a
-    line that had no stop."""
-    end = text.rstrip()
-    return end.endswith(_STOPS) and not end.endswith(" .")
+    """With a stop or a closing quote or bracket. (The " ." that the CNN/DailyMail dataset put after a line
+    with no stop is gone by now: cleaning's `line_stops` takes it off.)"""
+    return text.rstrip().endswith(_STOPS)
 
 
 #: Single quotes double as apostrophes, so only a quotation that opens the sentence is followed: a quote

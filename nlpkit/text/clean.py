@@ -97,6 +97,7 @@ def restore_line_stops(text: str) -> str:
     """Give back the lines of a text in the CNN/DailyMail dataset's form (lines joined, " ." ending each
     line that lacked a full stop): a line broken inside a sentence is joined to the next, and a line of
     its own (a byline, a time stamp, a caption) is put back on a line, where the other steps judge it.
+    In other text a " ." after a word is a slip, and loses its blank.
 
     Example:
         >>> restore_line_stops("By . Jo Lee . Updated: . 3 June 2014 . | . Toys and . their labs.")
@@ -105,11 +106,11 @@ def restore_line_stops(text: str) -> str:
     if " ." not in text:
         return text
     # the form is one line holding the story (after a headline line, perhaps): a text of paragraphs is not
-    # in it, and a " ." inside one of its paragraphs is a slip
+    # in it, and a " ." inside one of its paragraphs is a slip, which loses its blank
     lines = text.split("\n")
     at = max(range(len(lines)), key=lambda i: len(lines[i]))
     if len(lines[at]) < _STORY_SHARE * (len(text) - len(lines) + 1):
-        return text
+        return _close_slips(text)
     restored = _restore_line(lines[at])
     if restored is lines[at]:
         return text
@@ -121,9 +122,25 @@ def restore_line_stops(text: str) -> str:
 _STORY_SHARE = 0.8
 
 
+def _marks(text: str) -> list[re.Match[str]]:
+    """The " ." after a word: line ends in the dataset's form, slips elsewhere."""
+    return [m for m in _LINE_STOP.finditer(text) if m.start() and text[m.start() - 1] not in _NOT_BEFORE_STOP]
+
+
+def _close_slips(text: str) -> str:
+    """`text` without the blank of each " ." after a word ("(2.45m) . His" -> "(2.45m). His")."""
+    pieces: list[str] = []
+    last = 0
+    for m in _marks(text):
+        pieces.append(text[last : m.start()])
+        last = m.start() + 1
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def _restore_line(text: str) -> str:
     """`restore_line_stops` of one line of the dataset's form (the line itself when it has no marks)."""
-    marks = [m for m in _LINE_STOP.finditer(text) if m.start() and text[m.start() - 1] not in _NOT_BEFORE_STOP]
+    marks = _marks(text)
     if not marks:
         return text
     pieces: list[str] = []

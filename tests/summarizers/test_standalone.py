@@ -122,17 +122,26 @@ def test_prompts_inside_a_joined_line_are_kept_out(method: str) -> None:
 
 @pytest.mark.parametrize("method", METHODS)
 def test_a_line_with_no_full_stop_is_kept_out(method: str) -> None:
-    # a linked story's headline and a caption line of the CNN/DailyMail dataset's form (" ." after it)
-    text = (
-        "The city council voted on Monday to ban large cruise ships from the historic harbour. "
-        "Kurt Cobain documentary set to premiere at Sundance\n\n"
-        "The ban starts in June and covers ships of more than 2,000 passengers on every route. "
-        "Cruise ships moored in the harbour at dawn last summer, to the dismay of residents . "
-        "Operators say the harbour fees already pay for the upkeep of the quay and the lights."
-    )
-    brief = _brief(text, method, 3)
-    assert len(brief) == 3
-    assert not any(s.startswith(("Kurt Cobain", "Cruise ships")) for s in brief), brief
+    # a linked story's headline between paragraphs, and a caption line in the CNN/DailyMail dataset's form
+    # (one line, " ." after each line that had no stop)
+    for text, kept_out in [
+        (
+            "The city council voted on Monday to ban large cruise ships from the historic harbour.\n\n"
+            "Kurt Cobain documentary set to premiere at Sundance\n\n"
+            "The ban starts in June and covers ships of more than 2,000 passengers on every route. "
+            "Operators say the harbour fees already pay for the upkeep of the quay and the lights.",
+            "Kurt Cobain",
+        ),
+        (
+            "The city council voted on Monday to ban large cruise ships from the historic harbour. "
+            "Cruise ships moored in the harbour at dawn last summer, to the dismay of residents . "
+            "The ban starts in June and covers ships of more than 2,000 passengers on every route. "
+            "Operators say the harbour fees already pay for the upkeep of the quay and the lights.",
+            "Cruise ships",
+        ),
+    ]:
+        brief = _brief(text, method, 3)
+        assert len(brief) == 3 and not any(s.startswith(kept_out) for s in brief), brief
 
 
 def test_lines_without_full_stops_are_briefed_when_most_of_the_text_has_none() -> None:

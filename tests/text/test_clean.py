@@ -164,14 +164,19 @@ def test_the_datasets_byline_stamps_and_prompts_are_cleaned_away() -> None:
         "Prices rose. Then they fell. Nobody knew why.",
         "Wait . . . it is over. He left . . . and never came back.",
         "The minister said prices would rise.\n\nThey did.",
-        # paragraphs: a stray " ." in one is a slip, not the dataset's form
-        "He was the best-paid actor, earning 3.55m Euros (2.45m) . His roles include a comedy.\n\n"
-        "The list was drawn up by a French business magazine from figures given by the studios.\n\n"
-        "It covers films released in France during the year, and the fees the actors were paid.",
     ],
 )
 def test_text_without_the_datasets_line_stops_is_left_alone(text: str) -> None:
     assert c.restore_line_stops(text) == text
+
+
+def test_a_stray_line_stop_in_paragraphs_is_a_slip_and_loses_its_blank() -> None:
+    text = (
+        "He was the best-paid actor, earning 3.55m Euros (2.45m) . His roles include a comedy.\n\n"
+        "The list was drawn up by a French business magazine from figures given by the studios.\n\n"
+        "It covers films released in France during the year, and the fees the actors were paid ."
+    )
+    assert c.restore_line_stops(text) == text.replace(" .", ".")
 
 
 def test_a_stop_after_an_abbreviation_or_an_initial_is_not_where_a_line_began() -> None:
