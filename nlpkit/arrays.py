@@ -119,6 +119,10 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
     return arrays
 
 
+#: The largest magnitude a model's float array may hold (as a model's numeric settings: `SpecReader.number`).
+ARRAY_LIMIT = 1e12
+
+
 class ArrayReader:
     """Named arrays of one model file, handed out only with the rank and kind a model expects."""
 
@@ -134,8 +138,15 @@ class ArrayReader:
             raise ModelError(f"{self.where}: array {name!r} has shape {a.shape}, expected {ndim} dimension(s)")
         if a.dtype.kind not in kinds:
             raise ModelError(f"{self.where}: array {name!r} has type {a.dtype}, expected {kinds!r} kinds")
-        if a.dtype.kind == "f" and not np.isfinite(a).all():
-            raise ModelError(f"{self.where}: array {name!r} holds NaN or infinite values")
+        if a.dtype.kind == "f" and a.size:
+            largest = np.abs(a).max()
+            if not np.isfinite(largest):
+                raise ModelError(f"{self.where}: array {name!r} holds NaN or infinite values")
+            if largest > ARRAY_LIMIT:
+                raise ModelError(
+                    f"{self.where}: array {name!r} holds {largest:.3g}; no nlpkit model has a value beyond "
+                    f"{ARRAY_LIMIT:g}, and sums of such values overflow to NaN"
+                )
         return a
 
     def scope(self, prefix: str) -> ArrayReader:

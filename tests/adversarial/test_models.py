@@ -171,6 +171,18 @@ def arrays_not_finite(folder: Path, marker: Path) -> None:
     _write_meta(folder, _meta(folder))
 
 
+def arrays_overflow(folder: Path, marker: Path) -> None:
+    # finite, but a score summing it overflows to infinity, and the probabilities to NaN
+    from safetensors.numpy import load_file, save_file
+
+    arrays = load_file(str(folder / "model.safetensors"))
+    name = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.ndim == 2)
+    arrays[name] = arrays[name].copy()
+    arrays[name].reshape(-1)[0] = 1.0961108880014134e308
+    save_file(arrays, str(folder / "model.safetensors"))
+    _write_meta(folder, _meta(folder))
+
+
 def ngram_range_huge(folder: Path, marker: Path) -> None:
     meta = _meta(folder)
     meta["spec"]["vectorizers"][0]["ngram"] = [1, 1_000_000]
@@ -288,6 +300,7 @@ CRAFTED: dict[str, tuple[Callable[[Path, Path], None], str]] = {
         (safetensors_header_lies, r"not a readable safetensors file"),
         (arrays_wrong_shape, r"do not fit together|shape"),
         (arrays_not_finite, r"NaN or infinite"),
+        (arrays_overflow, r"no nlpkit model has a value beyond 1e\+12"),
         (ngram_range_huge, r"ngram must be two whole numbers"),
         (labels_do_not_match, r"label"),
         (meta_not_json, r"unreadable model description"),
