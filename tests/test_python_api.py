@@ -146,6 +146,20 @@ def test_summary_offsets_index_the_text_given(
         assert text[summary.title_start : summary.title_end] == summary.title
 
 
+def test_offsets_hold_in_the_cnn_dailymail_datasets_form() -> None:
+    # cleaning joins "Lego . will launch" and drops the byline and stamps; each sentence is still found
+    text = (
+        "By . Deni Kirkova . PUBLISHED: . 08:07 EST, 3 June 2014 . | . Lego . will launch a series of "
+        "female scientists and . their lab tools after a proposal was chosen as the latest Lego Ideas winner. "
+        "A geochemist in Stockholm submitted the idea to the toy maker, which will sell the set in August. "
+        "Science: The figures go on sale in August . The set has an astronomer, a chemist and a palaeontologist."
+    )
+    summary = nlpkit.summarize(text, length=3)
+    assert summary.sentences[0].text.startswith("Lego . will launch")
+    for s in summary.sentences:
+        assert s.start >= 0 and text[s.start : s.end] == s.text
+
+
 def test_a_headline_given_apart_has_no_span_and_body_offsets_still_hold() -> None:
     text = "Oil prices rose by 2% on Monday.  Traders cited\nfears of a supply shock."
     summary = nlpkit.summarize(text, title="Oil climbs", length=2)

@@ -1,7 +1,8 @@
 """Offsets in cleaned text mapped back to the text a caller gave.
 
-Cleaning drops lines (bylines, share prompts), collapses blanks, composes accents and removes
-invisible characters, so an offset into the cleaned text is not an offset into the original.
+Cleaning drops lines (bylines, share prompts), collapses blanks, composes accents, removes
+invisible characters and the " ." of the CNN/DailyMail dataset's form, so an offset into the
+cleaned text is not an offset into the original.
 Both texts are reduced to the same key — visible characters only, accents decomposed and their
 marks dropped — and each span of the cleaned text is found, in order, in the original's key (whole,
 or by its two ends when cleaning took something out of its middle); its first and last characters
@@ -18,11 +19,13 @@ _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 
 def _key(text: str) -> tuple[str, list[int]]:
-    """The text's visible characters (accents decomposed, marks dropped) and, for each, its offset in `text`."""
+    """The text's visible characters (accents decomposed, marks dropped) and, for each, its offset in `text`.
+    A full stop after a blank is left out: the " ." that cleaning takes out of the CNN/DailyMail dataset's
+    form ("Lego . will launch" -> "Lego will launch") must not stop a sentence from being found."""
     chars: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isspace() or ch in _INVISIBLE or not ch.isprintable():
+        if ch.isspace() or ch in _INVISIBLE or not ch.isprintable() or (ch == "." and i and text[i - 1].isspace()):
             continue
         if ch.isascii():
             chars.append(ch)
