@@ -119,8 +119,9 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
     return arrays
 
 
-#: The largest magnitude a model's float array may hold (as a model's numeric settings: `SpecReader.number`).
-ARRAY_LIMIT = 1e12
+#: The largest magnitude a number in a model may have, in its arrays or its settings (`SpecReader.number`):
+#: no trained model comes near it, and sums of larger values can overflow to NaN.
+VALUE_LIMIT = 1e12
 
 
 class ArrayReader:
@@ -142,10 +143,10 @@ class ArrayReader:
             largest = np.abs(a).max()
             if not np.isfinite(largest):
                 raise ModelError(f"{self.where}: array {name!r} holds NaN or infinite values")
-            if largest > ARRAY_LIMIT:
+            if largest > VALUE_LIMIT:
                 raise ModelError(
                     f"{self.where}: array {name!r} holds {largest:.3g}; no nlpkit model has a value beyond "
-                    f"{ARRAY_LIMIT:g}, and sums of such values overflow to NaN"
+                    f"{VALUE_LIMIT:g}, and sums of such values overflow to NaN"
                 )
         return a
 
@@ -195,7 +196,7 @@ class SpecReader:
             raise self._fail(key, f"a whole number from {low:,} to {high:,}")
         return value
 
-    def number(self, key: str, default: float | None = None, *, limit: float = 1e12) -> float:
+    def number(self, key: str, default: float | None = None, *, limit: float = VALUE_LIMIT) -> float:
         value = self.data.get(key, default)
         if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
             raise self._fail(key, "a finite number")

@@ -82,6 +82,8 @@ def normalize_whitespace(text: str) -> str:
 # broken inside a sentence ("scientists and . their lab tools"). An ellipsis (". . .") is not one.
 _LINE_STOP = re.compile(r" \.(?=\s|$)(?! \.)")  # after a word (checked apart: a lookbehind here scans 9x slower)
 _NOT_BEFORE_STOP = frozenset(" \t\n.!?")
+#: The least share of a text's characters that its longest line holds when the text is in the dataset's form.
+_STORY_SHARE = 0.8
 # Where the last sentence before a line of its own ended: a word of two lowercase letters or more and a stop
 # ("p.m.", "P. Henson" and "1." are not ends), a capital, digit or quote after it.
 _LAST_SENTENCE_END = re.compile(r".*[a-z]{2}[.!?][\"'\u201d\u2019)]?\s+(?=[A-Z0-9\"'\u201c\u2018])", re.DOTALL)
@@ -116,10 +118,6 @@ def restore_line_stops(text: str) -> str:
         return text
     lines[at] = restored
     return "\n".join(lines)
-
-
-#: The least share of a text's characters that its longest line holds when the text is in the dataset's form.
-_STORY_SHARE = 0.8
 
 
 def _marks(text: str) -> list[re.Match[str]]:
