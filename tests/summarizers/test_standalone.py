@@ -16,6 +16,14 @@ def _brief(text: str, method: str, length: str | int = 3) -> list[str]:
     return [s.text for s in nlpkit.summarize(text, method=method, length=length).sentences]
 
 
+def _quotes(text: str, method: str) -> tuple[list[str], list[str]]:
+    """A 4-sentence brief of `text`, none of its bullets with a defect, and the sentences as quotations join them."""
+    brief = _brief(text, method, 4)
+    for sentence in brief:
+        assert defect(sentence) is None, sentence
+    return brief, [s.text for s in join_quotes(prepare(text)).sentences]
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_a_quotation_is_whole_with_its_attribution_or_not_there(method: str) -> None:
     text = (
@@ -27,9 +35,7 @@ def test_a_quotation_is_whole_with_its_attribution_or_not_there(method: str) -> 
         '"We will appeal the decision in court. '
         "Operators say the harbour fees already pay for the upkeep of the quay."
     )
-    for sentence in _brief(text, method, 4):
-        assert defect(sentence) is None, sentence
-    joined = [s.text for s in join_quotes(prepare(text)).sentences]
+    _, joined = _quotes(text, method)
     assert joined[0].endswith("who runs the traders' association.")  # the quote, its speaker and all
     assert '"We will appeal the decision in court.' in joined  # never closed: left as it was, and kept out
 
@@ -46,10 +52,7 @@ def test_a_single_quoted_quotation_is_whole_or_not_there(method: str) -> None:
         "'Our contractors should have waited until the street was clear of cars.' "
         "Flecks of yellow paint were even sprayed on the bumper of the car as the lines were painted."
     )
-    brief = _brief(text, method, 4)
-    for sentence in brief:
-        assert defect(sentence) is None, sentence
-    joined = [s.text for s in join_quotes(prepare(text)).sentences]
+    brief, joined = _quotes(text, method)
     assert joined[1].startswith("'There were no lines") and joined[1].endswith("who lives nearby.")
     # a quotation that runs on into the next paragraph is never closed in its own: left as it was, kept out
     assert "'We apologise to Mr McCrystal for the trouble this has caused to him and his family." in joined
