@@ -2,9 +2,9 @@
 
 Data (../shared/data or --data): cnndm_train/pairs.jsonl (CNN/DailyMail articles, cased) and
 bbc_summary (BBC articles with their headlines); the first --limit articles of each (default 1000).
-cnndm_dm_form: the pairs whose text opens with the Daily Mail's byline in the dataset's form
-("By . Name . PUBLISHED: . 03:53 EST, 23 July 2013 . | . UPDATED: ..."; 29 articles, most of them
-after the first 1,000): the form of most of the public CNN/DailyMail test articles.
+cnndm_dailymail: the 73 Daily Mail pairs (bench/_data.py's `is_mail`, most of them after the first
+1,000), in the dataset's text form -- 29 open with the byline header "By . Name . PUBLISHED: .
+03:53 EST, 23 July 2013 . | . UPDATED: ..." -- the form of most public CNN/DailyMail test articles.
 
 Each brief (3 sentences) is checked by rules written here, apart from nlpkit's own:
   unbalanced quote   a bullet with an odd number of straight double quotes, or more opening than closing curly ones,
@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import PreviousAuto, data_dir, jsonl
+from _data import PreviousAuto, data_dir, is_mail, jsonl
 
 from nlpkit.catalog import get_summarizer
 from nlpkit.summarizers.length import LengthSpec
@@ -102,8 +102,7 @@ def main() -> None:
     pairs = list(jsonl(data / "cnndm_train" / "pairs.jsonl"))
     sets = {
         "cnndm_train": [(r["text"], "") for r in pairs][: args.limit],
-        # every pair in the Daily Mail's form of the dataset ("By . Name . PUBLISHED: . 03:53 EST, ...")
-        "cnndm_dm_form": [(r["text"], "") for r in pairs if r["text"].startswith("By .")][: args.limit],
+        "cnndm_dailymail": [(r["text"], "") for r in pairs if is_mail(r)][: args.limit],
         "bbc_summary": [(r["text"], r["title"]) for r in jsonl(data / "bbc_summary" / "bbc_summary.jsonl")][
             : args.limit
         ],
@@ -116,7 +115,7 @@ def main() -> None:
         "lexrank": get_summarizer("lexrank"),
     }
     print("defects in 3-sentence briefs (% of briefs with at least one of the kind; first bullet for openers)")
-    print(f"{'set':<14} {'system':<16} " + " ".join(f"{k:>17}" for k in KINDS))
+    print(f"{'set':<15} {'system':<16} " + " ".join(f"{k:>17}" for k in KINDS))
     for set_name, items in sets.items():
         docs = [(prepare(t, title=title or None), title) for t, title in items]
         for name, summarizer in systems.items():
@@ -129,11 +128,11 @@ def main() -> None:
                     if len(examples[kind]) < args.examples:
                         examples[kind].append(" | ".join(b[:90] for b in bullets[:2]))
             row = " ".join(f"{counts[k]:>6} ({100 * counts[k] / len(docs):5.1f}%)" for k in KINDS)
-            print(f"{set_name:<14} {name:<16} {row}", flush=True)
+            print(f"{set_name:<15} {name:<16} {row}", flush=True)
             if name == "auto (default)":
                 for kind in KINDS:
                     for ex in examples[kind]:
-                        print(f"{'':<14}   e.g. {kind}: {ex}")
+                        print(f"{'':<15}   e.g. {kind}: {ex}")
 
 
 if __name__ == "__main__":

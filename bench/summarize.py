@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import PreviousAuto, cnndm_pairs_split, data_dir, jsonl
+from _data import PreviousAuto, cnndm_pairs_split, data_dir, is_mail, jsonl
 from briefs import defects
 
 from nlpkit.catalog import get_summarizer
@@ -135,11 +135,6 @@ def load(data: Path, limit: int | None) -> dict[str, list[Item]]:
         "bbc_summary": bbc[:limit],
         "bbc_lede": lede[:limit],
     }
-
-
-def is_mail(row: dict) -> bool:
-    """A Daily Mail pair: of the pairs' sources, only EileenFeng's train sample has them, and CNN's open "(CNN)"."""
-    return str(row["source"]).startswith("EileenFeng/") and "(CNN)" not in row["text"][:300]
 
 
 #: bbc_lede is made from the first rows of bbc_summary; bench/one_sentence.py chooses settings on the rows after them.
