@@ -160,6 +160,13 @@ def test_offsets_hold_in_the_cnn_dailymail_datasets_form() -> None:
         assert s.start >= 0 and text[s.start : s.end] == s.text
 
 
+def test_a_brief_opens_with_the_news_not_the_dateline_and_offsets_hold() -> None:
+    text = "Oil climbs\n\nLONDON (Reuters) - Oil prices rose by 2% on Monday. Traders cited fears of a supply shock."
+    summary = nlpkit.summarize(text, length=2)
+    assert summary.sentences[0].text == "Oil prices rose by 2% on Monday."
+    assert [text[s.start : s.end] for s in summary.sentences] == [s.text for s in summary.sentences]
+
+
 def test_a_headline_given_apart_has_no_span_and_body_offsets_still_hold() -> None:
     text = "Oil prices rose by 2% on Monday.  Traders cited\nfears of a supply shock."
     summary = nlpkit.summarize(text, title="Oil climbs", length=2)

@@ -520,8 +520,69 @@ def strip_bylines(text: str) -> str:
     return v.without(drop) if drop else text
 
 
+# A wire dateline opening the story: a place (and perhaps a date), the agency in brackets, a dash
+# ("LONDON (Reuters) - ", "Hong Kong (CNN)Six people"), or an upper-case place and a dash ("WASHINGTON — ").
+_DATELINE = re.compile(
+    r"(?:[A-Z][\w.'’-]*(?:,? [A-Z0-9][\w.'’-]*){0,5},? )?"
+    r"\((?P<agency>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})\)(?P<dash>\s*(?:--|[—–-])\s*)?"
+    r"|[A-Z]{3,}(?:,? [A-Z][\w.'’-]*){0,4} (?:--|[—–]) (?=[A-Z\"“])"
+)
+# Agencies whose bracketed name opens a story without a dash ("Hong Kong (CNN) Six people were hurt").
+_WIRES = frozenset({"cnn", "reuters", "ap", "afp", "upi", "bloomberg", "dpa", "xinhua", "pa", "ians", "pti", "ani"})
+_DATELINE_LINES = 3  # a dateline opens the story: only the first lines that are not blank are looked at
+
+
+def _after_dateline(text: str, at: int) -> int:
+    """Where the story starts after a dateline opening the line at `at` (`at` itself: it has none)."""
+    m = _DATELINE.match(text, at)
+    if m is None:
+        return at
+    end = m.end()
+    if m.group("agency") is not None and m.group("dash") is None:
+        # "(CNN)Share": the agency glued to the story; "(CNN) Six": a wire agency, then the story
+        blank = end
+        while text[blank : blank + 1] == " ":
+            blank += 1
+        if blank > end and m.group("agency").lower() not in _WIRES:
+            return at
+        end = blank
+    line_end = text.find("\n", end)
+    story = text[end : line_end if line_end >= 0 else min(len(text), end + 200)][:200]
+    opens = story[:1].isupper() or story[:1].isdigit() or story[:1] in ('"', "“")
+    return end if opens and len(story.split()) >= 4 else at
+
+
+@CLEANERS.register("datelines")
+def strip_datelines(text: str) -> str:
+    """Take a wire dateline off the start of the story: a brief opens with the news, not "(CNN) --".
+
+    Only the first lines are looked at, and only a dateline the story follows with a capital;
+    "Apple (AAPL) shares rose" keeps its bracket.
+
+    Example:
+        >>> strip_datelines("LONDON (Reuters) - Oil prices rose on Monday after the talks.")
+        'Oil prices rose on Monday after the talks.'
+    """
+    at, seen = 0, 0
+    while seen < _DATELINE_LINES and at < len(text):
+        while text[at : at + 1] in (" ", "\n"):
+            at += 1
+        end = _after_dateline(text, at)
+        if end > at:
+            return text[:at] + text[end:]
+        seen += 1
+        nl = text.find("\n", at)
+        if nl < 0:
+            break
+        at = nl + 1
+    return text
+
+
 #: The steps `clean()` runs, in order. Whitespace runs last so dropped lines leave no gaps.
-DEFAULT_STEPS = ("unicode", "line_stops", "comments", "related", "share", "notices", "credits", "bylines", "whitespace")
+DEFAULT_STEPS = (
+    *("unicode", "line_stops", "comments", "related", "share", "notices", "credits", "bylines", "datelines"),
+    "whitespace",
+)
 
 
 def clean(text: str, *, steps: Iterable[str] = DEFAULT_STEPS, skip: Iterable[str] = ()) -> str:

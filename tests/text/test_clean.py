@@ -56,6 +56,15 @@ def test_scraped_sample_loses_its_furniture(data_dir: Path) -> None:
         ("share", "Story.\nScroll down for video\nMore.", "Story.\nMore."),
         ("notices", "Story.\nMedia playback is not supported on this device\nMore.", "Story.\nMore."),
         ("bylines", "By Sarah Dean for Daily Mail Australia\nStory.", "Story."),
+        ("datelines", "LONDON (Reuters) - Oil prices rose on Monday.", "Oil prices rose on Monday."),
+        ("datelines", "(CNN)Share, and your gift will be multiplied.", "Share, and your gift will be multiplied."),
+        ("datelines", "Title\n\nBAGHDAD, Iraq (CNN) -- Six men were shot.", "Title\n\nSix men were shot."),
+        ("datelines", "Hong Kong (CNN) Six people were hurt in a fire.", "Six people were hurt in a fire."),
+        (
+            "datelines",
+            "WASHINGTON \u2014 The Senate passed the bill on Friday.",
+            "The Senate passed the bill on Friday.",
+        ),
         ("whitespace", "a  \u00a0b\n\n\n\nc", "a b\n\nc"),
         ("unicode", "zero\u200bwidth\r\nline", "zerowidth\nline"),
     ],
@@ -71,6 +80,20 @@ def test_prose_is_kept() -> None:
         "Readers were asked to share their views on the plan in a survey."
     )
     assert c.clean(prose) == prose
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apple (AAPL) shares rose sharply on Monday morning.",  # a ticker, then the sentence goes on
+        "Hong Kong (Foo) Six people were hurt in a fire.",  # not a wire agency, no dash
+        "President Obama (D) - who spoke on Monday, said so.",  # lower case after the dash
+        "One.\nTwo.\nThree.\nLONDON (Reuters) - A dateline this far down is a quotation of one.",
+        "(CNN) -- Short.",  # nothing left that reads like a story
+    ],
+)
+def test_what_only_looks_like_a_dateline_is_kept(text: str) -> None:
+    assert c.CLEANERS.get("datelines")(text) == text
 
 
 def test_steps_can_be_skipped() -> None:
