@@ -523,7 +523,7 @@ def strip_bylines(text: str) -> str:
 # A wire dateline opening the story: a place (and perhaps a date), the agency in brackets, a dash
 # ("LONDON (Reuters) - ", "Hong Kong (CNN)Six people"), or an upper-case place and a dash ("WASHINGTON — ").
 _DATELINE = re.compile(
-    r"(?:[A-Z][\w.'’-]*(?:,? [A-Z0-9][\w.'’-]*){0,5},? )?"
+    r"(?:[A-Z][\w.'’-]*(?:,? +[A-Z0-9][\w.'’-]*){0,5},? +)?"
     r"\((?P<agency>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})\)(?P<dash>\s*(?:--|[—–-])\s*)?"
     r"|[A-Z]{3,}(?:,? [A-Z][\w.'’-]*){0,4} (?:--|[—–]) (?=[A-Z\"“])"
 )
