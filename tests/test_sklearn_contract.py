@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -67,3 +67,17 @@ def test_the_tree_export_reads_what_this_scikit_learn_keeps() -> None:
     assert hasattr(model, "_predictors") and hasattr(model, "_baseline_prediction"), "scikit-learn moved its trees"
     trees = TreeEnsemble.from_sklearn(model)
     assert np.allclose(trees.predict_proba(X), model.predict_proba(X), atol=1e-9)
+    complete = np.nan_to_num(X)  # rows without a missing value take the walk without masks
+    assert np.allclose(trees.predict_proba(complete), model.predict_proba(complete), atol=1e-9)
+
+
+def test_exported_regression_trees_predict_what_scikit_learn_does() -> None:
+    """The one-sentence scorer's trees: a regressor's raw output is its prediction, with and without missing values."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(400, 6))
+    y = np.sin(X[:, 0]) + X[:, 1] * (X[:, 2] > 0)
+    X[rng.random(X.shape) < 0.05] = np.nan
+    model = HistGradientBoostingRegressor(max_iter=30, random_state=0).fit(X, y)
+    trees = TreeEnsemble.from_sklearn(model)
+    for rows in (X, np.nan_to_num(X)):
+        assert np.allclose(trees.raw(rows)[:, 0], model.predict(rows), atol=1e-9)
