@@ -153,7 +153,9 @@ def test_mutated_description(small_models: dict[str, Path], tmp_path: Path, task
     mutated = copy.deepcopy(meta)
     for _ in range(data.draw(st.integers(1, 3))):
         path = data.draw(st.sampled_from(_paths(mutated)))
-        mutated = _set(mutated, path, data.draw(JSON_VALUES)) if path else mutated
+        # a copy: a drawn value can be one of the strategy's own constants (the list `[1, 10**12]`), which a
+        # later draw could change in place, and the next example would then draw from a changed strategy
+        mutated = _set(mutated, path, copy.deepcopy(data.draw(JSON_VALUES))) if path else mutated
     (folder / "nlpkit.json").write_text(json.dumps(mutated))
     if data.draw(st.booleans()):
         _resign(folder)
