@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -54,6 +55,12 @@ def cnndm_pairs_split(data: Path) -> tuple[list[dict[str, Any]], list[dict[str, 
     random.Random(0).shuffle(rows)
     n_held = len(rows) // 10
     return rows[n_held:], rows[:n_held]
+
+
+def recase(text: str) -> str:
+    """A capital after each sentence end (and at the start): lower-cased text (cnndm_train/pairs_more.jsonl)
+    then segments like news."""
+    return re.sub(r'(^|[.!?]["\')\u201d]?\s+)([a-z])', lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 def is_mail(row: dict[str, Any]) -> bool:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -32,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import cnndm_pairs_split, data_dir, jsonl
+from _data import cnndm_pairs_split, data_dir, jsonl, recase
 
 from nlpkit.catalog import get_summarizer
 from nlpkit.metrics import rouge, sentence_lines
@@ -55,11 +54,6 @@ RECIPES: dict[str, dict[str, Any]] = {
     **{f"auto + {w} x the 500 trees": {**TREES, "blend": w} for w in (0.25, 0.5, 1.0, 2.0)},
     "auto alone (nothing trained)": {**TREES, "blend": 0.0},
 }
-
-
-def recase(text: str) -> str:
-    """A capital after each sentence end (and at the start): lower-cased text then segments like news."""
-    return re.sub(r'(^|[.!?]["\')\u201d]?\s+)([a-z])', lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 class Article:

@@ -263,9 +263,10 @@ def classify_table(task: str, sets: dict[str, Split], only: list[str] | None) ->
 
 def brief_table(data: Path, limit: int | None) -> None:
     """The default brief beside the baselines, on bench/summarize.py's sets, systems and checks."""
-    from summarize import CNNDM_LENGTHS, LENGTHS, evaluate, load, nlpkit_system, sumy_system
+    from summarize import CNNDM_LENGTHS, LENGTHS, evaluate, load, nlpkit_system, sumy_system, unscored_auto
 
     systems = {m: nlpkit_system(m) for m in ("auto", "lead", "textrank", "lexrank", "centroid", "previous auto")}
+    systems["auto no scorer"] = unscored_auto()  # auto's own one-sentence pick, without the bundled scorer
     bundled = Path(__file__).resolve().parents[1] / "models" / "summarizer"
     if bundled.is_dir():
         systems["trained (models/summarizer)"] = nlpkit_system(str(bundled))
@@ -280,6 +281,8 @@ def brief_table(data: Path, limit: int | None) -> None:
     for set_name, items in load(data, limit).items():
         for label, k in LENGTHS.get(set_name, CNNDM_LENGTHS):
             for method, system in systems.items():
+                if method == "auto no scorer" and k != 1:
+                    continue  # the same as auto but at one sentence
                 scores, rate, flawed = evaluate(system, items, k)
                 shown = f"lead-{k}" if method == "lead" and k else method
                 print(

@@ -8,6 +8,9 @@ figures are development figures, not held-out ones):
 The rule, across all of them at once: of the weights that raise ROUGE-1 over the longer briefs' weight on every
 set, the one with the largest mean gain. A weight that helps BBC ledes by losing on CNN/DailyMail is not taken.
 
+The default one-sentence brief adds the bundled one-sentence scorer's trees to these scores
+(bench/one_sentence_scorer.py chooses that); this bench weighs auto's own part.
+
 Usage: python bench/one_sentence.py [--data DIR] [--weights 0.7,1.0,1.4,2.0]
 """
 

@@ -13,7 +13,8 @@ Data (from ../shared/data or --data):
   bbc_lede      the first 1,000 of those BBC articles made the way XSum was made: the first
                 sentence (the lede) is the one-sentence reference, the rest of the body the article,
                 no headline; reported at 1 sentence only (Lead-1 is then the article's second sentence)
-CNN/DM sets are also scored at 1 sentence (beside Lead-1). "defects": briefs with an unbalanced quote,
+CNN/DM sets are also scored at 1 sentence (beside Lead-1), where `auto` is the bundled one-sentence scorer
+(models/one-sentence, trained on none of these articles) and "auto no scorer" is auto's own pick. "defects": briefs with an unbalanced quote,
 a caption, a link line, a connective or pronoun opener, the headline again, a line with no full stop, or a
 time stamp or byline (bench/briefs.py).
 sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
@@ -33,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -41,12 +43,14 @@ from briefs import defects
 
 from nlpkit.catalog import get_summarizer
 from nlpkit.metrics import rouge
+from nlpkit.summarizers.extractive import AutoSummarizer
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.prepare import prepare
 from nlpkit.text.segment import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 NLPKIT_METHODS = ["auto", "lead", "textrank", "lexrank", "centroid"]
+UNSCORED = "nlpkit auto no scorer"
 
 # (article text, title, references, reference sentence count)
 Item = tuple[str, str, list[str], int]
@@ -89,15 +93,25 @@ def sumy_system(name: str) -> System | None:
     return run
 
 
-def nlpkit_system(method: str, **options: float) -> System:
-    """A summarizer by name (with options, e.g. auto's weights) as a bench system: raw text in, sentences out."""
-    summarizer = PreviousAuto() if method == "previous auto" else get_summarizer(method, **options)
+def nlpkit_system(method: Any, **options: float) -> System:
+    """A summarizer by name (with options, e.g. auto's weights), or a summarizer object, as a bench system:
+    raw text in, sentences out."""
+    if not isinstance(method, str):
+        summarizer = method
+    else:
+        summarizer = PreviousAuto() if method == "previous auto" else get_summarizer(method, **options)
 
     def run(text: str, title: str, k: int) -> list[str]:
         doc = prepare(text, title=title or None)
         return [s.text for s in summarizer.summarize(doc, LengthSpec(sentences=k)).sentences]
 
     return run
+
+
+def unscored_auto() -> System:
+    """`auto` with its weights given (the defaults): a one-sentence brief from auto's own scores, not the
+    bundled one-sentence scorer (the two differ only at one sentence)."""
+    return nlpkit_system("auto", one_sentence_centrality=AutoSummarizer().one_sentence_centrality)
 
 
 GUARD: dict[str, list[int]] = {}  # abstractive system -> [sentences, sentences flagged]
@@ -228,6 +242,7 @@ def main() -> None:
     systems: dict[str, System] = {
         f"nlpkit {m}": nlpkit_system(m) for m in [*NLPKIT_METHODS, "previous auto", *args.trained]
     }
+    systems[UNSCORED] = unscored_auto()
     systems |= {f"abstractive {Path(m).name}": abstractive_system(m) for m in args.abstractive}
     for name in ("lexrank", "textrank", "lsa"):
         system = sumy_system(name)
@@ -240,6 +255,8 @@ def main() -> None:
             print(f"\n{set_name}: {len(items)} articles, {label}; ROUGE F1 x100 (rouge-score, stemming)")
             print(f"{'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'articles/s':>11} {'defects':>8}")
             for name, system in systems.items():
+                if name == UNSCORED and k != 1:
+                    continue  # the same as auto but at one sentence
                 scores, rate, flawed = evaluate(system, items, k)
                 shown = name.replace("nlpkit lead", f"nlpkit lead-{k}") if k else name
                 print(

@@ -105,6 +105,9 @@ RULES: dict[str, Rule] = {
     "precision": one_of("auto", "fp32", "fp16", "bf16"),
     "verbose": whole(0, 10),
     "max_oracle": whole(1, 100),
+    "target": one_of("oracle", "overlap"),
+    "auto_features": FLAG,
+    "lowercase": FLAG,
 }
 
 

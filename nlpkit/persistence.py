@@ -524,6 +524,20 @@ def _card_metrics(metrics: dict[str, Any]) -> list[str]:
     for key in ("accuracy", "macro_f1", "fnc_score", "ece", "rouge1", "rouge2", "rougeLsum"):
         if key in metrics:
             lines.append(f"- {key}: {metrics[key]:.4f}")
+    if "lead3" in metrics:  # a summarizer: its briefs beside the lead baseline's, as ROUGE F1 x100
+        one = metrics.get("one_sentence") or {}
+        rows = [("3 sentences", metrics, metrics["lead3"], "Lead-3")]
+        rows += [("1 sentence", one["model"], one["lead1"], "Lead-1")] if one else []
+        lines += [
+            "",
+            "| brief | ROUGE-1 / 2 / Lsum | lead baseline | its ROUGE-1 / 2 / Lsum |",
+            "| --- | --- | --- | --- |",
+        ]
+        for brief, m, base, name in rows:
+            ours, theirs = (
+                " / ".join(f"{100 * r[k]:.2f}" for k in ("rouge1", "rouge2", "rougeLsum")) for r in (m, base)
+            )
+            lines.append(f"| {brief} | {ours} | {name} | {theirs} |")
     folds = metrics.get("per_fold") or []
     if folds:
         lines += [

@@ -433,6 +433,7 @@ def train_summarizer(
     force: bool = False,
     params: dict[str, Any] | None = None,
     command: str | None = None,
+    card_notes: str | Path | None = None,
     log: Log | None = None,
 ) -> TrainResult:
     """Train a summarizer on (article, reference summary) pairs and save it.
@@ -440,7 +441,8 @@ def train_summarizer(
     `backend` is a registered trainer (`SUMMARIZER_TRAINERS`): `extractive` learns a sentence
     scorer; `seq2seq` fine-tunes the seq2seq model named by `params["base_model"]`. A held-out
     `dev_split` share of the articles is summarized (3 sentences) and scored with ROUGE beside
-    Lead-3; the model is trained on the rest.
+    Lead-3 (and at one sentence beside Lead-1); the model is trained on the rest. `card_notes`: a
+    Markdown file appended to the model card.
     """
     say = log or (lambda _msg: None)
     t0 = time.perf_counter()
@@ -457,6 +459,7 @@ def train_summarizer(
             raise UsageError(
                 f"summarizer backend 'extractive': unknown parameter {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
+    notes = read_card_notes(None, card_notes, [])  # before any fitting
     pairs = _summary_pairs(data, fields or LabelFields(), summary_field)
     random.Random(seed).shuffle(pairs)
     n_dev = max(1, round(dev_split * len(pairs)))
@@ -479,6 +482,7 @@ def train_summarizer(
             "n_dev": len(dev),
             "notes": [],
             "fingerprint": fingerprint,
+            **notes,
         },
         metrics=metrics,
         train_seconds=round(seconds, 2),
@@ -509,16 +513,20 @@ def _summary_pairs(data: str | Path, fields: LabelFields, summary_field: str) ->
 
 
 def _summary_metrics(model: Any, dev: list[Pair], evaluated_on: str) -> dict[str, Any]:
-    """ROUGE of the model's 3-sentence briefs on held-out articles, with Lead-3 beside it."""
+    """ROUGE of the model's 3-sentence briefs on held-out articles, with Lead-3 beside it, and of its
+    one-sentence briefs beside Lead-1 (`one_sentence`)."""
     dev_docs = [prepare(t, title=title or None) for t, _, title in dev]
     refs = [[sentence_lines(ref)] for _, ref, _ in dev]
-    three = LengthSpec(sentences=3)
-    metrics: dict[str, Any] = {"n": len(dev), "evaluated_on": evaluated_on}
-    for key, summ in (("model", model), ("lead3", get_summarizer("lead"))):
-        preds = ["\n".join(s.text for s in summ.summarize(d, three).sentences) for d in dev_docs]
-        scores = rouge(preds, refs)
-        if key == "model":
-            metrics.update(scores)
-        else:
-            metrics["lead3"] = scores
-    return metrics
+    lead = get_summarizer("lead")
+
+    def scores(summ: Any, k: int) -> dict[str, Any]:
+        length = LengthSpec(sentences=k)
+        return rouge(["\n".join(s.text for s in summ.summarize(d, length).sentences) for d in dev_docs], refs)
+
+    return {
+        "n": len(dev),
+        "evaluated_on": evaluated_on,
+        **scores(model, 3),
+        "lead3": scores(lead, 3),
+        "one_sentence": {"model": scores(model, 1), "lead1": scores(lead, 1)},
+    }

@@ -53,9 +53,12 @@ def models_command(
     for name in bundled_model_names():
         meta = read_meta(resolve_model_path(name))
         m = meta.metrics
-        figures = ", ".join(
-            f"{k} {m[k]:.3f}" for k in ("accuracy", "macro_f1", "fnc_score", "rouge1", "rouge2") if k in m
-        )
+        figures = ", ".join(f"{k} {m[k]:.3f}" for k in ("accuracy", "macro_f1", "fnc_score") if k in m)
+        if "lead3" in m:  # a summarizer: ROUGE-1 beside the lead baseline, at three sentences and at one
+            one = m.get("one_sentence") or {}
+            figures = f"ROUGE-1 {m['rouge1']:.3f} at 3 sentences (Lead-3 {m['lead3']['rouge1']:.3f})" + (
+                f", {one['model']['rouge1']:.3f} at 1 (Lead-1 {one['lead1']['rouge1']:.3f})" if one else ""
+            )
         print(f"  {name:<12} {meta.task:<10} {meta.backend:<10} labels: {', '.join(meta.labels) or '-'}")
         print(f"  {'':<12} {figures} on {m.get('evaluated_on', '?')}; data: {meta.data.get('source', '?')}")
     print(f"\nsummarization methods (no training): {', '.join(SUMMARIZERS.names())}")

@@ -134,11 +134,22 @@ def train_command(
             force=force,
             params=params,
             command=cli_command(),
+            card_notes=card_notes,
             log=log,
         )
         m = res.metrics
         print(f"evaluated on {m['evaluated_on']} ({m['n']} articles); trained in {res.seconds:.1f} s")
-        print(rouge_table([("model", {**m, "length": "3"}), ("lead-3", {**m["lead3"], "length": "3"})]))
+        one = m["one_sentence"]
+        print(
+            rouge_table(
+                [
+                    ("model", {**m, "length": "3"}),
+                    ("lead-3", {**m["lead3"], "length": "3"}),
+                    ("model", {**one["model"], "length": "1"}),
+                    ("lead-1", {**one["lead1"], "length": "1"}),
+                ]
+            )
+        )
         print(f"model written to {res.path}; use it with: nlpkit summarize ARTICLE --method {res.path}")
         return
     from nlpkit.training import train

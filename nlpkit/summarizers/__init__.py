@@ -10,8 +10,8 @@ from nlpkit.registry import Registry
 #: Summarization methods by name (kept here, free of numpy, so the CLI lists them at start-up).
 SummarizerFactory = Callable[..., Any]
 SUMMARIZERS: Registry[SummarizerFactory] = Registry("summarization method")
+SUMMARIZERS.add_lazy("auto", "nlpkit.summarizers.default:DefaultSummarizer")
 for _name, _cls in {
-    "auto": "AutoSummarizer",
     "lead": "LeadSummarizer",
     "textrank": "TextRankSummarizer",
     "lexrank": "LexRankSummarizer",

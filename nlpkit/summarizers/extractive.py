@@ -62,6 +62,11 @@ def _shared_counts(sets: list[set[str]]) -> np.ndarray:
     return out
 
 
+def lexrank_centrality(v: SentenceVectors) -> np.ndarray:
+    """Each sentence's LexRank centrality (PageRank over TF-IDF cosines of 0.1 or more), scaled to the best."""
+    return scaled_to_max(pagerank(np.where(v.sim >= 0.1, v.sim, 0.0)))
+
+
 class LexRankSummarizer:
     """LexRank (Erkan & Radev 2004), continuous: PageRank over TF-IDF cosine similarity."""
 
@@ -123,13 +128,23 @@ class AutoSummarizer:
         self.max_overlap = max_overlap
         self.penalty = penalty
 
-    def scores(self, doc: Document, *, one_sentence: bool = False) -> tuple[np.ndarray, SentenceVectors]:
-        v = SentenceVectors.of(doc)
+    def scores(
+        self,
+        doc: Document,
+        *,
+        one_sentence: bool = False,
+        vectors: SentenceVectors | None = None,
+        centrality: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, SentenceVectors]:
+        """Each sentence's score (of the first MAX_SENTENCES), and the vectors it came from. A caller that has
+        the document's `vectors` and `centrality` (`lexrank_centrality`) already gives them."""
+        v = vectors if vectors is not None else SentenceVectors.of(doc)
         n = len(v.words)
         if n == 0:
             return np.zeros(0), v
         position = np.exp(-np.arange(n) / self.position_decay)
-        centrality = scaled_to_max(pagerank(np.where(v.sim >= 0.1, v.sim, 0.0)))
+        if centrality is None:
+            centrality = lexrank_centrality(v)
         title = v.matrix @ v.embed(doc.title) if doc.title else np.zeros(n)
         lengths = word_counts(doc.sentences[:n])
         shape = np.clip(lengths / 8.0, 0.2, 1.0) * np.where(lengths > 45, 45.0 / np.maximum(lengths, 1), 1.0)

@@ -1,11 +1,16 @@
 """A trained extractive summarizer: a sentence scorer learned from (article, reference) pairs.
 
-Sentences are labelled by a greedy oracle (the sentences whose addition most raises unigram +
-bigram overlap F1 with the reference), described by features a news editor would recognise
-(position, length, centrality, similarity to the headline and to the whole article, novelty
-against earlier sentences, number, name and quote density) and scored by gradient-boosted
-trees. Selection is the same as `auto`'s: best scores first, near-repeats skipped, document
-order kept.
+Sentences are described by features a news editor would recognise (position, length,
+centrality, similarity to the headline and to the whole article, novelty against earlier
+sentences, number, name and quote density; optionally `auto`'s own scores) and scored by
+gradient-boosted trees, which learn one of two targets:
+
+- `oracle`: whether the sentence is in the greedy oracle (the sentences whose addition most
+  raises unigram + bigram overlap F1 with the reference) -- for briefs of several sentences;
+- `overlap`: the sentence's own overlap F1 with the reference -- for one-sentence briefs, where
+  the best sentence alone is what counts.
+
+Selection is the same as `auto`'s: best scores first, near-repeats skipped, document order kept.
 """
 
 from __future__ import annotations
@@ -18,14 +23,15 @@ from typing import Any
 import numpy as np
 
 from nlpkit.arrays import ArrayReader, SpecReader, read_arrays, write_arrays
-from nlpkit.errors import DataError, ModelError
+from nlpkit.errors import DataError, ModelError, UsageError
 from nlpkit.neural import ENCODER_DIR, SentenceEncoder, load_device
 from nlpkit.persistence import ARRAYS_FILE, META_FILE, ModelMeta, listed, model_ident
 from nlpkit.predictors import TreeEnsemble
 from nlpkit.summarizers.base import Diversity, select
+from nlpkit.summarizers.extractive import AutoSummarizer, lexrank_centrality
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.summarizers.standalone import join_quotes
-from nlpkit.summarizers.vectors import SentenceVectors, first_sentences, pagerank, scaled_to_max
+from nlpkit.summarizers.vectors import SentenceVectors, first_sentences, scaled_to_max
 from nlpkit.text.tokens import content_words
 from nlpkit.types import Document, Summary
 
@@ -49,6 +55,11 @@ FEATURES = (
 )
 #: Added when the scorer has an encoder (`base_model`): cosine similarities of sentence vectors.
 ENCODER_FEATURES = ("encoder_title_similarity", "encoder_centroid_similarity", "encoder_lead_similarity")
+#: Added with `auto_features`: the default brief's own scores (each scaled to the article's best) and rank,
+#: and the article's sentence count, so the trees correct `auto` rather than learn it again.
+AUTO_FEATURES = ("auto_score", "auto_one_sentence_score", "auto_rank", "sentences")
+#: What the trees learn: membership of the greedy oracle (classification), or each sentence's own overlap.
+TARGETS = ("oracle", "overlap")
 
 
 def sentence_features(doc: Document) -> tuple[np.ndarray, SentenceVectors]:
@@ -57,7 +68,7 @@ def sentence_features(doc: Document) -> tuple[np.ndarray, SentenceVectors]:
     n = len(v.words)
     if n == 0:
         return np.zeros((0, len(FEATURES))), v
-    centrality = scaled_to_max(pagerank(np.where(v.sim >= 0.1, v.sim, 0.0)))
+    centrality = lexrank_centrality(v)
     title = v.matrix @ v.embed(doc.title) if doc.title else np.zeros(n)
     centroid = v.matrix.sum(axis=0)
     norm = np.linalg.norm(centroid)
@@ -100,6 +111,12 @@ def _overlap_f1(candidate: list[str], reference: list[str]) -> float:
     return score
 
 
+def overlap_scores(doc: Document, reference: str, n: int) -> np.ndarray:
+    """Each of the first `n` sentences' own unigram + bigram overlap F1 with the reference (the `overlap` target)."""
+    ref = content_words(reference)
+    return np.asarray([_overlap_f1(content_words(s.text), ref) for s in doc.sentences[:n]], dtype=float)
+
+
 def oracle_labels(doc: Document, reference: str, max_sentences: int = 3) -> list[int]:
     """Greedy oracle: add the sentence that most raises overlap F1 with the reference, up to k."""
     ref = content_words(reference)
@@ -123,7 +140,8 @@ def oracle_labels(doc: Document, reference: str, max_sentences: int = 3) -> list
 
 
 class SentenceScorer:
-    """Sentence scores from boosted trees over `sentence_features` (and, with an encoder, `ENCODER_FEATURES`).
+    """Sentence scores from boosted trees over `sentence_features` (and, with an encoder, `ENCODER_FEATURES`;
+    with `auto_features`, `AUTO_FEATURES`).
 
     Numpy only unless it has an encoder; fitted by `fit_sentence_scorer`.
     """
@@ -135,20 +153,27 @@ class SentenceScorer:
         settings: dict | None = None,
         *,
         case_blind: bool = False,
+        target: str = "oracle",
+        auto_features: bool = False,
     ):
         self.trees = trees
         self.encoder = encoder
         self.settings = settings or {}
         self.case_blind = case_blind
+        self.target = target
+        self.auto_features = auto_features
 
     def features(self, doc: Document) -> tuple[np.ndarray, SentenceVectors]:
-        """`sentence_features`, plus `ENCODER_FEATURES` when the scorer has an encoder."""
-        feats, v = features_of(doc, self.encoder)
+        """`sentence_features`, plus `ENCODER_FEATURES` when the scorer has an encoder, `AUTO_FEATURES` with
+        `auto_features`."""
+        feats, v = features_of(doc, self.encoder, auto=self.auto_features)
         return (case_blind(feats) if self.case_blind else feats), v
 
     def score(self, feats: np.ndarray) -> np.ndarray:
         if len(feats) == 0:
             return np.zeros(0)
+        if self.target == "overlap":
+            return np.asarray(self.trees.raw(feats)[:, 0])
         return np.asarray(self.trees.predict_proba(feats)[:, 1])
 
 
@@ -161,11 +186,29 @@ def case_blind(feats: np.ndarray) -> np.ndarray:
     return feats
 
 
-def features_of(doc: Document, encoder: SentenceEncoder | None) -> tuple[np.ndarray, SentenceVectors]:
+def features_of(
+    doc: Document, encoder: SentenceEncoder | None, *, auto: bool = False
+) -> tuple[np.ndarray, SentenceVectors]:
     feats, v = sentence_features(doc)
-    if encoder is None or len(feats) == 0:
+    if len(feats) == 0:
         return feats, v
-    return np.hstack([feats, encoder_features(encoder, doc, len(feats))]), v
+    parts = [feats]
+    if encoder is not None:
+        parts.append(encoder_features(encoder, doc, len(feats)))
+    if auto:
+        parts.append(auto_scores(doc, v, feats[:, FEATURES.index("centrality")]))
+    return (np.hstack(parts) if len(parts) > 1 else feats), v
+
+
+def auto_scores(doc: Document, v: SentenceVectors, centrality: np.ndarray) -> np.ndarray:
+    """`AUTO_FEATURES`: `auto`'s scores of a brief of several sentences and of one, each scaled to the
+    article's best, the rank of the first, and the number of sentences."""
+    auto = AutoSummarizer()
+    several = auto.scores(doc, vectors=v, centrality=centrality)[0]
+    one = auto.scores(doc, one_sentence=True, vectors=v, centrality=centrality)[0]
+    n = len(several)
+    rank = np.argsort(np.argsort(-several, kind="stable"), kind="stable")
+    return np.column_stack([scaled_to_max(several), scaled_to_max(one), rank, np.full(n, float(n))])
 
 
 def encoder_features(encoder: SentenceEncoder, doc: Document, n: int) -> np.ndarray:
@@ -185,6 +228,8 @@ def fit_sentence_scorer(
     max_iter: int = 200,
     learning_rate: float = 0.05,
     max_oracle: int = 3,
+    target: str = "oracle",
+    auto_features: bool = False,
     base_model: str = "",
     max_length: int = 128,
     batch_size: int = 64,
@@ -192,29 +237,45 @@ def fit_sentence_scorer(
     random_state: int = 0,
     lowercase: bool = False,
 ) -> SentenceScorer:
-    """Boosted trees fitted on greedy-oracle labels; with `base_model`, encoder features too.
+    """Boosted trees fitted on greedy-oracle labels (`target="oracle"`) or on each sentence's own overlap
+    with the reference (`target="overlap"`: for one-sentence briefs); with `base_model`, encoder features too,
+    and with `auto_features`, `auto`'s own scores.
 
     `lowercase`: the training text is lower-cased (as some CNN/DailyMail copies are), so features
     that read letter case are left out, here and at prediction."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
+    if target not in TARGETS:
+        raise UsageError(f"unknown target {target!r}; known: {', '.join(TARGETS)}")
     settings = {"max_length": max_length, "batch_size": batch_size, "device": device}
     encoder = SentenceEncoder(base_model, **settings) if base_model else None  # type: ignore[arg-type]
     X, y = [], []
     for doc, ref in zip(docs, references, strict=True):
         doc = join_quotes(first_sentences(doc))
-        feats, _ = features_of(doc, encoder)
+        feats, _ = features_of(doc, encoder, auto=auto_features)
         if lowercase:
             feats = case_blind(feats)
-        chosen = set(oracle_labels(doc, ref, max_oracle))
         X.append(feats)
-        y += [int(i in chosen) for i in range(len(feats))]
-    labels = np.asarray(y)
+        if target == "overlap":
+            y.append(overlap_scores(doc, ref, len(feats)))
+        else:
+            chosen = set(oracle_labels(doc, ref, max_oracle))
+            y.append(np.asarray([float(i in chosen) for i in range(len(feats))]))
+    labels = np.concatenate(y) if y else np.zeros(0)
     if len(set(labels.tolist())) < 2:
         raise DataError("the references pick no sentence (or every sentence) of the articles; nothing to learn")
-    model = HistGradientBoostingClassifier(max_iter=max_iter, learning_rate=learning_rate, random_state=random_state)
-    model.fit(np.vstack(X), labels)
-    return SentenceScorer(TreeEnsemble.from_sklearn(model), encoder, settings, case_blind=lowercase)
+    trees = (HistGradientBoostingRegressor if target == "overlap" else HistGradientBoostingClassifier)(
+        max_iter=max_iter, learning_rate=learning_rate, random_state=random_state
+    )
+    trees.fit(np.vstack(X), labels if target == "overlap" else labels.astype(int))
+    return SentenceScorer(
+        TreeEnsemble.from_sklearn(trees),
+        encoder,
+        settings,
+        case_blind=lowercase,
+        target=target,
+        auto_features=auto_features,
+    )
 
 
 class SupervisedSummarizer:
@@ -251,6 +312,8 @@ class SupervisedSummarizer:
             "trees": self.scorer.trees.config(),
             "encoder": self.scorer.settings if self.scorer.encoder is not None else None,
             "case_blind": self.scorer.case_blind,
+            "target": self.scorer.target,
+            "auto_features": self.scorer.auto_features,
         }
         self.meta = self.meta.replace(spec=spec)
         return [*files, ARRAYS_FILE]
@@ -264,7 +327,9 @@ def load_supervised(folder: Path, meta: ModelMeta, device: str | None = None) ->
     reader = ArrayReader(read_arrays(listed(folder, meta, ARRAYS_FILE)), str(folder / ARRAYS_FILE))
     trees = TreeEnsemble.from_parts(spec.sub("trees"), reader.scope("trees"))
     has_encoder = bool(spec.raw("encoder"))
-    trees.check_features(len(FEATURES) + (len(ENCODER_FEATURES) if has_encoder else 0), str(folder))
+    auto_features = spec.flag("auto_features", False)
+    n_features = len(FEATURES) + len(ENCODER_FEATURES) * has_encoder + len(AUTO_FEATURES) * auto_features
+    trees.check_features(n_features, str(folder))
     encoder = None
     settings: dict[str, Any] = {}
     if has_encoder:
@@ -280,5 +345,12 @@ def load_supervised(folder: Path, meta: ModelMeta, device: str | None = None) ->
             batch_size=settings["batch_size"],
             device=load_device(device, settings["device"]),
         )
-    blind = spec.flag("case_blind", False)
-    return SupervisedSummarizer(SentenceScorer(trees, encoder, settings, case_blind=blind), meta, path=str(folder))
+    scorer = SentenceScorer(
+        trees,
+        encoder,
+        settings,
+        case_blind=spec.flag("case_blind", False),
+        target=spec.choice("target", TARGETS, "oracle"),
+        auto_features=auto_features,
+    )
+    return SupervisedSummarizer(scorer, meta, path=str(folder))

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from nlpkit.cli import app
@@ -108,12 +109,13 @@ def test_python_m_and_help() -> None:
         assert command in out.stdout
 
 
-def test_a_local_brief_imports_only_what_it_uses(data_dir: Path) -> None:
+@pytest.mark.parametrize("length", ["3", "1"])  # one sentence: the bundled scorer's trees, numpy only
+def test_a_local_brief_imports_only_what_it_uses(data_dir: Path, length: str) -> None:
     """`nlpkit summarize FILE` is start-up time: no page fetcher or HTML parser for a text file, no model library."""
     code = (
         "import sys\n"
         "from nlpkit.cli import main\n"
-        f"try:\n    main(['summarize', {str(data_dir / 'article.txt')!r}])\n"
+        f"try:\n    main(['summarize', {str(data_dir / 'article.txt')!r}, '--length', {length!r}])\n"
         "except SystemExit:\n    pass\n"
         "heavy = ('nlpkit.io.web', 'nlpkit.io.html', 'html.parser', 'urllib3', 'sklearn', 'scipy', 'torch')\n"
         "print(sorted(k for k in heavy if k in sys.modules), file=sys.stderr)"

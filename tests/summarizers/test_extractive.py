@@ -103,3 +103,39 @@ def test_a_one_sentence_brief_weighs_centrality_by_its_own_weight(data_dir: Path
     chosen = central.summarize(doc, one).sentences[0].text
     assert chosen == joined.sentences[int(np.argmax(scores))].text
     assert chosen != plain.summarize(doc, one).sentences[0].text
+
+
+def test_the_default_one_sentence_brief_hears_the_bundled_scorer(data_dir: Path) -> None:
+    import json
+
+    import numpy as np
+
+    from nlpkit.summarizers.default import DefaultSummarizer, one_sentence_scorer
+    from nlpkit.summarizers.extractive import AutoSummarizer
+
+    bundled = one_sentence_scorer()
+    assert bundled is not None and bundled.target == "overlap"
+    default = get_summarizer("auto")
+    assert isinstance(default, DefaultSummarizer) and default.one_sentence_blend > 0
+
+    class Last:
+        """A scorer that likes the last sentence only."""
+
+        def features(self, doc: nlpkit.Document) -> tuple[np.ndarray, object]:
+            return bundled.features(doc)  # type: ignore[union-attr]
+
+        def score(self, feats: np.ndarray) -> np.ndarray:
+            return (np.arange(len(feats)) == len(feats) - 1).astype(float)
+
+    one, three = LengthSpec(sentences=1), LengthSpec(sentences=3)
+    for row in (json.loads(line) for line in (data_dir / "articles.jsonl").read_text().splitlines()):
+        doc = prepare(row["text"])
+        joined = join_quotes(first_sentences(doc))
+        brief = default.summarize(doc, one)
+        assert brief.method == "auto" and len(brief.sentences) == 1
+        assert default.summarize(doc, three) == AutoSummarizer().summarize(doc, three)  # longer briefs: auto's
+        own = AutoSummarizer().summarize(doc, one).text
+        assert DefaultSummarizer(one_sentence_blend=0).summarize(doc, one).text == own
+        assert DefaultSummarizer(one_sentence_centrality=1.0).summarize(doc, one).text == own  # weights given
+        loud = DefaultSummarizer(scorer=Last(), one_sentence_blend=100.0).summarize(doc, one)  # type: ignore[arg-type]
+        assert loud.sentences[0].text == joined.sentences[len(bundled.features(joined)[0]) - 1].text

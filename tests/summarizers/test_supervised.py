@@ -77,3 +77,53 @@ def test_encoder_features_are_learned_saved_and_reloaded(pairs: Path, tiny_encod
         again.summarize(doc, nlpkit.LengthSpec(sentences=1)).text
         == r.model.summarize(doc, nlpkit.LengthSpec(sentences=1)).text
     )
+
+
+def test_the_overlap_target_learns_each_sentences_own_overlap_and_survives_a_reload(
+    pairs: Path, tmp_path: Path
+) -> None:
+    from nlpkit.summarizers.supervised import AUTO_FEATURES, overlap_scores
+
+    doc = prepare("Storm hits coast. Power was cut to 5,000 homes overnight. Roads were closed.")
+    assert np.argmax(overlap_scores(doc, "Power cut to 5,000 homes", 3)) == 1
+    params = {"max_iter": 20, "target": "overlap", "auto_features": True}
+    r = nlpkit.train_summarizer(pairs, out=tmp_path / "one", dev_split=0.2, params=params)
+    assert r.model.scorer.target == "overlap" and r.model.scorer.auto_features
+    one = r.metrics["one_sentence"]
+    assert set(one) == {"model", "lead1"} and 0 <= one["model"]["rouge1"] <= 1
+    card = (tmp_path / "one" / "README.md").read_text()
+    assert "| 1 sentence |" in card and "Lead-1" in card and "| 3 sentences |" in card
+    doc = prepare(json.loads(pairs.read_text().splitlines()[0])["text"])
+    feats, _ = r.model.scorer.features(doc)
+    assert feats.shape[1] == len(FEATURES) + len(AUTO_FEATURES)
+    again = nlpkit.load_model(tmp_path / "one", task="summarizer")
+    assert again.scorer.target == "overlap" and again.scorer.auto_features  # type: ignore[attr-defined]
+    assert np.allclose(again.scorer.score(feats), r.model.scorer.score(feats))  # type: ignore[attr-defined]
+    m = nlpkit.evaluate_summarizer(str(tmp_path / "one"), pairs, length="1")
+    lead = nlpkit.evaluate_summarizer("lead", pairs, length="1")
+    assert m["rouge1"] > lead["rouge1"]  # it learned to pick the second sentence (a plumbing check on training data)
+
+
+def test_an_unknown_target_is_one_usage_error_before_the_data_is_read(tmp_path: Path) -> None:
+    from nlpkit.errors import UsageError
+
+    with pytest.raises(UsageError, match="target='best'"):
+        nlpkit.train_summarizer(tmp_path / "not-read.jsonl", params={"target": "best"})
+
+
+def test_the_train_command_reports_both_lengths_and_appends_the_card_notes(pairs: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nlpkit.cli import app
+
+    notes = tmp_path / "notes.md"
+    notes.write_text("## Limitations\n\nTrained on six articles.\n")
+    out = tmp_path / "one"
+    args = ["train", "summarizer", str(pairs), "--out", str(out), "--card-notes", str(notes)]
+    r = CliRunner().invoke(app, [*args, "--param", "target=overlap", "--param", "max_iter=20"])
+    assert r.exit_code == 0, r.output
+    rows = [line.split()[:2] for line in r.stdout.splitlines() if line.split()[1:2] in (["3"], ["1"])]
+    assert rows == [["model", "3"], ["lead-3", "3"], ["model", "1"], ["lead-1", "1"]]
+    assert "Trained on six articles." in (out / "README.md").read_text()
+    bad = CliRunner().invoke(app, [*args, "--force", "--param", "target=best"])
+    assert bad.exit_code != 0 and "target='best'" in bad.output

@@ -1,0 +1,89 @@
+"""The default brief (`auto`): `AutoSummarizer`'s lead-aware centrality; a one-sentence brief also hears
+the bundled one-sentence scorer.
+
+The scorer (`models/one-sentence`, built by `bash models/build.sh one-sentence`) is boosted trees trained
+on CNN/DailyMail pairs to find the sentence whose own overlap with the highlights is highest
+(`nlpkit.summarizers.supervised`, target `overlap`). A one-sentence brief takes the sentence best by
+`auto`'s one-sentence score plus `one_sentence_blend` times the trees' (scaled to the article's range):
+the weight `bench/one_sentence_scorer.py` chose, the largest gain in cross-validation among the weights
+that lose to `auto` alone on none of the benches' sets. The trees are numpy only and read on the first
+one-sentence brief, so briefs of other lengths never load them.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+
+from nlpkit import config
+from nlpkit.persistence import META_FILE, open_model_folder
+from nlpkit.summarizers.base import Diversity, select
+from nlpkit.summarizers.extractive import AutoSummarizer
+from nlpkit.summarizers.length import LengthSpec
+from nlpkit.summarizers.standalone import join_quotes
+from nlpkit.summarizers.supervised import FEATURES, SentenceScorer, load_supervised
+from nlpkit.summarizers.vectors import first_sentences
+from nlpkit.types import Document, Summary
+
+#: The bundled model a one-sentence default brief hears.
+ONE_SENTENCE_MODEL = "one-sentence"
+#: The trees' weight beside `auto`'s one-sentence score (`bench/one_sentence_scorer.py`).
+ONE_SENTENCE_BLEND = 1.0
+
+_lock = threading.Lock()
+_loaded: dict[str, SentenceScorer | None] = {}
+
+
+def one_sentence_scorer() -> SentenceScorer | None:
+    """The bundled one-sentence scorer, checked and loaded once per process (None where a source tree lacks it)."""
+    with _lock:
+        if ONE_SENTENCE_MODEL not in _loaded:
+            folder = config.bundled_models_dir() / ONE_SENTENCE_MODEL
+            scorer = None
+            if (folder / META_FILE).is_file():
+                folder, meta = open_model_folder(folder)
+                scorer = load_supervised(folder, meta).scorer
+            _loaded[ONE_SENTENCE_MODEL] = scorer
+        return _loaded[ONE_SENTENCE_MODEL]
+
+
+class DefaultSummarizer:
+    """`auto`: lead-aware centrality (`AutoSummarizer`), and for one sentence the bundled scorer beside it.
+
+    Options (`position_weight`, ...) set `AutoSummarizer`'s weights. `scorer` and `one_sentence_blend`
+    replace the bundled scorer and its weight (the bench that chooses them passes its own); a weight of 0,
+    or `AutoSummarizer` options with no scorer given, leave one-sentence briefs to `auto` alone.
+    """
+
+    name = "auto"
+
+    def __init__(
+        self,
+        *,
+        scorer: SentenceScorer | None = None,
+        one_sentence_blend: float | None = None,
+        **options: Any,
+    ) -> None:
+        self.auto = AutoSummarizer(**options)
+        self.scorer = scorer
+        self.bundled = scorer is None and not options
+        self.one_sentence_blend = ONE_SENTENCE_BLEND if one_sentence_blend is None else one_sentence_blend
+
+    def summarize(self, doc: Document, length: LengthSpec) -> Summary:
+        scorer = one_sentence_scorer() if self.bundled else self.scorer
+        if length.sentences != 1 or length.words is not None or scorer is None or not self.one_sentence_blend:
+            return self.auto.summarize(doc, length)
+        doc = join_quotes(first_sentences(doc))
+        feats, v = scorer.features(doc)
+        if len(feats) == 0:
+            return self.auto.summarize(doc, length)
+        central = feats[:, FEATURES.index("centrality")]
+        score, _ = self.auto.scores(doc, one_sentence=True, vectors=v, centrality=central)
+        trees = scorer.score(feats)
+        span = float(trees.max() - trees.min())
+        scaled = (trees - trees.min()) / span if span > 0 else np.zeros(len(trees))
+        score = score + self.one_sentence_blend * float(score.max()) * scaled
+        diversity = Diversity(v.sim, max_overlap=self.auto.max_overlap, penalty=self.auto.penalty)
+        return select(doc, score, length, method=self.name, diversity=diversity)
