@@ -13,10 +13,10 @@ Data (from ../shared/data or --data):
   bbc_lede      the first 1,000 of those BBC articles made the way XSum was made: the first
                 sentence (the lede) is the one-sentence reference, the rest of the body the article,
                 no headline; reported at 1 sentence only (Lead-1 is then the article's second sentence)
-CNN/DM sets are also scored at 1 sentence (beside Lead-1), where `auto` is the bundled one-sentence scorer
-(models/one-sentence, trained on none of these articles) and "auto no scorer" is auto's own pick. "defects": briefs with an unbalanced quote,
-a caption, a link line, a connective or pronoun opener, the headline again, a line with no full stop, or a
-time stamp or byline (bench/briefs.py).
+CNN/DM sets are also scored at 1 sentence (beside Lead-1), where `auto` hears the bundled one-sentence
+scorer (models/one-sentence, trained on none of these articles) and "auto no scorer" is auto's own pick.
+"defects": briefs with an unbalanced quote, a caption, a link line, a connective or pronoun opener, the
+headline again, a line with no full stop, or a time stamp or byline (bench/briefs.py).
 sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
 
 Usage: python bench/summarize.py [--data DIR] [--limit N] [--sets cnndm_writer,bbc_summary]
@@ -43,7 +43,6 @@ from briefs import defects
 
 from nlpkit.catalog import get_summarizer
 from nlpkit.metrics import rouge
-from nlpkit.summarizers.extractive import AutoSummarizer
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.prepare import prepare
 from nlpkit.text.segment import segment
@@ -109,9 +108,9 @@ def nlpkit_system(method: Any, **options: float) -> System:
 
 
 def unscored_auto() -> System:
-    """`auto` with its weights given (the defaults): a one-sentence brief from auto's own scores, not the
-    bundled one-sentence scorer (the two differ only at one sentence)."""
-    return nlpkit_system("auto", one_sentence_centrality=AutoSummarizer().one_sentence_centrality)
+    """`auto` with the bundled one-sentence scorer's weight at 0: a one-sentence brief from auto's own scores
+    (the two differ only at one sentence)."""
+    return nlpkit_system("auto", one_sentence_blend=0.0)
 
 
 GUARD: dict[str, list[int]] = {}  # abstractive system -> [sentences, sentences flagged]

@@ -6,47 +6,44 @@ on CNN/DailyMail pairs to find the sentence whose own overlap with the highlight
 (`nlpkit.summarizers.supervised`, target `overlap`). A one-sentence brief takes the sentence best by
 `auto`'s one-sentence score plus `one_sentence_blend` times the trees' (scaled to the article's range):
 the weight `bench/one_sentence_scorer.py` chose, the largest gain in cross-validation among the weights
-that lose to `auto` alone on none of the benches' sets. The trees are numpy only and read on the first
-one-sentence brief, so briefs of other lengths never load them.
+that lose to `auto` alone on none of the benches' sets. The trees, and the module that reads them, are
+loaded on the first one-sentence brief, so briefs of other lengths (and start-up) never pay for them.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nlpkit import config
 from nlpkit.persistence import META_FILE, open_model_folder
-from nlpkit.summarizers.base import Diversity, select
 from nlpkit.summarizers.extractive import AutoSummarizer
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.summarizers.standalone import join_quotes
-from nlpkit.summarizers.supervised import FEATURES, SentenceScorer, load_supervised
 from nlpkit.summarizers.vectors import first_sentences
 from nlpkit.types import Document, Summary
+
+if TYPE_CHECKING:  # imported on the first one-sentence brief: about 4 ms of imports (python -X importtime) off start-up
+    from nlpkit.summarizers.supervised import SentenceScorer
 
 #: The bundled model a one-sentence default brief hears.
 ONE_SENTENCE_MODEL = "one-sentence"
 #: The trees' weight beside `auto`'s one-sentence score (`bench/one_sentence_scorer.py`).
 ONE_SENTENCE_BLEND = 1.0
 
-_lock = threading.Lock()
-_loaded: dict[str, SentenceScorer | None] = {}
 
-
+@functools.cache
 def one_sentence_scorer() -> SentenceScorer | None:
     """The bundled one-sentence scorer, checked and loaded once per process (None where a source tree lacks it)."""
-    with _lock:
-        if ONE_SENTENCE_MODEL not in _loaded:
-            folder = config.bundled_models_dir() / ONE_SENTENCE_MODEL
-            scorer = None
-            if (folder / META_FILE).is_file():
-                folder, meta = open_model_folder(folder)
-                scorer = load_supervised(folder, meta).scorer
-            _loaded[ONE_SENTENCE_MODEL] = scorer
-        return _loaded[ONE_SENTENCE_MODEL]
+    from nlpkit.summarizers.supervised import load_supervised
+
+    folder = config.bundled_models_dir() / ONE_SENTENCE_MODEL
+    if not (folder / META_FILE).is_file():
+        return None
+    folder, meta = open_model_folder(folder)
+    return load_supervised(folder, meta).scorer
 
 
 class DefaultSummarizer:
@@ -72,9 +69,13 @@ class DefaultSummarizer:
         self.one_sentence_blend = ONE_SENTENCE_BLEND if one_sentence_blend is None else one_sentence_blend
 
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
-        scorer = one_sentence_scorer() if self.bundled else self.scorer
-        if length.sentences != 1 or length.words is not None or scorer is None or not self.one_sentence_blend:
+        if length.sentences != 1 or length.words is not None or not self.one_sentence_blend:
             return self.auto.summarize(doc, length)
+        scorer = one_sentence_scorer() if self.bundled else self.scorer
+        if scorer is None:
+            return self.auto.summarize(doc, length)
+        from nlpkit.summarizers.supervised import FEATURES
+
         doc = join_quotes(first_sentences(doc))
         feats, v = scorer.features(doc)
         if len(feats) == 0:
@@ -84,6 +85,4 @@ class DefaultSummarizer:
         trees = scorer.score(feats)
         span = float(trees.max() - trees.min())
         scaled = (trees - trees.min()) / span if span > 0 else np.zeros(len(trees))
-        score = score + self.one_sentence_blend * float(score.max()) * scaled
-        diversity = Diversity(v.sim, max_overlap=self.auto.max_overlap, penalty=self.auto.penalty)
-        return select(doc, score, length, method=self.name, diversity=diversity)
+        return self.auto.select(doc, score + self.one_sentence_blend * float(score.max()) * scaled, v, length)

@@ -155,5 +155,9 @@ class AutoSummarizer:
     def summarize(self, doc: Document, length: LengthSpec) -> Summary:
         doc = join_quotes(first_sentences(doc))
         score, v = self.scores(doc, one_sentence=length.sentences == 1)
+        return self.select(doc, score, v, length)
+
+    def select(self, doc: Document, score: np.ndarray, v: SentenceVectors, length: LengthSpec) -> Summary:
+        """The brief of `length` by `score` (auto's or one built on it), near-repeats skipped as auto skips them."""
         diversity = Diversity(v.sim, max_overlap=self.max_overlap, penalty=self.penalty)
         return select(doc, score, length, method=self.name, diversity=diversity)
