@@ -441,8 +441,8 @@ def train_summarizer(
     `backend` is a registered trainer (`SUMMARIZER_TRAINERS`): `extractive` learns a sentence
     scorer; `seq2seq` fine-tunes the seq2seq model named by `params["base_model"]`. A held-out
     `dev_split` share of the articles is summarized (3 sentences) and scored with ROUGE beside
-    Lead-3 (and at one sentence beside Lead-1); the model is trained on the rest. `card_notes`: a
-    Markdown file appended to the model card.
+    Lead-3 (an extractive scorer at one sentence too, beside Lead-1); the model is trained on the rest.
+    `card_notes`: a Markdown file appended to the model card.
     """
     say = log or (lambda _msg: None)
     t0 = time.perf_counter()
@@ -468,7 +468,8 @@ def train_summarizer(
     docs = [prepare(t, title=title or None) for t, _, title in train_part]
     params = dict(params or {})
     model, extra = trainer(docs, [s for _, s, _ in train_part], params)
-    metrics = _summary_metrics(model, dev, f"a held-out {dev_split:.0%} of the articles (seed {seed})")
+    evaluated_on = f"a held-out {dev_split:.0%} of the articles (seed {seed})"
+    metrics = _summary_metrics(model, dev, evaluated_on, one_sentence=backend == "extractive")
     seconds = time.perf_counter() - t0
     fingerprint = hashlib.sha256("\x00".join(t for t, _, _ in pairs).encode("utf-8", "replace")).hexdigest()
     model.meta = ModelMeta(
@@ -512,9 +513,10 @@ def _summary_pairs(data: str | Path, fields: LabelFields, summary_field: str) ->
     return pairs
 
 
-def _summary_metrics(model: Any, dev: list[Pair], evaluated_on: str) -> dict[str, Any]:
-    """ROUGE of the model's 3-sentence briefs on held-out articles, with Lead-3 beside it, and of its
-    one-sentence briefs beside Lead-1 (`one_sentence`)."""
+def _summary_metrics(model: Any, dev: list[Pair], evaluated_on: str, *, one_sentence: bool) -> dict[str, Any]:
+    """ROUGE of the model's 3-sentence briefs on held-out articles, with Lead-3 beside it, and with
+    `one_sentence` (a sentence scorer: the second pass is cheap, where a seq2seq model would generate every
+    brief again) of its one-sentence briefs beside Lead-1."""
     dev_docs = [prepare(t, title=title or None) for t, _, title in dev]
     refs = [[sentence_lines(ref)] for _, ref, _ in dev]
     lead = get_summarizer("lead")
@@ -523,10 +525,7 @@ def _summary_metrics(model: Any, dev: list[Pair], evaluated_on: str) -> dict[str
         length = LengthSpec(sentences=k)
         return rouge(["\n".join(s.text for s in summ.summarize(d, length).sentences) for d in dev_docs], refs)
 
-    return {
-        "n": len(dev),
-        "evaluated_on": evaluated_on,
-        **scores(model, 3),
-        "lead3": scores(lead, 3),
-        "one_sentence": {"model": scores(model, 1), "lead1": scores(lead, 1)},
-    }
+    metrics = {"n": len(dev), "evaluated_on": evaluated_on, **scores(model, 3), "lead3": scores(lead, 3)}
+    if one_sentence:
+        metrics["one_sentence"] = {"model": scores(model, 1), "lead1": scores(lead, 1)}
+    return metrics

@@ -139,17 +139,11 @@ def train_command(
         )
         m = res.metrics
         print(f"evaluated on {m['evaluated_on']} ({m['n']} articles); trained in {res.seconds:.1f} s")
-        one = m["one_sentence"]
-        print(
-            rouge_table(
-                [
-                    ("model", {**m, "length": "3"}),
-                    ("lead-3", {**m["lead3"], "length": "3"}),
-                    ("model", {**one["model"], "length": "1"}),
-                    ("lead-1", {**one["lead1"], "length": "1"}),
-                ]
-            )
-        )
+        rows = [("model", {**m, "length": "3"}), ("lead-3", {**m["lead3"], "length": "3"})]
+        if "one_sentence" in m:  # a sentence scorer's one-sentence briefs too
+            one = m["one_sentence"]
+            rows += [("model", {**one["model"], "length": "1"}), ("lead-1", {**one["lead1"], "length": "1"})]
+        print(rouge_table(rows))
         print(f"model written to {res.path}; use it with: nlpkit summarize ARTICLE --method {res.path}")
         return
     from nlpkit.training import train
