@@ -546,8 +546,7 @@ def _after_dateline(text: str, at: int) -> int:
         if blank > end and m.group("agency").lower() not in _WIRES:
             return at
         end = blank
-    line_end = text.find("\n", end)
-    story = text[end : line_end if line_end >= 0 else min(len(text), end + 200)][:200]
+    story = text[end : end + 200].split("\n", 1)[0]  # the start of the line's story
     opens = story[:1].isupper() or story[:1].isdigit() or story[:1] in ('"', "“")
     return end if opens and len(story.split()) >= 4 else at
 
