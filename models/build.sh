@@ -28,8 +28,8 @@ if [[ "$what" == stance || "$what" == all ]]; then
 fi
 if [[ "$what" == one-sentence || "$what" == all ]]; then
   # CNN/DailyMail article and highlights pairs (models/one-sentence-data): the training part of the cased
-  # pairs and the lower-cased ones, never the held-out pairs the benches score. The trees learn each
-  # sentence's own overlap with the highlights, reading auto's scores beside their other features.
+  # pairs and the lower-cased ones, never the articles the benches score. The trees learn each sentence's
+  # own overlap with the highlights; a one-sentence default brief adds their scores to auto's.
   mkdir -p build && union=build/one-sentence-union.jsonl
   python models/one-sentence-data/union.py "$union" --data "$DATA"
   # shellcheck disable=SC2046  # the recipe's --param options, word-split on purpose
