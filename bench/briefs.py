@@ -9,7 +9,9 @@ cnndm_dailymail: the 73 Daily Mail pairs (bench/_data.py's `is_mail`, most of th
 Each brief (3 sentences) is checked by rules written here, apart from nlpkit's own:
   unbalanced quote   a bullet with an odd number of straight double quotes, or more opening than closing curly ones,
                      or one that opens with a single quote ('There were ...) and has no quote mark ending a word
-  caption            a short bullet (<= 12 words) of the form "Label: caption", or a photo/picture credit
+  caption            a short bullet (<= 12 words) of the form "Label: caption", or a photo/picture credit, or a
+                     longer one behind a label in sentence case or capitals ("Keeping the faith: A man prays ...",
+                     "VERDICT: ...") that is not a speaker's ("She added: ...", "Mr Letwin told MPs: ...")
   link line          "Read more", "Click here", "Scroll down", "Watch the video", "Follow @...", "Sorry we are
                      not currently accepting comments on this article", ...
   connective opener  the first bullet opens with But, However, And, Yet, So, Also, Meanwhile, ...
@@ -47,6 +49,15 @@ CONNECTIVE = re.compile(
 )
 PRONOUN = re.compile(r"^\W*(he|she|they|it|his|her|their|its|this|these|those|him|them)\b", re.IGNORECASE)
 CAPTION = re.compile(r"^\W?[A-Z][\w'’-]*(\s+[\w'’-]+){0,3}:\s")
+#: A longer bullet behind a label in sentence case or capitals ("Keeping the faith: A man prays ...",
+#: "VERDICT: You can't ..."), unless the label opens prose or a quotation ("She added: ...", "Mr Letwin told MPs:").
+LONG_CAPTION = re.compile(r"^([A-Z][\w'’-]*(?: [a-z][\w'’-]*){0,3}|[A-Z][A-Z'’-]+): [\"'‘“]?[A-Z]")
+NOT_LABEL = re.compile(
+    r"^(the|a|an|this|that|there|here|it|he|she|they|we|i|you|his|her|their|but|and|so|if|when|as|what|one|with|"
+    r"mr|mrs|ms|dr)\b|\b(said|says|added|adds|adding|told|tells|asked|wrote|writes|tweeted|continued|explained|"
+    r"replied|agreed|insisted|argued|claimed|warned|admitted|recalled|reflected|described|reads?)\b",
+    re.IGNORECASE,
+)
 CREDIT = re.compile(r"^\W*(photo|picture|image)s?\s*(credit)?\s*:|\((getty|reuters|afp|ap|pa)\b[^)]*\)\s*$", re.I)
 LINK = re.compile(
     r"^\W*(read more|click here|scroll down|watch the video|see more|share this|sign up|follow @|"
@@ -68,7 +79,12 @@ def defects(bullets: list[str], title: str) -> list[str]:
     for i, b in enumerate(bullets):
         if b.count('"') % 2 or b.count("“") > b.count("”") or (SINGLE_OPEN.match(b) and not SINGLE_CLOSE.search(b, 1)):
             found.append("unbalanced quote")
-        if (len(b.split()) <= 12 and CAPTION.match(b) and '"' not in b) or CREDIT.search(b):
+        long_caption = LONG_CAPTION.match(b)
+        if (
+            (len(b.split()) <= 12 and CAPTION.match(b) and '"' not in b)
+            or CREDIT.search(b)
+            or (long_caption and not NOT_LABEL.search(long_caption.group(1)))
+        ):
             found.append("caption")
         if LINK.match(b):
             found.append("link line")

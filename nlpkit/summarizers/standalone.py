@@ -1,8 +1,9 @@
 """Sentences that stand on their own in a brief.
 
 A brief is read without the article around it, so some sentences do not belong in one:
-a quotation cut off before it closes, a photo caption or credit, a "Read more" line, the
-headline again, a line with no full stop (a subheading, a linked story's headline). Others
+a quotation cut off before it closes, a photo caption or credit (or another line behind a label
+and a colon: a speaker's line in a transcript, a team list), a "Read more" line, the headline
+again, a line with no full stop (a subheading, a linked story's headline). Others
 cannot open a brief: a sentence that starts with a connective ("But", "However") or with a
 pronoun whose person or thing is named nowhere before it.
 
@@ -20,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from nlpkit.types import Document, Sentence
 
@@ -55,6 +57,25 @@ _CREDIT = re.compile(
 )
 #: "Sweet life: The Duchess of Cornwall." -- a short label, a colon, and a short caption after it.
 _CAPTION = re.compile(r"^[\"'\u2018\u201c]?[A-Z][\w'\u2019-]*(?:\s+[\w'\u2019-]+){0,3}:\s+\S")
+#: "Child care: A US-based attorney for Heather Mack, 19, has filed ..." -- a label of one to four words and a
+#: sentence after it, of any length: the Daily Mail's long captions, a question's or a speaker's line in a
+#: transcript, a team list.
+_LABEL = re.compile(r"^([A-Z][\w'\u2019-]*(?:\s+[\w'\u2019&-]+){0,3}):\s+[\"'\u2018\u201c]?[A-Z]")
+#: First words of a label that make it prose ("The answer: ...", "There is one exception: ...") or a person
+#: speaking ("Mr Letwin told MPs: ..."), not a caption's label.
+_PROSE_OPENERS = frozenset(
+    "the a an this that these those there here it he she his her they their we our you your i my "
+    "but and or so yet if when as one all some what why how who which with mr mrs ms dr prof sir lord".split()
+)
+#: A verb of saying in the label: the words after the colon are a quotation's ("She added: 'We ...'").
+_SPEECH = re.compile(
+    r"(?:say|says|said|saying|add|adds|added|adding|continue[sd]?|told|tells|tweet(?:s|ed)?|wr[io]te|writes|writing|"
+    r"explain(?:s|ed|ing)?|state[sd]|insist(?:s|ed)?|repl(?:y|ies|ied)|ask(?:s|ed)?|announced|concluded|commented|"
+    r"post(?:s|ed)|declared|reveal(?:s|ed)|admit(?:s|ted)|warn(?:s|ed)|claim(?:s|ed)|joked|recall(?:s|ed)|"
+    r"note[sd]?|reads?|quipped|urged|pleaded|exclaimed|respond(?:s|ed)|reported|reports|agree[sd]|confirmed|"
+    r"argue[sd]|describe[sd]|reflected|shouted)",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 #: How a sentence ends: a stop, or a closing quote or bracket (after one, or after a quoted sentence).
 _STOPS = (".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]")
@@ -119,14 +140,19 @@ def join_quotes(doc: Document) -> Document:
     return Document(text=doc.text, sentences=tuple(out), title=doc.title)
 
 
-def defect(text: str, title: str | frozenset[str] = "") -> str | None:
+def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = frozenset()) -> str | None:
     """What keeps a sentence out of a brief (`unbalanced quote`, `caption`, `link line`, `headline`), or None.
 
-    `title` is the headline, or its `word_set` (which a caller checking many sentences makes once).
+    `title` is the headline, or its `word_set` (which a caller checking many sentences makes once). `names`
+    holds the lower-cased words the article capitalises inside its sentences (`NamesIn`): a label that opens
+    with one of them is a person or a team ("Branson: I think ..."), not a caption's.
 
     Example:
         >>> defect("Sweet life: The Duchess of Cornwall."), defect('"Passengers spend money in shops.')
         ('caption', 'unbalanced quote')
+        >>> defect("Child care: A US-based attorney for Heather Mack has filed for half a million dollars.")
+        'caption'
+        >>> defect("Mr Letwin told MPs: The tide is going out on the chancellor's credibility, he argued.")
         >>> defect("Read more: how the vote went"), defect("The council voted to ban cruise ships.")
         ('link line', None)
     """
@@ -139,10 +165,47 @@ def defect(text: str, title: str | frozenset[str] = "") -> str | None:
         return "caption"
     if words <= 12 and _CAPTION.match(text) and not any(q in text for q in '"\u201c'):
         return "caption"
+    if _labelled(text, names):
+        return "caption"
     heading = word_set(title) if isinstance(title, str) else title
     if heading and _near(word_set(text), heading):
         return "headline"
     return None
+
+
+def _labelled(text: str, names: Container[str]) -> bool:
+    """A long sentence after a caption's label: one to four words, none a verb of saying, not a name or title
+    (Title Case after the first word, unless all capitals), not a date, not the opening of a prose sentence."""
+    m = _LABEL.match(text)
+    if m is None:
+        return False
+    label = m.group(1)
+    words = label.split()
+    first = re.split("['\u2019]", words[0].lower())[0]
+    if first in _PROSE_OPENERS or any(c.isdigit() for c in label) or any(_SPEECH.fullmatch(w) for w in words):
+        return False
+    if label.isupper():  # "VERDICT: ...", "UPDATE: ..."
+        return True
+    if first in names:  # "Marsico described the video: ...", "Branson: ..."
+        return False
+    return not (len(words) > 1 and all(w[:1].isupper() for w in words[1:]))  # "Star Trek: Enterprise ..."
+
+
+_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][\w'\u2019-]+")
+
+
+class NamesIn(Container[str]):
+    """The lower-cased words `text` capitalises after a lower-case word (names of people, places, teams), found
+    on the first lookup: most articles never have a labelled sentence to ask about."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            self._words = frozenset(m.group(0).lower() for m in _NAME.finditer(self.text))
+        return word in self._words
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -181,6 +244,7 @@ class Fitness:
         self.doc = doc
         self._defects: dict[int, str | None] = {}
         self._title = word_set(doc.title)
+        self._names = NamesIn(doc.text)
         self._stops: bool | None = None
 
     @classmethod
@@ -192,7 +256,7 @@ class Fitness:
         an article whose sentences mostly have one."""
         if i not in self._defects:
             text = self.doc.sentences[i].text
-            found = defect(text, self._title)
+            found = defect(text, self._title, self._names)
             if found is None and not _ends_as_sentence(text) and self._punctuated():
                 found = "heading"
             self._defects[i] = found

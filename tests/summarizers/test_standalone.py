@@ -6,7 +6,7 @@ import pytest
 
 import nlpkit
 from nlpkit.summarizers.length import LengthSpec
-from nlpkit.summarizers.standalone import defect, join_quotes
+from nlpkit.summarizers.standalone import NamesIn, defect, join_quotes
 from nlpkit.text.prepare import prepare
 
 METHODS = ["auto", "textrank", "lexrank", "centroid"]
@@ -72,6 +72,60 @@ def test_captions_credits_and_link_lines_are_kept_out(method: str) -> None:
     )
     brief = _brief(text, method, 3)
     assert not any(s.startswith(("Sweet life", "Photo:", "Read more")) for s in brief), brief
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_long_caption_behind_a_label_is_kept_out(method: str) -> None:
+    # the Daily Mail's captions: a label, a colon, and a whole sentence about the photograph -- here the
+    # sentence that shares most words with the rest, so every method would pick it if it were fit
+    text = (
+        "The daughter of a Chicago socialite accused of murdering her mother in Bali will give part of her trust "
+        "fund to care for her newborn daughter. "
+        "Child care: An attorney for Heather Mack, accused of murdering her mother in Bali, has filed to move "
+        "part of the trust fund to her newborn daughter in Bali. "
+        "Heather Mack, 19, is held in a Bali prison with her daughter while she waits for her trial. "
+        "The attorney said the money would pay for the daughter's care until the trial ends."
+    )
+    for length in (1, 3):
+        brief = _brief(text, method, length)
+        assert not any(s.startswith("Child care:") for s in brief), brief
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "VERDICT: You can't see the chunky honeycomb until you open the lid, because the honey is pale.",
+        "Keeping the faith: A Palestinian man who fled the Yarmouk refugee camp prays inside a school in Damascus.",
+        "Under fire: Faculty at Columbia University have said some of his tactics have sullied their reputation.",
+        "Replacements: A Titterrell (Sale Sharks), P Vickery (Gloucester), S Borthwick (Bath), J Forrester.",
+    ],
+)
+def test_labelled_lines_are_captions(sentence: str) -> None:
+    assert defect(sentence) == "caption"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mr Letwin told MPs: The tide is going out on the chancellor's credibility and the markets know it.",
+        "She added: 'We will appeal the decision in court and we expect to win it before the summer.'",
+        "Star Trek: Enterprise began in 2001 following other spin-off series The Next Generation and Voyager.",
+        "February 1991: IRA terrorists launch a mortar attack at Prime Minister John Major's Downing Street offices.",
+        "There is one exception: Firms in Western Europe are lacking confidence after years of slow growth.",
+        "His conclusion was simple: Too many of the targets will be seriously missed by the end of the year.",
+    ],
+)
+def test_prose_quotes_titles_and_dates_before_a_colon_are_not_captions(sentence: str) -> None:
+    assert defect(sentence) is None
+
+
+def test_a_label_the_article_uses_as_a_name_is_a_speaker() -> None:
+    line = "Branson: I think the particular Virgin brand perhaps needed me in the past to get out there."
+    assert defect(line) == "caption"  # on its own, a one-word label reads as a caption's
+    text = f"The founder, Richard Branson, spoke to CNN about the brand. {line} He said it no longer does."
+    doc = prepare(text)
+    assert [s.text for s in doc.sentences if s.text.startswith("Branson")] == [line]
+    assert defect(line, names=NamesIn(doc.text)) is None
 
 
 @pytest.mark.parametrize("method", METHODS)
