@@ -263,7 +263,17 @@ def classify_table(task: str, sets: dict[str, Split], only: list[str] | None) ->
 
 def brief_table(data: Path, limit: int | None) -> None:
     """The default brief beside the baselines, on bench/summarize.py's sets, systems and checks."""
-    from summarize import CNNDM_LENGTHS, LENGTHS, evaluate, load, nlpkit_system, sumy_system, unscored_auto
+    from summarize import (
+        CNNDM_LENGTHS,
+        LENGTHS,
+        VERSUS,
+        evaluate_each,
+        load,
+        nlpkit_system,
+        sumy_system,
+        unscored_auto,
+        versus,
+    )
 
     systems = {m: nlpkit_system(m) for m in ("auto", "lead", "textrank", "lexrank", "centroid", "previous auto")}
     systems["auto no scorer"] = unscored_auto()  # auto's own one-sentence pick, without the bundled scorer
@@ -276,18 +286,21 @@ def brief_table(data: Path, limit: int | None) -> None:
     print("\nBRIEF (ROUGE F1 x100, rouge-score with stemming; best reference per article;")
     print("defects: briefs with an unbalanced quote, a caption, a link line, a connective or pronoun opener,")
     print("the headline again, a line with no full stop, a time stamp or byline -- bench/briefs.py; art/s: articles")
-    print("prepared and briefed a second, the first system of the first set also filling the word caches)")
-    print(f"{'set':<40} {'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'art/s':>7} {'defects':>8}")
+    print("prepared and briefed a second, the lead's run before each set's rows also filling the word caches;")
+    print(f"{VERSUS}: ROUGE-1 minus the lead's at the same length, per article, mean ± its standard error)")
+    print(f"{'set':<40} {'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'art/s':>7} {'defects':>8} {VERSUS:>13}")
     for set_name, items in load(data, limit).items():
         for label, k in LENGTHS.get(set_name, CNNDM_LENGTHS):
+            lead = evaluate_each(systems["lead"], items, k)[3]
             for method, system in systems.items():
                 if method == "auto no scorer" and k != 1:
                     continue  # the same as auto but at one sentence
-                scores, rate, flawed = evaluate(system, items, k)
+                scores, rate, flawed, each = evaluate_each(system, items, k)
                 shown = f"lead-{k}" if method == "lead" and k else method
                 print(
                     f"{set_name + ', ' + label:<40} {shown:<22} {100 * scores['rouge1']:6.2f} "
-                    f"{100 * scores['rouge2']:6.2f} {100 * scores['rougeLsum']:7.2f} {rate:7.0f} {100 * flawed:7.1f}%",
+                    f"{100 * scores['rouge2']:6.2f} {100 * scores['rougeLsum']:7.2f} {rate:7.0f} {100 * flawed:7.1f}% "
+                    f"{versus(each, lead):>13}",
                     flush=True,
                 )
 

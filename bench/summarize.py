@@ -15,6 +15,8 @@ Data (from ../shared/data or --data):
                 no headline; reported at 1 sentence only (Lead-1 is then the article's second sentence)
 CNN/DM sets are also scored at 1 sentence (beside Lead-1), where `auto` hears the bundled one-sentence
 scorer (models/one-sentence, trained on none of these articles) and "auto no scorer" is auto's own pick.
+"R-1 vs lead": each system's ROUGE-1 minus the lead's (Lead-3, Lead-1) on the same articles, with the
+standard error of that mean: a gain within about two standard errors of zero may not hold on other news.
 "defects": briefs with an unbalanced quote, a caption, a link line, a connective or pronoun opener, the
 headline again, a line with no full stop, or a time stamp or byline (bench/briefs.py).
 sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
@@ -42,7 +44,7 @@ from _data import PreviousAuto, cnndm_pairs_split, data_dir, is_mail, jsonl
 from briefs import defects
 
 from nlpkit.catalog import get_summarizer
-from nlpkit.metrics import rouge
+from nlpkit.metrics import paired_gain, rouge_each
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.prepare import prepare
 from nlpkit.text.segment import segment
@@ -171,6 +173,8 @@ LENGTHS: dict[str, list[tuple[str, int | None]]] = {
     "bbc_lede": [("1 sentence", 1)],
 }
 CNNDM_LENGTHS: list[tuple[str, int | None]] = [("3 sentences", 3), ("1 sentence", 1)]
+#: The column of each system's ROUGE-1 gain over the lead (`versus`).
+VERSUS = "R-1 vs lead"
 
 
 def lines(text: str) -> str:
@@ -180,12 +184,28 @@ def lines(text: str) -> str:
 def evaluate(system: System, items: list[Item], k: int | None) -> tuple[dict[str, float], float, float]:
     """ROUGE at `k` sentences (None: the reference's own count), articles/s, and the share of briefs with a
     defect a reader notices (bench/briefs.py's checks)."""
+    scores, rate, flawed, _ = evaluate_each(system, items, k)
+    return scores, rate, flawed
+
+
+def evaluate_each(
+    system: System, items: list[Item], k: int | None
+) -> tuple[dict[str, float], float, float, dict[str, list[float]]]:
+    """`evaluate`, and each article's ROUGE F1 (for a paired comparison with another system: `versus`)."""
     t0 = time.perf_counter()
     briefs = [system(t, title, n if k is None else k) for t, title, _, n in items]
     rate = len(items) / (time.perf_counter() - t0)
     flawed = sum(1 for b, (_, title, _, _) in zip(briefs, items, strict=True) if defects(b, title))
     preds = ["\n".join(b) for b in briefs]
-    return rouge(preds, [[lines(r) for r in refs] for _, _, refs, _ in items]), rate, flawed / max(1, len(items))
+    each = rouge_each(preds, [[lines(r) for r in refs] for _, _, refs, _ in items])
+    scores = {key: sum(v) / max(1, len(v)) for key, v in each.items()}
+    return scores, rate, flawed / max(1, len(items)), each
+
+
+def versus(each: dict[str, list[float]], lead: dict[str, list[float]]) -> str:
+    """ROUGE-1 minus the lead's over the same articles, x100, with its standard error: "+0.78±0.52"."""
+    gain, se = paired_gain(each["rouge1"], lead["rouge1"])
+    return f"{100 * gain:+.2f}±{100 * se:.2f}"
 
 
 def whole_process(article: Path, repeats: int = 7) -> tuple[float, float]:
@@ -252,17 +272,19 @@ def main() -> None:
     for set_name, items in sets.items():
         for label, k in LENGTHS.get(set_name, CNNDM_LENGTHS):
             print(f"\n{set_name}: {len(items)} articles, {label}; ROUGE F1 x100 (rouge-score, stemming)")
-            print(f"{'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'articles/s':>11} {'defects':>8}")
+            print(f"{'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'articles/s':>11} {'defects':>8} {VERSUS:>13}")
+            lead = evaluate_each(systems["nlpkit lead"], items, k)[3]
             for name, system in systems.items():
                 if name == UNSCORED and k != 1:
                     continue  # the same as auto but at one sentence
-                scores, rate, flawed = evaluate(system, items, k)
+                scores, rate, flawed, each = evaluate_each(system, items, k)
                 shown = name.replace("nlpkit lead", f"nlpkit lead-{k}") if k else name
                 print(
                     f"{shown:<22} {100 * scores['rouge1']:6.2f} {100 * scores['rouge2']:6.2f} "
-                    f"{100 * scores['rougeLsum']:7.2f} {rate:11.0f} {100 * flawed:7.1f}%",
+                    f"{100 * scores['rougeLsum']:7.2f} {rate:11.0f} {100 * flawed:7.1f}% {versus(each, lead):>13}",
                     flush=True,
                 )
+    print(f"\n{VERSUS}: ROUGE-1 minus the lead's at the same length, per article, mean ± its standard error")
     for name, (total, flagged) in GUARD.items():
         print(f"\n{name}: {flagged} of {total} generated sentences had unsupported numbers, quotes or names")
     ours, theirs = whole_process(ROOT / "data" / "article.txt")

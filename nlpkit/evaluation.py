@@ -12,7 +12,7 @@ from nlpkit.errors import DataError, UsageError
 from nlpkit.io.files import write_atomic
 from nlpkit.io.readers import Fields, read_articles
 from nlpkit.labelled import Data, LabelFields, load_labelled, prepare_examples
-from nlpkit.metrics import classification_metrics, rouge, sentence_lines
+from nlpkit.metrics import classification_metrics, paired_gain, rouge_each, sentence_lines
 from nlpkit.persistence import peek_meta
 from nlpkit.reports import (
     classification_markdown,
@@ -37,11 +37,15 @@ def evaluate_summarizer(
     report: str | Path | None = None,
     force: bool = False,
 ) -> dict[str, Any]:
-    """ROUGE-1/2/Lsum F1 of a summarizer on (article, reference) pairs, with Lead-3 beside it.
+    """ROUGE-1/2/Lsum F1 of a summarizer on (article, reference) pairs, with the lead baseline beside it.
 
     `fields` names the article's text and title and, as its label, the reference summary
     (default `summary`). Rows sharing `fields.group` (e.g. an article id) are one article with
-    several references; the best-matching reference counts. Returns fractions in [0, 1].
+    several references; the best-matching reference counts. Returns fractions in [0, 1]: the method's
+    scores, `lead` (the article's first sentences at the same length), `lead3` (Lead-3, the usual
+    baseline) and `gain`: the method's ROUGE-1 and ROUGE-2 minus `lead`'s, averaged over the articles,
+    each with its standard error (`mean`, `se`) -- a gain within about two standard errors of zero is
+    not one that a new sample of articles would be sure to show.
 
     Example:
         >>> import json, tempfile, pathlib
@@ -49,8 +53,8 @@ def evaluate_summarizer(
         >>> row = {"text": "Oil rose 2%. Traders cited fears. Shares fell.", "summary": "Oil rose 2%."}
         >>> _ = p.write_text(json.dumps(row) + "\\n")
         >>> m = evaluate_summarizer("lead", p, length="1")
-        >>> m["rouge1"], m["lead3"]["n"]
-        (1.0, 1)
+        >>> m["rouge1"], m["lead"]["length"], m["lead3"]["n"], m["gain"]["rouge1"]["mean"]
+        (1.0, '1', 1, 0.0)
     """
     fields = fields or LabelFields(label="summary", title="title")
     summary_field, group_field = fields.label, fields.group
@@ -68,20 +72,24 @@ def evaluate_summarizer(
         articles.setdefault(key, (rec, []))[1].append(ref)
     if not articles:
         raise DataError(f"{data}: no articles with a reference summary found ({failures} unreadable rows)")
-    docs = [(prepare(a.text, title=a.title or None), refs) for a, refs in articles.values()]
-    refs = [[sentence_lines(r) for r in rs] for _, rs in docs]
+    docs = [prepare(a.text, title=a.title or None) for a, _ in articles.values()]
+    refs = [[sentence_lines(r) for r in rs] for _, rs in articles.values()]
     spec = LengthSpec.parse(length)
-    results: dict[str, Any] = {}
-    for name, m in ((method, method), ("lead3", "lead")):
-        summarizer = get_summarizer(m)
-        k = spec if name == method else LengthSpec(sentences=3)
-        preds = ["\n".join(s.text for s in summarizer.summarize(d, k).sentences) for d, _ in docs]
-        scores: dict[str, Any] = {**rouge(preds, refs), "n": len(docs), "length": str(k)}
-        if name == method:
-            results.update(scores)
-            results["method"] = method
-        else:
-            results["lead3"] = scores
+
+    def scored(name: str, k: LengthSpec) -> tuple[dict[str, Any], dict[str, list[float]]]:
+        summarizer = get_summarizer(name)
+        preds = ["\n".join(s.text for s in summarizer.summarize(d, k).sentences) for d in docs]
+        each = rouge_each(preds, refs)
+        return {**{key: sum(v) / len(v) for key, v in each.items()}, "n": len(docs), "length": str(k)}, each
+
+    results, ours = scored(method, spec)
+    results["method"] = method
+    results["lead"], lead = scored("lead", spec)
+    three = LengthSpec(sentences=3)
+    results["lead3"] = results["lead"] if str(spec) == str(three) else scored("lead", three)[0]
+    results["gain"] = {
+        key: dict(zip(("mean", "se"), paired_gain(ours[key], lead[key]), strict=True)) for key in ("rouge1", "rouge2")
+    }
     results["skipped_rows"] = failures
     results["data"] = str(data)
     if report is not None:

@@ -74,13 +74,35 @@ def rouge_table(rows: Sequence[tuple[str, dict[str, Any]]], *, markdown: bool = 
     return "\n".join(lines)
 
 
+def summary_rows(m: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """`rouge_table`'s rows of `evaluate_summarizer`'s metrics: the method, the lead at its length, and Lead-3."""
+    rows = [(str(m["method"]), m), (f"lead-{m['lead']['length']}", m["lead"])]
+    return rows if m["lead"]["length"] == "3" else [*rows, ("lead-3", m["lead3"])]
+
+
+def gain_line(m: dict[str, Any]) -> str:
+    """The method's ROUGE gain over the lead at its length, with standard errors over the articles.
+
+    Example:
+        >>> g = {"rouge1": {"mean": 0.0078, "se": 0.0052}, "rouge2": {"mean": -0.001, "se": 0.004}}
+        >>> gain_line({"method": "auto", "lead": {"length": "3"}, "gain": g})
+        'auto - lead-3, per article: ROUGE-1 +0.78 ± 0.52, ROUGE-2 -0.10 ± 0.40 (mean ± standard error, x100)'
+    """
+    g = m["gain"]
+    return (
+        f"{m['method']} - lead-{m['lead']['length']}, per article: "
+        f"ROUGE-1 {100 * g['rouge1']['mean']:+.2f} ± {100 * g['rouge1']['se']:.2f}, "
+        f"ROUGE-2 {100 * g['rouge2']['mean']:+.2f} ± {100 * g['rouge2']['se']:.2f} (mean ± standard error, x100)"
+    )
+
+
 def summary_markdown(m: dict[str, Any]) -> str:
     """The Markdown report of `evaluate_summarizer`'s metrics."""
     return (
         f"# Summarization report\n\nData: `{m['data']}` ({m['n']} articles; {m['skipped_rows']} rows skipped).\n"
         "ROUGE F1 (rouge-score, Porter stemming), best reference per article.\n\n"
-        + rouge_table([(str(m["method"]), m), ("lead-3", m["lead3"])], markdown=True)
-        + "\n"
+        + rouge_table(summary_rows(m), markdown=True)
+        + f"\n\n{gain_line(m)}. A gain within about two standard errors of zero may not hold on other articles.\n"
     )
 
 

@@ -1,4 +1,4 @@
-"""`nlpkit evaluate`: score a summarizer (ROUGE, beside Lead-3) or a classifier on labelled data."""
+"""`nlpkit evaluate`: score a summarizer (ROUGE, beside the lead baseline) or a classifier on labelled data."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def evaluate_command(
     force: Force = False,
     device: Device = None,
 ) -> None:
-    """Evaluate a summarizer with ROUGE (Lead-3 always beside it) or a classifier with accuracy, F1 and more."""
+    """Evaluate a summarizer with ROUGE (the lead at its length and Lead-3 beside it, and its gain over the lead with
+    a standard error) or a classifier with accuracy, F1 and more."""
     from nlpkit.summarizers import SUMMARIZERS
 
     if model in SUMMARIZERS or _is_summarizer_folder(model):
@@ -70,10 +71,11 @@ def evaluate_command(
         if fmt == "json":
             print(json.dumps(m))
             return
-        from nlpkit.reports import rouge_table
+        from nlpkit.reports import gain_line, rouge_table, summary_rows
 
         print(f"{m['n']} articles from {data}")
-        print(rouge_table([(model, m), ("lead-3", m["lead3"])]))
+        print(rouge_table(summary_rows(m)))
+        print(gain_line(m))
         if report:
             print(f"report written to {report}")
         return
