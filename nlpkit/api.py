@@ -93,6 +93,9 @@ def brief_article(
 ) -> Brief:
     """The brief of one article: headline, selected sentences and, optionally, its topic.
 
+    Sentence offsets index `article.text`, as `nlpkit.summarize`'s index the string it is given (a text
+    file's contents, a JSONL row's text, the main text taken from a web page).
+
     Example:
         >>> from nlpkit.types import Article
         >>> text = "Oil prices rise\\n\\nOil prices rose by 2% on Monday after the Gulf talks failed. Traders cited fears."
@@ -104,7 +107,9 @@ def brief_article(
     if not doc.sentences:
         raise InputError(f"{article.source or article.id}: no sentences left after cleaning (try --no-clean)")
     summarizer = summarizer or get_summarizer(method)
-    summary = summarizer.summarize(doc, LengthSpec.parse(length))
+    summary = in_given_text(
+        summarizer.summarize(doc, LengthSpec.parse(length)), article.text, doc, title_given=bool(article.title)
+    )
     topic, skipped = None, None
     if topic_model is not None:
         skipped = topic_model.cannot_read(doc.text)

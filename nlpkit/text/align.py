@@ -21,21 +21,35 @@ _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 def _key(text: str) -> tuple[str, list[int]]:
     """The text's visible characters (accents decomposed, marks dropped) and, for each, its offset in `text`.
     A full stop after a blank is left out: the " ." that cleaning takes out of the CNN/DailyMail dataset's
-    form ("Lego . will launch" -> "Lego will launch") must not stop a sentence from being found."""
-    chars: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in _INVISIBLE or not ch.isprintable() or (ch == "." and i and text[i - 1].isspace()):
-            continue
-        if ch.isascii():
-            chars.append(ch)
-            where.append(i)
-            continue
-        for part in unicodedata.normalize("NFKD", ch):
-            if not unicodedata.combining(part) and not part.isspace():
-                chars.append(part)
-                where.append(i)
-    return "".join(chars), where
+    form ("Lego . will launch" -> "Lego will launch") must not stop a sentence from being found.
+
+    Worked out on code points in arrays (an article in well under a millisecond): printable ASCII but the
+    blank is kept as it is, and only the other characters are looked at one by one.
+    """
+    import numpy as np
+
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    blank = ((cp >= 0x09) & (cp <= 0x0D)) | ((cp >= 0x1C) & (cp <= 0x20))  # what str.isspace calls blank in ASCII
+    count = ((cp > 0x20) & (cp < 0x7F)).astype(np.intp)  # characters of the key each one gives
+    pieces: dict[int, str] = {}
+    for i in np.flatnonzero(cp >= 0x7F).tolist():
+        ch = text[i]
+        if ch.isspace():
+            blank[i] = True
+        elif ch not in _INVISIBLE and ch.isprintable():
+            piece = "".join(
+                p for p in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(p) and not p.isspace()
+            )
+            if piece:
+                pieces[i] = piece
+                count[i] = len(piece)
+    if len(cp) > 1:
+        count[1:][(cp[1:] == ord(".")) & blank[:-1]] = 0
+    where = np.repeat(np.arange(len(cp)), count)
+    chars = cp[where]
+    for at, piece in zip(np.searchsorted(where, list(pieces)).tolist(), pieces.values(), strict=True):
+        chars[at : at + len(piece)] = [ord(c) for c in piece]
+    return chars.tobytes().decode("utf-32-le"), where.tolist()
 
 
 def align_spans(original: str, cleaned: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int] | None]:

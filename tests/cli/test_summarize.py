@@ -36,6 +36,32 @@ def test_json_lines_for_jsonl_input_in_order(data_dir: Path) -> None:
         assert set(row["sentences"][0]) == {"text", "start", "end", "score", "index"}
 
 
+def test_json_offsets_index_the_article_as_read(data_dir: Path, tmp_path: Path) -> None:
+    # a headline line, a byline and a wire dateline come off before the story: the offsets still index the file
+    story = (
+        "Council bans cruise ships\n\nBy Jane Doe\n\n"
+        "  WASHINGTON \u2014 The city   council voted on Monday to ban large cruise ships from the harbour. "
+        "Operators of the ships said they would appeal the ban in court.\n"
+    )
+    path = tmp_path / "story.txt"
+    path.write_text(story, encoding="utf-8")
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"id": "r1", "title": "Council bans cruise ships", "text": story}) + "\n")
+    for source in (path, rows, data_dir / "articles.jsonl"):
+        r = _run("summarize", str(source), "--format", "json", "--length", "2")
+        assert r.exit_code == 0, r.stderr
+        texts = (
+            [story]
+            if source != data_dir / "articles.jsonl"
+            else [json.loads(line)["text"] for line in (data_dir / "articles.jsonl").read_text().splitlines()]
+        )
+        for row, text in zip((json.loads(line) for line in r.stdout.splitlines()), texts, strict=True):
+            for s in row["sentences"]:
+                assert text[s["start"] : s["end"]] == s["text"], (source, s)
+    first = json.loads(_run("summarize", str(path), "--format", "json", "--length", "1").stdout)["sentences"][0]
+    assert first["start"] > story.index("WASHINGTON") and first["text"].startswith("The city   council")
+
+
 def test_text_and_markdown(data_dir: Path) -> None:
     text = _run("summarize", str(data_dir / "article.txt"), "-f", "text", "-l", "1").stdout
     assert text.count("\n") == 1 and text.startswith("Councillors in Porto Velho")
