@@ -14,6 +14,8 @@ Each brief (3 sentences) is checked by rules written here, apart from nlpkit's o
                      "VERDICT: ...") that is not a speaker's ("She added: ...", "Mr Letwin told MPs: ...")
   link line          "Read more", "Click here", "Scroll down", "Watch the video", "Follow @...", "Sorry we are
                      not currently accepting comments on this article", ...
+  notice             an editor's note, "The opinions expressed in this commentary are solely those of ...", "The
+                     content is produced solely by The Conversation", "E-mail to a friend", "Read this: ..."
   connective opener  the first bullet opens with But, However, And, Yet, So, Also, Meanwhile, ...
   pronoun opener     the first bullet opens with He, She, They, It, His, Her, This, ...
   headline repeat    a bullet with the headline's words (80 % of them, both ways)
@@ -64,6 +66,11 @@ LINK = re.compile(
     r"sorry,? we are not currently accepting comments)",
     re.I,
 )
+NOTICE = re.compile(
+    r"^\W*(editor's note|the (opinions|views) expressed .{0,30}\b(solely|entirely) th|the content is produced solely|"
+    r"cnn is showcasing|e-?mail to a friend|read this:)",
+    re.I,
+)
 WORD = re.compile(r"[^\W\d_]+")
 SINGLE_OPEN = re.compile(r"['\u2018][^\W\d_]")
 SINGLE_CLOSE = re.compile(r"[^\s]['\u2019](?=[\s,.;:!?)]|$)")
@@ -88,6 +95,8 @@ def defects(bullets: list[str], title: str) -> list[str]:
             found.append("caption")
         if LINK.match(b):
             found.append("link line")
+        if NOTICE.match(b):
+            found.append("notice")
         if i == 0 and CONNECTIVE.match(b):
             found.append("connective opener")
         if i == 0 and PRONOUN.match(b):
@@ -103,7 +112,8 @@ def defects(bullets: list[str], title: str) -> list[str]:
 
 
 KINDS = [
-    *("unbalanced quote", "caption", "link line", "connective opener", "pronoun opener", "headline repeat"),
+    *("unbalanced quote", "caption", "link line", "notice", "connective opener", "pronoun opener"),
+    "headline repeat",
     *("no full stop", "stamp or byline"),
 ]
 

@@ -284,7 +284,9 @@ def brief_table(data: Path, limit: int | None) -> None:
     if lexrank is not None:
         systems["sumy lexrank"] = lexrank
     print("\nBRIEF (ROUGE F1 x100, rouge-score with stemming; best reference per article;")
-    print("defects: briefs with an unbalanced quote, a caption, a link line, a connective or pronoun opener,")
+    print(
+        "defects: briefs with an unbalanced quote, a caption, a link line, a publisher's notice, a connective or pronoun opener,"
+    )
     print("the headline again, a line with no full stop, a time stamp or byline -- bench/briefs.py; art/s: articles")
     print("prepared and briefed a second, the lead's run before each set's rows also filling the word caches;")
     print(f"{VERSUS}: ROUGE-1 minus the lead's at the same length, per article, mean ± its standard error)")

@@ -2,8 +2,9 @@
 
 A brief is read without the article around it, so some sentences do not belong in one:
 a quotation cut off before it closes, a photo caption or credit (or another line behind a label
-and a colon: a speaker's line in a transcript, a team list), a "Read more" line, the headline
-again, a line with no full stop (a subheading, a linked story's headline). Others
+and a colon: a speaker's line in a transcript, a team list), a "Read more" line, a publisher's
+notice ("Editor's note: ...", "The opinions expressed in this commentary are solely those of the
+writer."), the headline again, a line with no full stop (a subheading, a linked story's headline). Others
 cannot open a brief: a sentence that starts with a connective ("But", "However") or with a
 pronoun whose person or thing is named nowhere before it.
 
@@ -45,6 +46,13 @@ _LINK_LINE = re.compile(
     r"^\W*(read more|click here|scroll down|watch the video|watch video|see more|see also|related:|"
     r"follow us|follow @|sign up|subscribe|share this|advertisement|for more|more:|"
     r"sorry,? we are not (?:currently )?accepting comments|comments (?:are|have been) closed)",
+    re.IGNORECASE,
+)
+#: A publisher's notice, not the story: an editor's note, a disclaimer, a syndication line, a footer prompt.
+_NOTICE = re.compile(
+    r"^\W*(?:editor'?s'? note\b|(?:the )?(?:opinions?|views?) expressed (?:in this \w+ |here |above )?(?:are|is) "
+    r"(?:solely |entirely |only )?(?:those|that|the author|the writer)|the content is produced solely by|"
+    r"cnn is showcasing the work of|e-?mail to a friend\b|read this:|more from [\w' -]{1,40}\W*$)",
     re.IGNORECASE,
 )
 _AGENCIES = r"(getty images|afp|ap photo|ap|reuters|pa wire|pa|epa|shutterstock|alamy|rex features|bbc)"
@@ -141,7 +149,8 @@ def join_quotes(doc: Document) -> Document:
 
 
 def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = frozenset()) -> str | None:
-    """What keeps a sentence out of a brief (`unbalanced quote`, `caption`, `link line`, `headline`), or None.
+    """What keeps a sentence out of a brief (`unbalanced quote`, `caption`, `link line`, `notice`, `headline`), or
+    None.
 
     `title` is the headline, or its `word_set` (which a caller checking many sentences makes once). `names`
     holds the lower-cased words the article capitalises inside its sentences (`NamesIn`): a label that opens
@@ -155,11 +164,15 @@ def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = 
         >>> defect("Mr Letwin told MPs: The tide is going out on the chancellor's credibility, he argued.")
         >>> defect("Read more: how the vote went"), defect("The council voted to ban cruise ships.")
         ('link line', None)
+        >>> defect("The opinions expressed in this commentary are solely those of the writer.")
+        'notice'
     """
     if _quote_balance(text):
         return "unbalanced quote"
     if _LINK_LINE.match(text):
         return "link line"
+    if _NOTICE.match(text):
+        return "notice"
     words = len(text.split())
     if words <= 25 and _CREDIT.search(text):  # the count first: most sentences are longer than any credit
         return "caption"

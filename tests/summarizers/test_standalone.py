@@ -91,6 +91,22 @@ def test_a_long_caption_behind_a_label_is_kept_out(method: str) -> None:
         assert not any(s.startswith("Child care:") for s in brief), brief
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_a_publishers_notice_is_kept_out(method: str) -> None:
+    # in the CNN/DailyMail dataset's form the notices sit inside the article's one line, with the story
+    text = (
+        "Editor's note: Ann Curley is the assignment manager for the CNN medical news unit and a diabetic. "
+        "The city council voted on Monday to ban large cruise ships from the historic harbour of the city. "
+        "The content is produced solely by The Conversation, for the city council and its harbour readers. "
+        "The ban on cruise ships in the harbour starts in June, the city council said on Monday. "
+        "The opinions expressed in this commentary are solely those of the city council's harbour writer. "
+        "E-mail to a friend about the city council's ban on cruise ships in the harbour."
+    )
+    for length in (1, 3):
+        brief = _brief(text, method, length)
+        assert all(s.startswith(("The city council voted", "The ban on")) for s in brief), brief
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
