@@ -284,11 +284,10 @@ def brief_table(data: Path, limit: int | None) -> None:
     if lexrank is not None:
         systems["sumy lexrank"] = lexrank
     print("\nBRIEF (ROUGE F1 x100, rouge-score with stemming; best reference per article;")
-    print(
-        "defects: briefs with an unbalanced quote, a caption, a link line, a publisher's notice, a connective or pronoun opener,"
-    )
-    print("the headline again, a line with no full stop, a time stamp or byline -- bench/briefs.py; art/s: articles")
-    print("prepared and briefed a second, the lead's run before each set's rows also filling the word caches;")
+    print("defects: briefs with an unbalanced quote, a caption, a link line, a publisher's notice, a connective")
+    print("or pronoun opener, the headline again, a line with no full stop, a time stamp or byline -- bench/briefs.py;")
+    print("art/s: articles prepared and briefed a second, the lead's run before each set's rows also filling the word")
+    print("caches;")
     print(f"{VERSUS}: ROUGE-1 minus the lead's at the same length, per article, mean ± its standard error)")
     print(f"{'set':<40} {'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'art/s':>7} {'defects':>8} {VERSUS:>13}")
     for set_name, items in load(data, limit).items():

@@ -17,8 +17,8 @@ CNN/DM sets are also scored at 1 sentence (beside Lead-1), where `auto` hears th
 scorer (models/one-sentence, trained on none of these articles) and "auto no scorer" is auto's own pick.
 "R-1 vs lead": each system's ROUGE-1 minus the lead's (Lead-3, Lead-1) on the same articles, with the
 standard error of that mean: a gain within about two standard errors of zero may not hold on other news.
-"defects": briefs with an unbalanced quote, a caption, a link line, a publisher's notice, a connective or pronoun opener, the
-headline again, a line with no full stop, or a time stamp or byline (bench/briefs.py).
+"defects": briefs with an unbalanced quote, a caption, a link line, a publisher's notice, a connective or
+pronoun opener, the headline again, a line with no full stop, or a time stamp or byline (bench/briefs.py).
 sumy gets a tokenizer of our own (its default wants NLTK data that cannot be downloaded).
 
 Usage: python bench/summarize.py [--data DIR] [--limit N] [--sets cnndm_writer,bbc_summary]

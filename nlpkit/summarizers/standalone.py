@@ -161,7 +161,8 @@ def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = 
         ('caption', 'unbalanced quote')
         >>> defect("Child care: A US-based attorney for Heather Mack has filed for half a million dollars.")
         'caption'
-        >>> defect("Mr Letwin told MPs: The tide is going out on the chancellor's credibility, he argued.")
+        >>> defect("Mr Letwin told MPs: The tide is going out on the chancellor's credibility.") is None
+        True
         >>> defect("Read more: how the vote went"), defect("The council voted to ban cruise ships.")
         ('link line', None)
         >>> defect("The opinions expressed in this commentary are solely those of the writer.")
@@ -187,7 +188,7 @@ def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = 
 
 
 def _labelled(text: str, names: Container[str]) -> bool:
-    """A long sentence after a caption's label: one to four words, none a verb of saying, not a name or title
+    """A sentence behind a caption's label: one to four words, none a verb of saying, not a name or title
     (Title Case after the first word, unless all capitals), not a date, not the opening of a prose sentence."""
     m = _LABEL.match(text)
     if m is None:
