@@ -266,20 +266,23 @@ def brief_table(data: Path, limit: int | None) -> None:
     from summarize import (
         CNNDM_LENGTHS,
         LENGTHS,
+        TRAINING_PAIRS,
         VERSUS,
         evaluate_each,
         load,
         nlpkit_system,
         sumy_system,
+        training_pairs,
         unscored_auto,
         versus,
     )
 
     systems = {m: nlpkit_system(m) for m in ("auto", "lead", "textrank", "lexrank", "centroid", "previous auto")}
     systems["auto no scorer"] = unscored_auto()  # auto's own one-sentence pick, without the bundled scorer
+    trained = "trained (models/summarizer)"  # learnt from cnndm_train: not run on TRAINING_PAIRS
     bundled = Path(__file__).resolve().parents[1] / "models" / "summarizer"
     if bundled.is_dir():
-        systems["trained (models/summarizer)"] = nlpkit_system(str(bundled))
+        systems[trained] = nlpkit_system(str(bundled))
     lexrank = sumy_system("lexrank")
     if lexrank is not None:
         systems["sumy lexrank"] = lexrank
@@ -290,12 +293,13 @@ def brief_table(data: Path, limit: int | None) -> None:
     print("caches;")
     print(f"{VERSUS}: ROUGE-1 minus the lead's at the same length, per article, mean ± its standard error)")
     print(f"{'set':<40} {'system':<22} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'art/s':>7} {'defects':>8} {VERSUS:>13}")
-    for set_name, items in load(data, limit).items():
+    sets = {**load(data, limit), TRAINING_PAIRS: training_pairs(data, limit)}
+    for set_name, items in sets.items():
         for label, k in LENGTHS.get(set_name, CNNDM_LENGTHS):
             lead = evaluate_each(systems["lead"], items, k)[3]
             for method, system in systems.items():
-                if method == "auto no scorer" and k != 1:
-                    continue  # the same as auto but at one sentence
+                if (method == "auto no scorer" and k != 1) or (set_name == TRAINING_PAIRS and method == trained):
+                    continue  # auto no scorer: the same as auto but at one sentence
                 scores, rate, flawed, each = evaluate_each(system, items, k)
                 shown = f"lead-{k}" if method == "lead" and k else method
                 print(
