@@ -18,6 +18,7 @@ from nlpkit.reports import (
     classification_markdown,
     plot_calibration,
     plot_confusion_matrix,
+    plot_rouge_gain,
     prepare_report_dir,
     summary_markdown,
     write_json,
@@ -45,7 +46,8 @@ def evaluate_summarizer(
     scores, `lead` (the article's first sentences at the same length), `lead3` (Lead-3, the usual
     baseline) and `gain`: the method's ROUGE-1 and ROUGE-2 minus `lead`'s, averaged over the articles,
     each with its standard error (`mean`, `se`) -- a gain within about two standard errors of zero is
-    not one that a new sample of articles would be sure to show.
+    not one that a new sample of articles would be sure to show. With `report`, a folder gets `metrics.json`,
+    `report.md` and `rouge_gain.png` (a histogram of the ROUGE-1 gain over the lead, article by article).
 
     Example:
         >>> import json, tempfile, pathlib
@@ -96,6 +98,8 @@ def evaluate_summarizer(
         out = prepare_report_dir(report, force=force, inputs=[data])
         write_json(out / "metrics.json", results)
         write_atomic(out / "report.md", summary_markdown(results))
+        gains = [a - b for a, b in zip(ours["rouge1"], lead["rouge1"], strict=True)]
+        plot_rouge_gain(gains, method, f"lead-{results['lead']['length']}", out / "rouge_gain.png")
     return results
 
 

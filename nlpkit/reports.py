@@ -14,7 +14,7 @@ from nlpkit.io.files import same_file, write_atomic
 from nlpkit.metrics import expected_calibration_error
 
 #: Every file a report folder may get.
-REPORT_FILES = ("metrics.json", "report.md", "confusion_matrix.png", "calibration.png")
+REPORT_FILES = ("metrics.json", "report.md", "confusion_matrix.png", "calibration.png", "rouge_gain.png")
 
 
 def prepare_report_dir(report: str | Path, *, force: bool, inputs: Sequence[str | Path] = ()) -> Path:
@@ -103,7 +103,35 @@ def summary_markdown(m: dict[str, Any]) -> str:
         "ROUGE F1 (rouge-score, Porter stemming), best reference per article.\n\n"
         + rouge_table(summary_rows(m), markdown=True)
         + f"\n\n{gain_line(m)}. A gain within about two standard errors of zero may not hold on other articles.\n"
+        + "\n![ROUGE-1 gain per article](rouge_gain.png)\n"
     )
+
+
+def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | Path) -> Path:
+    """Save a histogram of the per-article ROUGE-1 gain of `method` over `lead` (x100) as a PNG, with the mean and
+    the band of two standard errors around it: where the gain comes from (a few articles, or most)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d = 100 * np.asarray(gains, dtype=float)
+    mean = float(d.mean()) if len(d) else 0.0
+    se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    ax.hist(d, bins=min(40, max(5, len(d) // 5)), color="#4c72b0")
+    ax.axvspan(mean - 2 * se, mean + 2 * se, color="orange", alpha=0.3, label="mean ± 2 standard errors")
+    ax.axvline(mean, color="orange", label=f"mean {mean:+.2f}")
+    ax.axvline(0.0, color="grey", linestyle="--", linewidth=1)
+    better, worse = int((d > 0).sum()), int((d < 0).sum())
+    ax.set_title(f"{method} - {lead}: better on {better}, worse on {worse}, level on {len(d) - better - worse}")
+    ax.set_xlabel("ROUGE-1 F1 gain per article (x100)")
+    ax.set_ylabel("articles")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    _save_figure(fig, path)
+    plt.close(fig)
+    return Path(path)
 
 
 def plot_confusion_matrix(metrics: dict[str, Any], path: str | Path) -> Path:

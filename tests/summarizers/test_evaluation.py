@@ -83,6 +83,8 @@ def test_the_command_prints_the_lead_at_its_length_and_the_gain(pairs: Path, tmp
     assert "centroid - lead-1, per article: ROUGE-1 " in r.output and "standard error" in r.output
     report = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     assert "| lead-1 | 1 |" in report and "centroid - lead-1, per article" in report
+    assert "![ROUGE-1 gain per article](rouge_gain.png)" in report
+    assert (tmp_path / "r" / "rouge_gain.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_paired_gain_needs_pairs() -> None:
