@@ -12,7 +12,7 @@ from nlpkit.errors import DataError, UsageError
 from nlpkit.io.files import write_atomic
 from nlpkit.io.readers import Fields, read_articles
 from nlpkit.labelled import Data, LabelFields, load_labelled, prepare_examples
-from nlpkit.metrics import classification_metrics, paired_gain, rouge_each, sentence_lines
+from nlpkit.metrics import classification_metrics, rouge_each, rouge_gains, sentence_lines
 from nlpkit.persistence import peek_meta
 from nlpkit.reports import (
     classification_markdown,
@@ -89,9 +89,7 @@ def evaluate_summarizer(
     results["lead"], lead = scored("lead", spec)
     three = LengthSpec(sentences=3)
     results["lead3"] = results["lead"] if str(spec) == str(three) else scored("lead", three)[0]
-    results["gain"] = {
-        key: dict(zip(("mean", "se"), paired_gain(ours[key], lead[key]), strict=True)) for key in ("rouge1", "rouge2")
-    }
+    results["gain"] = rouge_gains(ours, lead)
     results["skipped_rows"] = failures
     results["data"] = str(data)
     if report is not None:

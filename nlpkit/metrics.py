@@ -171,6 +171,13 @@ def paired_gain(a: Sequence[float], b: Sequence[float]) -> tuple[float, float]:
     return mean, (var / len(d)) ** 0.5
 
 
+def rouge_gains(
+    ours: dict[str, list[float]], lead: dict[str, list[float]], keys: Sequence[str] = ("rouge1", "rouge2")
+) -> dict[str, dict[str, float]]:
+    """`paired_gain` of two systems' `rouge_each` scores, per key, as {"mean": ..., "se": ...}."""
+    return {k: dict(zip(("mean", "se"), paired_gain(ours[k], lead[k]), strict=True)) for k in keys}
+
+
 def sentence_lines(text: str) -> str:
     """A reference or summary with one sentence per line, as ROUGE-Lsum wants it."""
     return "\n".join(s.text for s in segment(text).sentences)

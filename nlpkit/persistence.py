@@ -530,14 +530,18 @@ def _card_metrics(metrics: dict[str, Any]) -> list[str]:
         rows += [("1 sentence", one["model"], one["lead1"], "Lead-1")] if one else []
         lines += [
             "",
-            "| brief | ROUGE-1 / 2 / Lsum | lead baseline | its ROUGE-1 / 2 / Lsum |",
-            "| --- | --- | --- | --- |",
+            "| brief | ROUGE-1 / 2 / Lsum | lead baseline | its ROUGE-1 / 2 / Lsum | ROUGE-1 gain per article |",
+            "| --- | --- | --- | --- | --- |",
         ]
         for brief, m, base, name in rows:
             ours, theirs = (
                 " / ".join(f"{100 * r[k]:.2f}" for k in ("rouge1", "rouge2", "rougeLsum")) for r in (m, base)
             )
-            lines.append(f"| {brief} | {ours} | {name} | {theirs} |")
+            gain = (one if m is not metrics else metrics).get("gain", {}).get("rouge1")
+            shown = f"{100 * gain['mean']:+.2f} ± {100 * gain['se']:.2f}" if gain else "-"
+            lines.append(f"| {brief} | {ours} | {name} | {theirs} | {shown} |")
+        if metrics.get("gain"):
+            lines += ["", "The gain is the mean over the articles, ± its standard error (x100)."]
     folds = metrics.get("per_fold") or []
     if folds:
         lines += [

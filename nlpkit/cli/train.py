@@ -105,7 +105,7 @@ def train_command(
 ) -> None:
     """Train a topic or stance classifier (or an extractive summarizer), evaluate it on held-out data, save it."""
     from nlpkit.labelled import LabelFields
-    from nlpkit.reports import format_classification_report, rouge_table
+    from nlpkit.reports import format_classification_report, gain_line, rouge_table
     from nlpkit.training import cli_command
 
     params = _parse_params(param or [])
@@ -144,6 +144,9 @@ def train_command(
             one = m["one_sentence"]
             rows += [("model", {**one["model"], "length": "1"}), ("lead-1", {**one["lead1"], "length": "1"})]
         print(rouge_table(rows))
+        print(gain_line({"method": "model", "lead": {"length": "3"}, "gain": m["gain"]}))
+        if "one_sentence" in m:
+            print(gain_line({"method": "model", "lead": {"length": "1"}, "gain": m["one_sentence"]["gain"]}))
         print(f"model written to {res.path}; use it with: nlpkit summarize ARTICLE --method {res.path}")
         return
     from nlpkit.training import train

@@ -90,9 +90,12 @@ def test_the_overlap_target_learns_each_sentences_own_overlap_and_survives_a_rel
     r = nlpkit.train_summarizer(pairs, out=tmp_path / "one", dev_split=0.2, params=params)
     assert r.model.scorer.target == "overlap" and r.model.scorer.auto_features
     one = r.metrics["one_sentence"]
-    assert set(one) == {"model", "lead1"} and 0 <= one["model"]["rouge1"] <= 1
+    assert set(one) == {"model", "lead1", "gain"} and 0 <= one["model"]["rouge1"] <= 1
+    gain = one["gain"]["rouge1"]  # over Lead-1, per dev article: its mean is the difference of the two means
+    assert gain["mean"] == pytest.approx(one["model"]["rouge1"] - one["lead1"]["rouge1"]) and gain["se"] >= 0
     card = (tmp_path / "one" / "README.md").read_text()
     assert "| 1 sentence |" in card and "Lead-1" in card and "| 3 sentences |" in card
+    assert f"{100 * gain['mean']:+.2f} ± {100 * gain['se']:.2f}" in card
     doc = prepare(json.loads(pairs.read_text().splitlines()[0])["text"])
     feats, _ = r.model.scorer.features(doc)
     assert feats.shape[1] == len(FEATURES) + len(AUTO_FEATURES)
@@ -124,6 +127,7 @@ def test_the_train_command_reports_both_lengths_and_appends_the_card_notes(pairs
     assert r.exit_code == 0, r.output
     rows = [line.split()[:2] for line in r.stdout.splitlines() if line.split()[1:2] in (["3"], ["1"])]
     assert rows == [["model", "3"], ["lead-3", "3"], ["model", "1"], ["lead-1", "1"]]
+    assert "model - lead-3, per article: ROUGE-1 " in r.stdout and "model - lead-1, per article: ROUGE-1 " in r.stdout
     assert "Trained on six articles." in (out / "README.md").read_text()
     bad = CliRunner().invoke(app, [*args, "--force", "--param", "target=best"])
     assert bad.exit_code != 0 and "target='best'" in bad.output
