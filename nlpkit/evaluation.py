@@ -12,10 +12,11 @@ from nlpkit.errors import DataError, UsageError
 from nlpkit.io.files import write_atomic
 from nlpkit.io.readers import Fields, read_articles
 from nlpkit.labelled import Data, LabelFields, load_labelled, prepare_examples
-from nlpkit.metrics import classification_metrics, rouge_each, rouge_gains, sentence_lines
+from nlpkit.metrics import brief_rouge, classification_metrics, rouge_gains, sentence_lines
 from nlpkit.persistence import peek_meta
 from nlpkit.reports import (
     classification_markdown,
+    lead_name,
     plot_calibration,
     plot_confusion_matrix,
     plot_rouge_gain,
@@ -79,10 +80,8 @@ def evaluate_summarizer(
     spec = LengthSpec.parse(length)
 
     def scored(name: str, k: LengthSpec) -> tuple[dict[str, Any], dict[str, list[float]]]:
-        summarizer = get_summarizer(name)
-        preds = ["\n".join(s.text for s in summarizer.summarize(d, k).sentences) for d in docs]
-        each = rouge_each(preds, refs)
-        return {**{key: sum(v) / len(v) for key, v in each.items()}, "n": len(docs), "length": str(k)}, each
+        means, each = brief_rouge(get_summarizer(name), docs, refs, k)
+        return {**means, "n": len(docs), "length": str(k)}, each
 
     results, ours = scored(method, spec)
     results["method"] = method
@@ -97,7 +96,7 @@ def evaluate_summarizer(
         write_json(out / "metrics.json", results)
         write_atomic(out / "report.md", summary_markdown(results))
         gains = [a - b for a, b in zip(ours["rouge1"], lead["rouge1"], strict=True)]
-        plot_rouge_gain(gains, method, f"lead-{results['lead']['length']}", out / "rouge_gain.png")
+        plot_rouge_gain(gains, method, lead_name(results), out / "rouge_gain.png")
     return results
 
 

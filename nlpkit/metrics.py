@@ -156,6 +156,20 @@ def rouge_each(
     return out
 
 
+def mean_se(values: Sequence[float]) -> tuple[float, float]:
+    """The mean of `values` and its standard error (0 for a single value).
+
+    Example:
+        >>> [round(x, 4) for x in mean_se([0.1, 0.0, 0.2])]
+        [0.1, 0.0577]
+    """
+    if not len(values):
+        raise ValueError("mean_se needs at least one value")
+    mean = sum(values) / len(values)
+    var = sum((x - mean) ** 2 for x in values) / (len(values) - 1) if len(values) > 1 else 0.0
+    return mean, (var / len(values)) ** 0.5
+
+
 def paired_gain(a: Sequence[float], b: Sequence[float]) -> tuple[float, float]:
     """The mean of `a - b` over paired items (two systems on the same articles) and its standard error.
 
@@ -165,10 +179,7 @@ def paired_gain(a: Sequence[float], b: Sequence[float]) -> tuple[float, float]:
     """
     if len(a) != len(b) or not a:
         raise ValueError("paired_gain needs two equally long, non-empty lists")
-    d = [x - y for x, y in zip(a, b, strict=True)]
-    mean = sum(d) / len(d)
-    var = sum((x - mean) ** 2 for x in d) / (len(d) - 1) if len(d) > 1 else 0.0
-    return mean, (var / len(d)) ** 0.5
+    return mean_se([x - y for x, y in zip(a, b, strict=True)])
 
 
 def rouge_gains(
@@ -176,6 +187,16 @@ def rouge_gains(
 ) -> dict[str, dict[str, float]]:
     """`paired_gain` of two systems' `rouge_each` scores, per key, as {"mean": ..., "se": ...}."""
     return {k: dict(zip(("mean", "se"), paired_gain(ours[k], lead[k]), strict=True)) for k in keys}
+
+
+def brief_rouge(
+    summarizer: Any, docs: Sequence[Any], references: Sequence[Sequence[str]], length: Any
+) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """`rouge` and `rouge_each` of a summarizer's briefs of `length` (a `LengthSpec`) of prepared documents,
+    one line a sentence, against their references (as `sentence_lines` gives them)."""
+    preds = ["\n".join(s.text for s in summarizer.summarize(d, length).sentences) for d in docs]
+    each = rouge_each(preds, references)
+    return {k: sum(v) / max(1, len(v)) for k, v in each.items()}, each
 
 
 def sentence_lines(text: str) -> str:

@@ -526,19 +526,19 @@ def _card_metrics(metrics: dict[str, Any]) -> list[str]:
             lines.append(f"- {key}: {metrics[key]:.4f}")
     if "lead3" in metrics:  # a summarizer: its briefs beside the lead baseline's, as ROUGE F1 x100
         one = metrics.get("one_sentence") or {}
-        rows = [("3 sentences", metrics, metrics["lead3"], "Lead-3")]
-        rows += [("1 sentence", one["model"], one["lead1"], "Lead-1")] if one else []
+        rows = [("3 sentences", metrics, metrics["lead3"], "Lead-3", metrics.get("gain"))]
+        rows += [("1 sentence", one["model"], one["lead1"], "Lead-1", one.get("gain"))] if one else []
         lines += [
             "",
             "| brief | ROUGE-1 / 2 / Lsum | lead baseline | its ROUGE-1 / 2 / Lsum | ROUGE-1 gain per article |",
             "| --- | --- | --- | --- | --- |",
         ]
-        for brief, m, base, name in rows:
+        for brief, m, base, name, gain in rows:  # gain: absent from cards of models trained before it was kept
             ours, theirs = (
                 " / ".join(f"{100 * r[k]:.2f}" for k in ("rouge1", "rouge2", "rougeLsum")) for r in (m, base)
             )
-            gain = (one if m is not metrics else metrics).get("gain", {}).get("rouge1")
-            shown = f"{100 * gain['mean']:+.2f} ± {100 * gain['se']:.2f}" if gain else "-"
+            g = gain["rouge1"] if gain else None
+            shown = f"{100 * g['mean']:+.2f} ± {100 * g['se']:.2f}" if g else "-"
             lines.append(f"| {brief} | {ours} | {name} | {theirs} | {shown} |")
         if metrics.get("gain"):
             lines += ["", "The gain is the mean over the articles, ± its standard error (x100)."]

@@ -11,7 +11,7 @@ import numpy as np
 
 from nlpkit.errors import OutputError
 from nlpkit.io.files import same_file, write_atomic
-from nlpkit.metrics import expected_calibration_error
+from nlpkit.metrics import expected_calibration_error, mean_se
 
 #: Every file a report folder may get.
 REPORT_FILES = ("metrics.json", "report.md", "confusion_matrix.png", "calibration.png", "rouge_gain.png")
@@ -74,25 +74,29 @@ def rouge_table(rows: Sequence[tuple[str, dict[str, Any]]], *, markdown: bool = 
     return "\n".join(lines)
 
 
+def lead_name(m: dict[str, Any]) -> str:
+    """The name of the lead baseline `evaluate_summarizer` set beside the method: the lead at its length."""
+    return f"lead-{m['lead']['length']}"
+
+
 def summary_rows(m: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """`rouge_table`'s rows of `evaluate_summarizer`'s metrics: the method, the lead at its length, and Lead-3."""
-    rows = [(str(m["method"]), m), (f"lead-{m['lead']['length']}", m["lead"])]
+    rows = [(str(m["method"]), m), (lead_name(m), m["lead"])]
     return rows if m["lead"]["length"] == "3" else [*rows, ("lead-3", m["lead3"])]
 
 
-def gain_line(m: dict[str, Any]) -> str:
-    """The method's ROUGE gain over the lead at its length, with standard errors over the articles.
+def gain_line(gain: dict[str, dict[str, float]], method: str, lead: str) -> str:
+    """`method`'s ROUGE gain over `lead` (`nlpkit.metrics.rouge_gains`), with standard errors over the articles.
 
     Example:
         >>> g = {"rouge1": {"mean": 0.0078, "se": 0.0052}, "rouge2": {"mean": -0.001, "se": 0.004}}
-        >>> gain_line({"method": "auto", "lead": {"length": "3"}, "gain": g})
+        >>> gain_line(g, "auto", "lead-3")
         'auto - lead-3, per article: ROUGE-1 +0.78 ± 0.52, ROUGE-2 -0.10 ± 0.40 (mean ± standard error, x100)'
     """
-    g = m["gain"]
     return (
-        f"{m['method']} - lead-{m['lead']['length']}, per article: "
-        f"ROUGE-1 {100 * g['rouge1']['mean']:+.2f} ± {100 * g['rouge1']['se']:.2f}, "
-        f"ROUGE-2 {100 * g['rouge2']['mean']:+.2f} ± {100 * g['rouge2']['se']:.2f} (mean ± standard error, x100)"
+        f"{method} - {lead}, per article: "
+        f"ROUGE-1 {100 * gain['rouge1']['mean']:+.2f} ± {100 * gain['rouge1']['se']:.2f}, "
+        f"ROUGE-2 {100 * gain['rouge2']['mean']:+.2f} ± {100 * gain['rouge2']['se']:.2f} (mean ± standard error, x100)"
     )
 
 
@@ -102,7 +106,8 @@ def summary_markdown(m: dict[str, Any]) -> str:
         f"# Summarization report\n\nData: `{m['data']}` ({m['n']} articles; {m['skipped_rows']} rows skipped).\n"
         "ROUGE F1 (rouge-score, Porter stemming), best reference per article.\n\n"
         + rouge_table(summary_rows(m), markdown=True)
-        + f"\n\n{gain_line(m)}. A gain within about two standard errors of zero may not hold on other articles.\n"
+        + f"\n\n{gain_line(m['gain'], str(m['method']), lead_name(m))}. "
+        + "A gain within about two standard errors of zero may not hold on other articles.\n"
         + "\n![ROUGE-1 gain per article](rouge_gain.png)\n"
     )
 
@@ -116,8 +121,7 @@ def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | 
     import matplotlib.pyplot as plt
 
     d = 100 * np.asarray(gains, dtype=float)
-    mean = float(d.mean()) if len(d) else 0.0
-    se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+    mean, se = mean_se(d.tolist())
     fig, ax = plt.subplots(figsize=(6, 3.6))
     ax.hist(d, bins=min(40, max(5, len(d) // 5)), color="#4c72b0")
     ax.axvspan(mean - 2 * se, mean + 2 * se, color="orange", alpha=0.3, label="mean ± 2 standard errors")

@@ -25,7 +25,7 @@ from nlpkit.classifiers.base import TASKS, classifier_model, make_estimator
 from nlpkit.errors import DataError, UsageError
 from nlpkit.io.tables import read_table
 from nlpkit.labelled import Data, LabelFields, LabelledData, load_labelled, prepare_examples
-from nlpkit.metrics import classification_metrics, mean_metrics, rouge_each, rouge_gains, sentence_lines
+from nlpkit.metrics import brief_rouge, classification_metrics, mean_metrics, rouge_gains, sentence_lines
 from nlpkit.params import check_params
 from nlpkit.persistence import ModelMeta, check_model_target, read_card_notes, save_model
 from nlpkit.registry import Registry
@@ -521,10 +521,8 @@ def _summary_metrics(model: Any, dev: list[Pair], evaluated_on: str, *, one_sent
     refs = [[sentence_lines(ref)] for _, ref, _ in dev]
     lead = get_summarizer("lead")
 
-    def scores(summ: Any, k: int) -> tuple[dict[str, Any], dict[str, list[float]]]:
-        length = LengthSpec(sentences=k)
-        each = rouge_each(["\n".join(s.text for s in summ.summarize(d, length).sentences) for d in dev_docs], refs)
-        return {key: sum(v) / len(v) for key, v in each.items()}, each
+    def scores(summ: Any, k: int) -> tuple[dict[str, float], dict[str, list[float]]]:
+        return brief_rouge(summ, dev_docs, refs, LengthSpec(sentences=k))
 
     (ours, ours_each), (lead3, lead3_each) = scores(model, 3), scores(lead, 3)
     metrics = {"n": len(dev), "evaluated_on": evaluated_on, **ours, "lead3": lead3}

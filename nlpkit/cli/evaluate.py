@@ -71,11 +71,11 @@ def evaluate_command(
         if fmt == "json":
             print(json.dumps(m))
             return
-        from nlpkit.reports import gain_line, rouge_table, summary_rows
+        from nlpkit.reports import gain_line, lead_name, rouge_table, summary_rows
 
         print(f"{m['n']} articles from {data}")
         print(rouge_table(summary_rows(m)))
-        print(gain_line(m))
+        print(gain_line(m["gain"], model, lead_name(m)))
         if report:
             print(f"report written to {report}")
         return

@@ -140,13 +140,13 @@ def train_command(
         m = res.metrics
         print(f"evaluated on {m['evaluated_on']} ({m['n']} articles); trained in {res.seconds:.1f} s")
         rows = [("model", {**m, "length": "3"}), ("lead-3", {**m["lead3"], "length": "3"})]
+        gains = [gain_line(m["gain"], "model", "lead-3")]
         if "one_sentence" in m:  # a sentence scorer's one-sentence briefs too
             one = m["one_sentence"]
             rows += [("model", {**one["model"], "length": "1"}), ("lead-1", {**one["lead1"], "length": "1"})]
+            gains.append(gain_line(one["gain"], "model", "lead-1"))
         print(rouge_table(rows))
-        print(gain_line({"method": "model", "lead": {"length": "3"}, "gain": m["gain"]}))
-        if "one_sentence" in m:
-            print(gain_line({"method": "model", "lead": {"length": "1"}, "gain": m["one_sentence"]["gain"]}))
+        print("\n".join(gains))
         print(f"model written to {res.path}; use it with: nlpkit summarize ARTICLE --method {res.path}")
         return
     from nlpkit.training import train

@@ -45,8 +45,8 @@ def select(
     With `standalone` (all but the lead baseline), a sentence that cannot stand in a brief (an open
     quotation, a caption, a link line, a publisher's notice, the headline again:
     `nlpkit.summarizers.standalone`) is taken only when nothing else is left, and one that opens with a
-    connective or a pronoun only after an earlier bullet it can lean on. A word budget is never cut inside a sentence; only the first
-    sentence may exceed it.
+    connective or a pronoun only after an earlier bullet it can lean on. A word budget is never cut
+    inside a sentence; only the first sentence may exceed it.
     """
     n = len(doc.sentences)
     if n == 0:
