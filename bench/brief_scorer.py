@@ -21,7 +21,6 @@ Usage: python bench/brief_scorer.py [--data DIR] [--more N] [--bbc N]
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import cnndm_pairs_split, data_dir, jsonl, recase
+from _data import cnndm_pairs_split, cross_validated, data_dir, jsonl, recase
 
 from nlpkit.catalog import get_summarizer
 from nlpkit.metrics import rouge, sentence_lines
@@ -144,23 +143,14 @@ def load(data: Path, more: int | None, bbc: int) -> dict[str, list[Article]]:
 
 
 def cross_validate(train: list[Article], folds: int = 3, per_fold: int = 600) -> str:
-    order = list(range(len(train)))
-    random.Random(1).shuffle(order)
-    parts = [order[i::folds] for i in range(folds)]
     print(f"\nrecipe by {folds}-fold cross-validation over the training articles ({per_fold} scored per fold)")
-    best, best_score = "", -1.0
-    for name, recipe in RECIPES.items():
-        r1 = r2 = 0.0
-        for f in range(folds):
-            held = [train[i] for i in parts[f][:per_fold]]
-            rest = [train[i] for g in range(folds) if g != f for i in parts[g]]
-            scorer = fitted(rest, recipe, f)
-            m = scores_of([brief(scorer, a, 3) for a in held], held)
-            r1 += m["rouge1"] / folds
-            r2 += m["rouge2"] / folds
-        print(f"  {name:<36} R-1 {100 * r1:6.2f}  R-2 {100 * r2:6.2f}", flush=True)
-        if r1 + r2 > best_score:
-            best, best_score = name, r1 + r2
+
+    def fold_rouge(name: str, recipe: Any, rest: list[Article], held: list[Article], fold: int) -> dict[str, float]:
+        scorer = fitted(rest, recipe, fold)
+        return scores_of([brief(scorer, a, 3) for a in held], held)
+
+    cv = cross_validated(train, RECIPES, fold_rouge, folds=folds, per_fold=per_fold)
+    best = max(cv, key=lambda name: sum(cv[name]))
     print(f"chosen: {best}")
     return best
 

@@ -23,7 +23,6 @@ Usage: python bench/one_sentence_scorer.py [--data DIR] [--more N] [--per-fold 6
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 from pathlib import Path
@@ -34,7 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models" / "one-sentence-data"))
 
-from _data import data_dir
+from _data import cross_validated, data_dir
 from summarize import evaluate, load, nlpkit_system, unscored_auto
 from union import RECIPE, training_rows
 
@@ -122,22 +121,14 @@ def cross_validate(pairs: list[Pair], per_fold: int, folds: int = 3) -> dict[str
     """Each recipe's ROUGE-1 + ROUGE-2 of one-sentence briefs on the held-out part of each fold."""
     from nlpkit.metrics import rouge, sentence_lines
 
-    order = list(range(len(pairs)))
-    random.Random(1).shuffle(order)
-    parts = [order[i::folds] for i in range(folds)]
     print(f"\n{folds}-fold cross-validation, one-sentence briefs ({per_fold} scored a fold; ROUGE F1 x100)")
-    out = {}
-    for name, recipe in RECIPES.items():
-        r1 = r2 = 0.0
-        for f in range(folds):
-            held = [pairs[i] for i in parts[f][:per_fold]]
-            rest = [pairs[i] for g in range(folds) if g != f for i in parts[g]]
-            summarizer = fit(rest, recipe, f)
-            m = rouge([brief(summarizer, p) for p in held], [[sentence_lines(p.summary)] for p in held])
-            r1, r2 = r1 + m["rouge1"] / folds, r2 + m["rouge2"] / folds
-        print(f"  {name:<36} R-1 {100 * r1:6.2f}  R-2 {100 * r2:6.2f}", flush=True)
-        out[name] = r1 + r2
-    return out
+
+    def fold_rouge(name: str, recipe: Any, rest: list[Pair], held: list[Pair], fold: int) -> dict[str, float]:
+        summarizer = fit(rest, recipe, fold)
+        return rouge([brief(summarizer, p) for p in held], [[sentence_lines(p.summary)] for p in held])
+
+    cv = cross_validated(pairs, RECIPES, fold_rouge, folds=folds, per_fold=per_fold)
+    return {name: r1 + r2 for name, (r1, r2) in cv.items()}
 
 
 def main() -> None:
