@@ -108,7 +108,9 @@ def fit_trees(pairs: list[Pair], recipe: dict[str, Any]) -> SentenceScorer:
     overlap = recipe["target"] == "overlap"
     y = np.concatenate([p.overlap if overlap else p.oracle for p in pairs if len(p.feats)])
     cls = HistGradientBoostingRegressor if overlap else HistGradientBoostingClassifier
-    trees = cls(max_iter=200, learning_rate=0.05, random_state=0).fit(X, y if overlap else y.astype(int))
+    trees = cls(max_iter=200, learning_rate=0.05, early_stopping=True, random_state=0).fit(
+        X, y if overlap else y.astype(int)
+    )
     settings = {k: recipe[k] for k in ("target", "auto_features")}
     return SentenceScorer(TreeEnsemble.from_sklearn(trees), case_blind=True, **settings)
 

@@ -468,6 +468,8 @@ def train_summarizer(
     docs = [prepare(t, title=title or None) for t, _, title in train_part]
     params = dict(params or {})
     model, extra = trainer(docs, [s for _, s, _ in train_part], params)
+    if isinstance(model, SupervisedSummarizer):
+        say(f"fitted {model.scorer.trees.config()['trees']} boosted trees")
     evaluated_on = f"a held-out {dev_split:.0%} of the articles (seed {seed})"
     metrics = _summary_metrics(model, dev, evaluated_on, one_sentence=backend == "extractive")
     seconds = time.perf_counter() - t0

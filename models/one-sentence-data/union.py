@@ -26,8 +26,9 @@ sys.path.insert(0, str(HERE.parents[1] / "bench"))
 from _data import cnndm_pairs_split, is_mail, jsonl, recase  # noqa: E402  (the benches' one definition of the split)
 
 #: The bundled scorer's `nlpkit train summarizer` settings (`--param`): chosen by 3-fold cross-validation
-#: over these pairs at one sentence (the card's notes).
-RECIPE = {"target": "overlap", "lowercase": "true"}
+#: over these pairs at one sentence (the card's notes). Early stopping is on, as it was (unasked) when the model
+#: was built: all 200 trees were fitted, on the nine tenths of the sentences it does not keep out.
+RECIPE = {"target": "overlap", "lowercase": "true", "early_stopping": "true"}
 
 
 def story_key(text: str) -> str:

@@ -6,7 +6,9 @@ motions (IBM). Three candidates cover them:
 
 - `pair-trees`: features of the pair (relatedness, overlap, cue words, negation, SVD views;
   `nlpkit.classifiers.pairs`) with gradient-boosted trees — for targets and texts that must be
-  read together;
+  read together. `max_iter` is an upper bound: over 10,000 pairs, scikit-learn keeps a tenth aside
+  and stops once ten more rounds do not lower its loss there (the bundled stance model stopped
+  after 132 of 300; its `spec.trees` counts them, a tree per label per round);
 - `text-linear`: the text's TF-IDF with a linear SVM, the target ignored — when the text says
   it all (a headline's own cue words);
 - `per-target`: a linear SVM per target on the text (one for all targets serves the others)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,22 @@ def test_train_save_load_and_use(pairs: Path, tmp_path: Path) -> None:
         m["rouge1"] > m["lead3"]["rouge1"]
     )  # it learned to pick the second sentence (a plumbing check on training data)
     assert m["n"] == 30
+
+
+def test_max_iter_trees_are_fitted_unless_early_stopping_is_asked_for() -> None:
+    """Over 10,000 sentences, scikit-learn's own default stops early unasked: `max_iter` must mean what it says."""
+    from nlpkit.summarizers.supervised import fit_sentence_scorer
+
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(60)]
+    docs, refs = [], []
+    for _ in range(420):  # 10,500 sentences
+        sentences = [" ".join(rng.choices(words, k=8)).capitalize() + "." for _ in range(25)]
+        docs.append(prepare(" ".join(sentences)))
+        refs.append(rng.choice(sentences))
+    assert fit_sentence_scorer(docs, refs, max_iter=40).trees.config()["trees"] == 40
+    stopped = fit_sentence_scorer(docs, refs, max_iter=40, early_stopping=True)  # labels are noise: it stops soon
+    assert stopped.trees.config()["trees"] < 40
 
 
 def test_too_little_data(tmp_path: Path) -> None:
@@ -129,5 +146,6 @@ def test_the_train_command_reports_both_lengths_and_appends_the_card_notes(pairs
     assert rows == [["model", "3"], ["lead-3", "3"], ["model", "1"], ["lead-1", "1"]]
     assert "model - lead-3, per article: ROUGE-1 " in r.stdout and "model - lead-1, per article: ROUGE-1 " in r.stdout
     assert "Trained on six articles." in (out / "README.md").read_text()
+    assert "nlpkit: fitted 20 boosted trees" in r.stderr
     bad = CliRunner().invoke(app, [*args, "--force", "--param", "target=best"])
     assert bad.exit_code != 0 and "target='best'" in bad.output
