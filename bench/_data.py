@@ -69,6 +69,14 @@ def is_mail(row: dict[str, Any]) -> bool:
     return str(row["source"]).startswith("EileenFeng/") and "(CNN)" not in row["text"][:300]
 
 
+def outlet(row: dict[str, Any]) -> str:
+    """A CNN/DailyMail pair's outlet, "cnn" or "mail": `is_mail` for cnndm_train/pairs.jsonl; in pairs_more.jsonl
+    (source "train" or "validation") a CNN story opens with a lower-cased "(cnn)" dateline."""
+    if row["source"] in ("train", "validation"):
+        return "cnn" if "(cnn)" in row["text"][:300] else "mail"
+    return "mail" if is_mail(row) else "cnn"
+
+
 class PreviousAuto:
     """`auto` as it was before the stand-alone rules: the same scores, plain selection (no quote joining,
     no captions or openers kept out) -- the brief benches show it beside the default."""

@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _data import cnndm_pairs_split, cross_validated, data_dir, is_mail, jsonl, recase
+from _data import cnndm_pairs_split, cross_validated, data_dir, jsonl, outlet, recase
 
 from nlpkit.catalog import get_summarizer
 from nlpkit.metrics import paired_gain, rouge, rouge_each, sentence_lines
@@ -143,13 +143,6 @@ def load(data: Path, more: int | None, bbc: int) -> dict[str, list[Article]]:
         flush=True,
     )
     return {"train": train, "held": held, "writer": writer, "bbc": bbc_arts}
-
-
-def outlet(row: dict[str, Any]) -> str:
-    """A CNN/DailyMail pair's outlet: "mail" or "cnn" (a lower-cased CNN story opens with "(cnn)")."""
-    if row["source"] in ("train", "validation"):  # pairs_more.jsonl
-        return "cnn" if "(cnn)" in row["text"][:300] else "mail"
-    return "mail" if is_mail(row) else "cnn"
 
 
 def outlet_held_out(sets: dict[str, list[Article]], recipe: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "bench"))
 
-from _data import cnndm_pairs_split, is_mail, jsonl, recase  # noqa: E402  (the benches' one definition of the split)
+from _data import cnndm_pairs_split, is_mail, jsonl, outlet, recase  # noqa: E402  (the benches' one definition of the split)
 
 #: The bundled scorer's `nlpkit train summarizer` settings (`--param`): chosen by 3-fold cross-validation
 #: over these pairs at one sentence (the card's notes). Early stopping is on, as it was (unasked) when the model
@@ -47,13 +47,15 @@ def kept_apart(data: Path, held: list[dict[str, Any]]) -> set[str]:
 
 
 def training_rows(data: Path) -> tuple[list[dict[str, Any]], int]:
-    """The training pairs (`id`, `text`, `summary`, `lower`: re-capitalised from lower case) and how many
+    """The training pairs (`id`, `text`, `summary`, `lower`: re-capitalised from lower case, `outlet`) and how many
     articles were left out because the benches score them."""
     train, held = cnndm_pairs_split(data)
     apart = kept_apart(data, held)
-    rows = [{"id": r["id"], "text": r["text"], "summary": r["summary"], "lower": False} for r in train]
+    rows = [
+        {"id": r["id"], "text": r["text"], "summary": r["summary"], "lower": False, "outlet": outlet(r)} for r in train
+    ]
     rows += [
-        {"id": f"more:{n}", "text": recase(r["text"]), "summary": r["summary"], "lower": True}
+        {"id": f"more:{n}", "text": recase(r["text"]), "summary": r["summary"], "lower": True, "outlet": outlet(r)}
         for n, r in enumerate(jsonl(data / "cnndm_train" / "pairs_more.jsonl"))
     ]
     kept = [r for r in rows if story_key(r["text"]) not in apart]
