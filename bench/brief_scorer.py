@@ -167,7 +167,7 @@ def outlet_held_out(sets: dict[str, list[Article]], recipe: dict[str, Any]) -> N
             g1, s1 = paired_gain(ours["rouge1"], lead["rouge1"])
             g2, s2 = paired_gain(ours["rouge2"], lead["rouge2"])
             print(
-                f"  {what} ({len(arts)}), trained on {len(rest)} of other outlets: {system:<8} "
+                f"  {what} ({len(arts)}), trained on {len(rest):,} of the other outlet's: {system:<8} "
                 f"R-1 {100 * g1:+.2f} ± {100 * s1:.2f}  R-2 {100 * g2:+.2f} ± {100 * s2:.2f}",
                 flush=True,
             )

@@ -151,8 +151,8 @@ def outlet_held_out(pairs: list[Pair], data: Path, name: str, recipe: dict[str, 
         rest = [p for p in pairs if p.outlet != key]
         lead = evaluate_each(nlpkit_system("lead"), items, 1)[3]
         systems = {
-            f"trained on the {len(rest)} of other outlets": nlpkit_system(fit(rest, recipe, f"without {key}")),
-            f"trained on all {len(pairs)}": nlpkit_system(fit(pairs, recipe, "all")),
+            f"trained on {len(rest):,} of the other outlet's": nlpkit_system(fit(rest, recipe, f"without {key}")),
+            f"trained on all {len(pairs):,}": nlpkit_system(fit(pairs, recipe, "all")),
             "auto's own pick": unscored_auto(),
         }
         for system_name, system in systems.items():
