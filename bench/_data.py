@@ -77,6 +77,17 @@ def outlet(row: dict[str, Any]) -> str:
     return "mail" if is_mail(row) else "cnn"
 
 
+def outlet_tests(data: Path) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """Each outlet's cased pairs that a scorer trained without that outlet is scored on, by `outlet`, with their
+    name: CNN's in the held-out tenth of cnndm_train/pairs.jsonl, and the 73 Daily Mail pairs."""
+    _, held = cnndm_pairs_split(data)
+    mail = [r for r in jsonl(data / "cnndm_train" / "pairs.jsonl") if outlet(r) == "mail"]
+    return {
+        "cnn": ("held-out CNN pairs", [r for r in held if outlet(r) == "cnn"]),
+        "mail": ("Daily Mail pairs", mail),
+    }
+
+
 class PreviousAuto:
     """`auto` as it was before the stand-alone rules: the same scores, plain selection (no quote joining,
     no captions or openers kept out) -- the brief benches show it beside the default."""

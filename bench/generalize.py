@@ -279,10 +279,6 @@ def brief_table(data: Path, limit: int | None) -> None:
 
     systems = {m: nlpkit_system(m) for m in ("auto", "lead", "textrank", "lexrank", "centroid", "previous auto")}
     systems["auto no scorer"] = unscored_auto()  # auto's own one-sentence pick, without the bundled scorer
-    trained = "trained (models/summarizer)"  # learnt from cnndm_train: not run on TRAINING_PAIRS
-    bundled = Path(__file__).resolve().parents[1] / "models" / "summarizer"
-    if bundled.is_dir():
-        systems[trained] = nlpkit_system(str(bundled))
     lexrank = sumy_system("lexrank")
     if lexrank is not None:
         systems["sumy lexrank"] = lexrank
@@ -298,8 +294,8 @@ def brief_table(data: Path, limit: int | None) -> None:
         for label, k in LENGTHS.get(set_name, CNNDM_LENGTHS):
             lead = evaluate_each(systems["lead"], items, k)[3]
             for method, system in systems.items():
-                if (method == "auto no scorer" and k != 1) or (set_name == TRAINING_PAIRS and method == trained):
-                    continue  # auto no scorer: the same as auto but at one sentence
+                if method == "auto no scorer" and k != 1:
+                    continue  # the same as auto but at one sentence
                 scores, rate, flawed, each = evaluate_each(system, items, k)
                 shown = f"lead-{k}" if method == "lead" and k else method
                 print(

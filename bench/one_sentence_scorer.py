@@ -35,7 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models" / "one-sentence-data"))
 
-from _data import cnndm_pairs_split, cross_validated, data_dir, jsonl, outlet
+from _data import cross_validated, data_dir, outlet_tests
 from summarize import evaluate, evaluate_each, load, nlpkit_system, unscored_auto, versus
 from union import RECIPE, training_rows
 
@@ -139,14 +139,9 @@ def cross_validate(pairs: list[Pair], per_fold: int, folds: int = 3) -> dict[str
 def outlet_held_out(pairs: list[Pair], data: Path, name: str, recipe: dict[str, Any]) -> None:
     """The chosen recipe trained without one outlet's articles, at one sentence on that outlet's cased pairs, beside
     the same recipe trained on all and auto's own pick: what a user whose news comes from elsewhere sees."""
-    _, held = cnndm_pairs_split(data)
-    tests = {
-        "cnn": ("held-out CNN pairs", [r for r in held if outlet(r) == "cnn"]),
-        "mail": ("Daily Mail pairs", [r for r in jsonl(data / "cnndm_train" / "pairs.jsonl") if outlet(r) == "mail"]),
-    }
     print(f"\n{name}, trained without one outlet, on that outlet's cased pairs at one sentence")
     print("(ROUGE-1 F1 x100; beside it ROUGE-1 minus Lead-1's per article, mean ± standard error)")
-    for key, (what, rows) in tests.items():
+    for key, (what, rows) in outlet_tests(data).items():
         items = [(r["text"], "", [r["summary"]], 1) for r in rows]
         rest = [p for p in pairs if p.outlet != key]
         lead = evaluate_each(nlpkit_system("lead"), items, 1)[3]

@@ -46,7 +46,7 @@ from _data import PreviousAuto, cnndm_pairs_split, data_dir, is_mail, jsonl
 from briefs import defects
 
 from nlpkit.catalog import get_summarizer
-from nlpkit.metrics import paired_gain, rouge_each
+from nlpkit.metrics import paired_gain, rouge_each, rouge_means
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.prepare import prepare
 from nlpkit.text.segment import segment
@@ -214,8 +214,7 @@ def evaluate_each(
     flawed = sum(1 for b, (_, title, _, _) in zip(briefs, items, strict=True) if defects(b, title))
     preds = ["\n".join(b) for b in briefs]
     each = rouge_each(preds, [[lines(r) for r in refs] for _, _, refs, _ in items])
-    scores = {key: sum(v) / max(1, len(v)) for key, v in each.items()}
-    return scores, rate, flawed / max(1, len(items)), each
+    return rouge_means(each), rate, flawed / max(1, len(items)), each
 
 
 def versus(each: dict[str, list[float]], lead: dict[str, list[float]]) -> str:

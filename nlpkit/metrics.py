@@ -132,9 +132,7 @@ def rouge(
         >>> round(rouge(["the cat sat"], ["the cat sat down"])["rouge1"], 3)
         0.857
     """
-    each = rouge_each(predictions, references, keys=keys)
-    n = max(1, len(predictions))
-    return {k: sum(v) / n for k, v in each.items()}
+    return rouge_means(rouge_each(predictions, references, keys=keys))
 
 
 def rouge_each(
@@ -154,6 +152,11 @@ def rouge_each(
         for k in keys:
             out[k].append(result[k].fmeasure)
     return out
+
+
+def rouge_means(each: dict[str, list[float]]) -> dict[str, float]:
+    """The mean of each key's scores in `rouge_each`'s dict (0 where there are none)."""
+    return {k: sum(v) / max(1, len(v)) for k, v in each.items()}
 
 
 def mean_se(values: Sequence[float]) -> tuple[float, float]:
@@ -196,7 +199,7 @@ def brief_rouge(
     one line a sentence, against their references (as `sentence_lines` gives them)."""
     preds = ["\n".join(s.text for s in summarizer.summarize(d, length).sentences) for d in docs]
     each = rouge_each(preds, references)
-    return {k: sum(v) / max(1, len(v)) for k, v in each.items()}, each
+    return rouge_means(each), each
 
 
 def sentence_lines(text: str) -> str:

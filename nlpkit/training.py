@@ -399,23 +399,26 @@ def _classifier_meta(**kw: Any) -> ModelMeta:
 # -- summarizers ---------------------------------------------------------------------------
 
 Pair = tuple[str, str, str | None]  # article, reference summary, headline
-SummarizerTrainer = Callable[[Sequence[Document], Sequence[str], dict[str, Any]], tuple[Any, dict[str, Any]]]
+SummarizerTrainer = Callable[[Sequence[Document], Sequence[str], dict[str, Any], Log], tuple[Any, dict[str, Any]]]
 
-#: How each summarizer backend is trained: `(docs, references, params) -> (summarizer, extra metadata)`.
+#: How each summarizer backend is trained: `(docs, references, params, log) -> (summarizer, extra metadata)`.
 SUMMARIZER_TRAINERS: Registry[SummarizerTrainer] = Registry("summarizer backend")
 
 
 @SUMMARIZER_TRAINERS.register("extractive")
-def _train_extractive(docs: Sequence[Document], refs: Sequence[str], params: dict[str, Any]) -> tuple[Any, dict]:
+def _train_extractive(
+    docs: Sequence[Document], refs: Sequence[str], params: dict[str, Any], log: Log
+) -> tuple[Any, dict]:
     try:
         scorer = fit_sentence_scorer(docs, refs, **params)
     except TypeError as e:
         raise UsageError(f"extractive summarizer training: {e}") from None
+    log(f"fitted {scorer.trees.config()['trees']} boosted trees")
     return SupervisedSummarizer(scorer, ModelMeta(task="summarizer", backend="extractive")), {}
 
 
 @SUMMARIZER_TRAINERS.register("seq2seq")
-def _train_seq2seq(docs: Sequence[Document], refs: Sequence[str], params: dict[str, Any]) -> tuple[Any, dict]:
+def _train_seq2seq(docs: Sequence[Document], refs: Sequence[str], params: dict[str, Any], log: Log) -> tuple[Any, dict]:
     options = {k: v for k, v in params.items() if k != "base_model"}
     model, history, best = fine_tune_seq2seq(params.get("base_model", ""), docs, refs, **options)
     return model, {"history": tuple(history), "best_epoch": best, "generation": model.generation_options()}
@@ -467,9 +470,7 @@ def train_summarizer(
     say(f"training the {backend} summarizer on {len(train_part)} articles, evaluating on {len(dev)}")
     docs = [prepare(t, title=title or None) for t, _, title in train_part]
     params = dict(params or {})
-    model, extra = trainer(docs, [s for _, s, _ in train_part], params)
-    if isinstance(model, SupervisedSummarizer):
-        say(f"fitted {model.scorer.trees.config()['trees']} boosted trees")
+    model, extra = trainer(docs, [s for _, s, _ in train_part], params, say)
     evaluated_on = f"a held-out {dev_split:.0%} of the articles (seed {seed})"
     metrics = _summary_metrics(model, dev, evaluated_on, one_sentence=backend == "extractive")
     seconds = time.perf_counter() - t0

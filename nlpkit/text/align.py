@@ -15,6 +15,8 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
 
+import numpy as np
+
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 
@@ -26,8 +28,6 @@ def _key(text: str) -> tuple[str, list[int]]:
     Worked out on code points in arrays (an article in well under a millisecond): printable ASCII but the
     blank is kept as it is, and only the other characters are looked at one by one.
     """
-    import numpy as np
-
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     blank = ((cp >= 0x09) & (cp <= 0x0D)) | ((cp >= 0x1C) & (cp <= 0x20))  # what str.isspace calls blank in ASCII
     count = ((cp > 0x20) & (cp < 0x7F)).astype(np.intp)  # characters of the key each one gives
