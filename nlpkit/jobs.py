@@ -93,6 +93,7 @@ class ScoreSummary:
     engine: str = "local"
     workers: int = 1
     errors_file: str | None = None
+    first_error: str | None = None  # the first failure's reason, for the end-of-job summary
     stages: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -109,6 +110,8 @@ class ScoreSummary:
     def add(self, batch: Batch) -> None:
         self.read += batch.rows
         self.failed += len(batch.errors)
+        if self.first_error is None and batch.errors:
+            self.first_error = str(batch.errors[0]["error"])
         self.scored += batch.rows - len(batch.errors)
         self.stance_skipped += batch.stance_skipped
         for name, tally in (("topics", batch.topics), ("stances", batch.stances)):
@@ -334,6 +337,7 @@ class OutputJob:
             self.summary.read += 1
             if row.get("error"):
                 self.summary.failed += 1
+                self.summary.first_error = self.summary.first_error or str(row["error"])
                 failed.append(error_record(row))
                 continue
             self.summary.scored += 1

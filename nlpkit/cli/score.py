@@ -201,6 +201,9 @@ def summary_text(summary: Any) -> str:
         busiest = sorted(summary.claims.items(), key=lambda kv: -sum(kv[1].values()))[:10]
         for cid, tally in busiest:
             lines.append(f"  {printable(cid)}: " + tally_text(tally))
+    if summary.first_error:
+        where = "" if summary.errors_file else " (every failed row has its reason in the error column)"
+        lines.append(f"failed:  {summary.failed}; the first: {printable(summary.first_error)}{where}")
     failures = f"; failures: {summary.errors_file}" if summary.failed and summary.errors_file else ""
     claims = f"; claims: {summary.claims_file}" if summary.claims_file else ""
     lines.append(f"output: {summary.out}{claims}{failures}")

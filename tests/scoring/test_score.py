@@ -54,6 +54,7 @@ def test_one_row_per_record_in_input_order(tmp_path: Path) -> None:
     assert [r["id"] for r in rows[:3]] == ["a0", "a1", "a2"]
     assert len(rows) == s.read == 40 + 2 + 2
     assert s.failed == 3 and s.scored == 41
+    assert s.first_error == next(r["error"] for r in rows if r["error"])
     ok = rows[0]
     assert ok["topic"] in nlpkit.load_model("topic").labels and 0 < ok["topic_score"] <= 1
     assert ok["stance"] in {"agree", "disagree", "discuss", "unrelated"}
@@ -131,6 +132,13 @@ def test_resume_after_a_partial_write(tmp_path: Path) -> None:
     s = score_archive([str(src)], out, options=opts, workers=1, resume=True)
     assert s.resumed_after == 7
     assert out.read_text() == full.read_text()
+    # resumed after its first failure: the summary still names it, read back from the output
+    failed_at = next(i for i, line in enumerate(lines) if json.loads(line)["error"])
+    out.write_text("".join(lines[: failed_at + 1]))
+    job.update(status="running", rows=failed_at + 1, last_id=json.loads(lines[failed_at])["id"])
+    manifest.write_text(json.dumps(job))
+    s = score_archive([str(src)], out, options=opts, workers=1, resume=True)
+    assert s.resumed_after == failed_at + 1 and s.first_error == json.loads(lines[failed_at])["error"]
 
 
 def test_resume_refuses_other_options(tmp_path: Path) -> None:
@@ -195,8 +203,12 @@ def test_cli_summary_and_exit_codes(tmp_path: Path) -> None:
     assert r.exit_code == 1  # some records failed
     summary = json.loads(r.stdout)
     assert summary["read"] == 10 and summary["failed"] == 3 and sum(summary["topics"].values()) == 7
+    first = next(row["error"] for row in _rows(out) if row["error"])
+    assert summary["first_error"] == first
     r = runner.invoke(app, ["score", str(src), "--out", str(out)])
     assert r.exit_code == 1 and "--force" in r.stderr
+    r = runner.invoke(app, ["score", str(src), "--out", str(out), "--tasks", "topic", "-w", "1", "--force"])
+    assert r.exit_code == 1 and f"failed:  3; the first: {first} (every failed row" in r.stdout
     clean_only = tmp_path / "ok.jsonl"
     r = runner.invoke(
         app, ["score", str(Path(__file__).parents[2] / "data" / "articles.jsonl"), "--out", str(clean_only), "-w", "1"]
