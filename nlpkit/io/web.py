@@ -167,12 +167,15 @@ class Fetcher:
         host = (urlsplit(url).hostname or "").lower()
         with self._gate(host)():
             start = time.perf_counter()  # the request itself, not the wait for the host's turn
+            answered = False  # a host that never answered gave no page: it is not counted as fetched
             try:
-                return self._get(url)
+                got = self._get(url)
+                answered = True
+                return got
             finally:
                 with self._lock:
                     self.seconds += time.perf_counter() - start
-                    self.fetched += page
+                    self.fetched += page and answered
 
     def _gate(self, host: str) -> _Gate:
         with self._lock:

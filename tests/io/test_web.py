@@ -109,9 +109,11 @@ def test_the_cache_fetches_nothing_twice(site: str, tmp_path: Path) -> None:
 
 def test_an_unreachable_host_fails_at_once() -> None:
     start = time.monotonic()
+    fetcher = Fetcher()
     with pytest.raises(FetchError, match="does not resolve"):
-        Fetcher().fetch("http://nlpkit-test.invalid/article.html")
+        fetcher.fetch("http://nlpkit-test.invalid/article.html")
     assert time.monotonic() - start < 20
+    assert fetcher.fetched == 0, "a host that never answered is counted as a page fetched"
 
 
 # -- the commands, as a user types them ----------------------------------------------------------------
