@@ -54,9 +54,28 @@ def summarize(
     """
     if isinstance(text, Document):
         return get_summarizer(method, **options).summarize(text, LengthSpec.parse(length))
+    _check_text(text, "a str or a Document")
     doc = prepare(text, title=title, clean=clean)
     summary = get_summarizer(method, **options).summarize(doc, LengthSpec.parse(length))
     return in_given_text(summary, text, doc, title_given=title is not None)
+
+
+def _check_text(text: object, wanted: str = "a str") -> None:
+    """A `TypeError` that says what was given, where an article's text is not a string."""
+    if not isinstance(text, str):
+        hint = " (decode bytes first: data.decode('utf-8'))" if isinstance(text, bytes | bytearray) else ""
+        raise TypeError(f"the article's text must be {wanted}, not {type(text).__name__}{hint}")
+
+
+def _records(records: Iterable[Article | Failure | str]) -> Iterator[Article | Failure]:
+    """A stream's items as records: a plain string is an article of its own, its id its place in the stream."""
+    for i, rec in enumerate(records):
+        if isinstance(rec, str):
+            yield Article(id=str(i), title="", text=rec, source=f"<text {i}>")
+        elif isinstance(rec, Article | Failure):
+            yield rec
+        else:
+            raise TypeError(f"item {i} of the stream is a {type(rec).__name__}: give an Article, a Failure or a str")
 
 
 def in_given_text(summary: Summary, original: str, doc: Document, *, title_given: bool) -> Summary:
@@ -127,7 +146,7 @@ def brief_article(
 
 
 def brief_articles(
-    records: Iterable[Article | Failure],
+    records: Iterable[Article | Failure | str],
     *,
     method: str = "auto",
     length: str | int | LengthSpec = 3,
@@ -135,11 +154,17 @@ def brief_articles(
     topic_model: str | None = None,
     options: dict[str, Any] | None = None,
 ) -> Iterator[Failure | tuple[Brief, list[str]]]:
-    """Brief each article of a stream; failures pass through, one bad article never stops the rest."""
+    """Brief each article of a stream (`Article`s, as `read_articles` gives them, or plain strings, whose ids
+    are their places in the stream); failures pass through, one bad article never stops the rest.
+
+    Example:
+        >>> [(b.id, b.summary.text) for b, _ in brief_articles(["Shops shut early. Staff went home."], length=1)]
+        [('0', 'Shops shut early.')]
+    """
     summarizer = get_summarizer(method, **(options or {}))
     spec = LengthSpec.parse(length)
     model = load_model(topic_model) if topic_model is not None else None
-    for rec in records:
+    for rec in _records(records):
         if isinstance(rec, Failure):
             yield rec
             continue
@@ -174,29 +199,31 @@ def classify(
         >>> p.target, p.target_source
         ('Council bans ships', 'given')
     """
-    from nlpkit.classifiers.base import ClassifierModel
-
-    loaded = load_model(model) if isinstance(model, str) else model
-    if not isinstance(loaded, ClassifierModel):
-        raise InputError(f"{model}: a {loaded.task} model, not a classifier")
+    _check_text(text)
     article = Article(id="text", title=title or "", text=text, source="<text>")
-    (result,) = classify_articles([article], loaded, target=target, clean=clean)
+    (result,) = classify_articles([article], model, target=target, clean=clean)
     if isinstance(result, Failure):
         raise InputError(result.error.removeprefix("<text>: "))
     if isinstance(result, Skipped):
-        return Skipped(article, result.reason.removeprefix("<text>: "))
+        reason = result.reason.removeprefix("<text>: ")
+        return Skipped(article, NO_TARGET_GIVEN if reason == NO_TARGET else reason)
     return result[1]
 
 
+#: Why `classify` gives a stance model's answer as `Skipped`, in the words of its arguments.
+NO_TARGET_GIVEN = "no target: give target=, or title= (the headline is checked when no target is given)"
+
+
 def classify_articles(
-    records: Iterable[Article | Failure],
-    model: ClassifierModel,
+    records: Iterable[Article | Failure | str],
+    model: str | ClassifierModel,
     *,
     target: str | None = None,
     clean: bool = True,
     batch_size: int = 64,
 ) -> Iterator[Failure | Skipped | tuple[Article, Prediction]]:
-    """Label each article of a stream, in order; an article that cannot be read is a `Failure`; one the model
+    """Label each article of a stream (`Article`s or plain strings, as for `brief_articles`) with `model` (a
+    bundled model's name, a folder, or a loaded model), in order; an article that cannot be read is a `Failure`; one the model
     cannot label — in a language it does not read, or (stance) with no target — is `Skipped`, with the reason.
 
     The text is prepared as in training (`nlpkit.text.prepare`). A stance model checks each article against
@@ -209,11 +236,16 @@ def classify_articles(
         >>> [(a.id, p.label) for a, p in classify_articles([art], load_model("topic"))]
         [('1', 'sport')]
     """
+    from nlpkit.classifiers.base import ClassifierModel
+
+    loaded = load_model(model) if isinstance(model, str) else model
+    if not isinstance(loaded, ClassifierModel):
+        raise InputError(f"{model}: a {loaded.task} model, not a classifier")
     batch: list[tuple[Article, Any, tuple[str | None, str | None]]] = []
 
     def flush() -> Iterator[tuple[Article, Prediction]]:
         if batch:
-            preds = model.predict_scores([x for _, x, _ in batch])
+            preds = loaded.predict_scores([x for _, x, _ in batch])
             for (art, item, (claim, source)), p in zip(batch, preds, strict=True):
                 if claim is None:
                     yield art, p
@@ -225,12 +257,12 @@ def classify_articles(
                 yield art, replace(p, target=claim, target_source=source, evidence=ev)
             batch.clear()
 
-    for rec in records:
+    for rec in _records(records):
         if isinstance(rec, Failure):
             yield from flush()
             yield rec
             continue
-        item, why, resolved = _model_input(rec, model, target, clean)
+        item, why, resolved = _model_input(rec, loaded, target, clean)
         if item is None:
             yield from flush()
             if why is None:

@@ -217,3 +217,32 @@ def test_a_model_that_learnt_nothing_says_so() -> None:
 def test_evaluate_dispatches_summarizers_by_method_name() -> None:
     m = nlpkit.evaluate("lead", ROOT / "data" / "summaries.jsonl", length="1")
     assert m["method"] == "lead" and "lead3" in m
+
+
+def test_streams_take_plain_strings_and_a_model_by_name() -> None:
+    texts = ["The striker scored twice as the club won the cup final. Fans sang.", "   "]
+    briefs = list(nlpkit.brief_articles(texts, length=1))
+    first, failed = briefs
+    assert isinstance(first, tuple) and first[0].id == "0" and first[0].summary.text.startswith("The striker")
+    assert isinstance(failed, nlpkit.Failure) and failed.id == "1" and failed.error.startswith("<text 1>:")
+    (labelled, empty) = nlpkit.classify_articles(texts, "topic")
+    assert isinstance(labelled, tuple) and labelled[0].id == "0" and labelled[1].label == "sport"
+    assert isinstance(empty, nlpkit.Failure) and empty.id == "1"
+    with pytest.raises(TypeError, match="item 1 of the stream is a dict"):
+        list(nlpkit.brief_articles(["A story. It ends.", {"text": "no"}]))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [(None, "must be a str or a Document, not NoneType"), (b"A story.", r"not bytes \(decode bytes first")],
+)
+def test_a_text_that_is_not_a_string_is_one_clear_type_error(text: object, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        nlpkit.summarize(text)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be a str, not"):
+        nlpkit.classify(text)  # type: ignore[arg-type]
+
+
+def test_stance_without_a_target_says_which_argument_to_give() -> None:
+    skipped = nlpkit.classify("The council voted on Monday to ban cruise ships.", "stance")
+    assert isinstance(skipped, Skipped) and "target=" in skipped.reason and "--target" not in skipped.reason
