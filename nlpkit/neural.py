@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 import time
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from nlpkit import config
-from nlpkit.errors import ModelError, UsageError
+from nlpkit.errors import ModelError, UsageError, printable
 
 
 def resolve_device(device: str) -> str:
@@ -73,8 +74,20 @@ def load_pretrained(load: Callable[..., Any], name_or_path: str | Path, what: st
             return load(str(local) if local.exists() else name, trust_remote_code=False)
     except (OSError, ValueError, KeyError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        kind = _model_type(local) if "Unrecognized configuration class" in first else None
+        if kind:  # transformers names its config class and lists every model type it knows: say what it is
+            raise ModelError(f"{name}: cannot load {what} from it: it holds a {kind} model") from e
         hint = "" if local.exists() else "; as a Hub id it needs a network and the exact name"
         raise ModelError(f"{name}: cannot load {what} from it ({first}{hint})") from e
+
+
+def _model_type(folder: Path) -> str | None:
+    """The `model_type` a model folder's config.json names, or None."""
+    try:
+        kind = json.loads((folder / "config.json").read_text(encoding="utf-8")).get("model_type")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return printable(kind) if isinstance(kind, str) and kind else None
 
 
 def save_pretrained(model: Any, tokenizer: Any, out: Path, root: Path) -> list[str]:

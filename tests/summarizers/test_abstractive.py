@@ -168,3 +168,8 @@ def test_a_classifier_folder_is_not_a_seq2seq_model() -> None:
 
     with pytest.raises(ModelError, match="not a seq2seq summarizer"):
         get_summarizer("abstractive", model=str(resolve_model_path("topic")))
+
+
+def test_an_encoder_folder_is_not_a_seq2seq_model(tiny_encoder: Path) -> None:
+    with pytest.raises(ModelError, match=r"cannot load a seq2seq model from it: it holds a bert model$"):
+        get_summarizer("abstractive", model=str(tiny_encoder)).summarize(prepare(ARTICLE), LengthSpec(sentences=1))
