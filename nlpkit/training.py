@@ -92,9 +92,10 @@ def train(
 
     Args:
         task: `"topic"` (text -> label) or `"stance"` ((target, text) -> label).
-        data: CSV/TSV/JSON/JSONL/Parquet file, a `save_to_disk` folder, a Hub dataset name, or rows in
-            memory: a list of dicts or of `(text, label)` pairs (stance: `(target, text, label)`), a pandas
-            DataFrame or a `datasets.Dataset`, with columns named as `fields` says.
+        data: CSV/TSV/JSON/JSONL/Parquet file or fastText's `__label__` lines, a `save_to_disk` folder, a Hub
+            dataset name, or rows in memory: a list of dicts or of `(text, label)` pairs (stance:
+            `(target, text, label)`), a pandas DataFrame or a `datasets.Dataset`, with columns named as `fields`
+            says.
         out: Model folder to write (refused if it exists, unless `force`).
         backend: A registered backend (`tfidf`, `embedding`, `transformer`).
         fields: Where text, label, target, title and groups are (`LabelFields`).

@@ -105,6 +105,25 @@ def test_parquet_and_hf_dataset_folder(data_dir: Path, tmp_path: Path) -> None:
     assert nlpkit.train("topic", tmp_path / "ds").metrics["n"] > 0
 
 
+def test_fasttext_label_lines(data_dir: Path, tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
+    lines = [f"__label__{r['label']} {r['text']}" for r in rows]
+    lines[1] = lines[1].split(" ", 1)[1] + " " + lines[1].split(" ", 1)[0]  # fastText reads a label anywhere
+    (tmp_path / "topics.train").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    data = load_labelled(tmp_path / "topics.train", task="topic")
+    assert data.texts[:2] == [r["text"] for r in rows[:2]] and data.labels[:2] == [r["label"] for r in rows[:2]]
+    result = nlpkit.train("topic", tmp_path / "topics.train", dev_split=0.25)
+    assert set(result.model.labels) == {r["label"] for r in rows}
+    (tmp_path / "two.txt").write_text(lines[0] + "\n__label__a __label__b Two labels on one line.\n")
+    with pytest.raises(DataError, match=r"two.txt:2: 2 labels \(a, b\); nlpkit learns one label per text"):
+        load_labelled(tmp_path / "two.txt", task="topic")
+    (tmp_path / "none.txt").write_text(lines[0] + "\nA line with no label.\n")
+    with pytest.raises(DataError, match=r"none\.txt:2: no __label__ word"):
+        load_labelled(tmp_path / "none.txt", task="topic")
+    with pytest.raises(DataError, match=r"unknown table format; use CSV, .*fastText"):
+        load_labelled(data_dir / "article.txt", task="topic")
+
+
 def test_training_and_classify_read_the_same_text(tmp_path: Path, data_dir: Path) -> None:
     """A row's prediction is the same through train's path (load_labelled + prepare_examples) and classify's."""
     import subprocess

@@ -23,7 +23,8 @@ def evaluate_command(
     data: Annotated[
         str,
         typer.Argument(
-            metavar="DATA", help="Labelled data: JSONL/CSV/Parquet (articles with a reference summary or a label)."
+            metavar="DATA",
+            help="Labelled data: JSONL/CSV/Parquet or fastText's __label__ lines (articles with a reference summary or a label).",
         ),
     ],
     summary_field: Annotated[

@@ -46,7 +46,8 @@ def train_command(
     data: Annotated[
         str,
         typer.Argument(
-            metavar="DATA", help="CSV/TSV/JSON/JSONL/Parquet file, a saved dataset folder, or a Hub dataset name."
+            metavar="DATA",
+            help="CSV/TSV/JSON/JSONL/Parquet file, fastText's __label__ lines (.txt), a saved dataset folder, or a Hub dataset name.",
         ),
     ],
     out: Annotated[str, typer.Option("--out", "-o", help="Model folder to write.")],

@@ -1,4 +1,5 @@
-"""Labelled tables for training and evaluation: CSV, TSV, JSON, JSONL, Parquet, or a Hugging Face dataset."""
+"""Labelled tables for training and evaluation: CSV, TSV, JSON, JSONL, Parquet, fastText's `__label__` lines, or
+a Hugging Face dataset."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from nlpkit.io.paths import format_of, not_a_regular_file
 
 #: Most columns a table may have (a header of a million columns would take gigabytes per row).
 MAX_COLUMNS = 10_000
+#: fastText's label prefix: a word that starts with it is a label (`__label__sport The striker scored ...`).
+FASTTEXT_LABEL = "__label__"
+#: What `read_table` reads, for the error that refuses anything else.
+FORMATS = "CSV, TSV, JSON, JSONL, Parquet, fastText's __label__ lines (.txt) or a dataset folder"
 
 
 def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str, Any]]:
@@ -40,8 +45,10 @@ def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str
         raise DataError(problem)
     fmt = format_of(path.name) or ""
     reader = _TABLES.get(fmt.removesuffix(".gz"))
+    if reader is None and fmt.removesuffix(".gz") in ("txt", ""):  # fastText's files: .txt, .train, .valid
+        reader = _fasttext_rows
     if reader is None:
-        raise DataError(f"{path}: unknown table format; use CSV, TSV, JSON, JSONL, Parquet or a dataset folder")
+        raise DataError(f"{path}: unknown table format; use {FORMATS}")
     try:
         with _open_text(path, fmt) as f:
             rows = reader(f, path)
@@ -100,6 +107,27 @@ def _jsonl_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:
         if not isinstance(row, dict):
             raise DataError(f"{path}:{i}: a JSON {type(row).__name__}, not an object")
         rows.append(row)
+    return rows
+
+
+def _fasttext_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:
+    """fastText's format: a line per example, its label a word with the `__label__` prefix (as fastText reads it,
+    anywhere in the line; the rest of the line is the text). A file whose first line has no label is refused
+    as no table; a line with two labels too, since a topic model gives each text one label."""
+    rows: list[dict[str, Any]] = []
+    for i, line in enumerate(iter(lambda: f.readline(MAX_MEMBER_BYTES + 1), ""), start=1):
+        if len(line) > MAX_MEMBER_BYTES:
+            raise DataError(f"{path}:{i}: a line longer than {MAX_MEMBER_BYTES:,} characters; split or remove it")
+        words = line.split()
+        if not words:
+            continue
+        labels = list(dict.fromkeys(w[len(FASTTEXT_LABEL) :] for w in words if w.startswith(FASTTEXT_LABEL)))
+        if not rows and not labels:
+            raise DataError(f"{path}: unknown table format; use {FORMATS}")
+        if len(labels) != 1:
+            found = f"{len(labels)} labels ({', '.join(labels)})" if labels else "no __label__ word"
+            raise DataError(f"{path}:{i}: {found}; nlpkit learns one label per text: give each line one")
+        rows.append({"text": " ".join(w for w in words if not w.startswith(FASTTEXT_LABEL)), "label": labels[0]})
     return rows
 
 
