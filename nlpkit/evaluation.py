@@ -157,7 +157,9 @@ def evaluate_classifier(
     metrics["data"] = data_set.source
     metrics["notes"] = data_set.notes
     checked, seen = data_set.seen_share(clf.meta.data.get("seen"))
+    note = ""
     if checked and seen / checked >= SEEN_WARNING:
+        note = f"{seen / checked:.0%} of these examples were trained on: not a test score"
         warning = (
             f"{seen / checked:.0%} of the checked examples ({seen} of {checked}) are in the model's training data:"
             " these figures are not a test score"
@@ -166,8 +168,8 @@ def evaluate_classifier(
         warnings.warn(warning, stacklevel=2)
     if out_dir is not None:
         write_json(out_dir / "metrics.json", metrics)
-        plot_confusion_matrix(metrics, out_dir / "confusion_matrix.png")
+        plot_confusion_matrix(metrics, out_dir / "confusion_matrix.png", note=note)
         correct = [g == p for g, p in zip(data_set.labels, pred, strict=True)]
-        plot_calibration(correct, proba.max(axis=1), out_dir / "calibration.png")
+        plot_calibration(correct, proba.max(axis=1), out_dir / "calibration.png", note=note)
         write_atomic(out_dir / "report.md", classification_markdown(metrics))
     return metrics

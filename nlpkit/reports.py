@@ -123,10 +123,14 @@ def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | 
     d = 100 * np.asarray(gains, dtype=float)
     mean, se = mean_se(d.tolist())
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.hist(d, bins=min(40, max(5, len(d) // 5)), color="#4c72b0")
-    ax.axvspan(mean - 2 * se, mean + 2 * se, color="orange", alpha=0.3, label="mean ± 2 standard errors")
-    ax.axvline(mean, color="orange", label=f"mean {mean:+.2f}")
-    ax.axvline(0.0, color="grey", linestyle="--", linewidth=1)
+    ax.hist(d, bins=min(40, max(5, len(d) // 5)), color="#4c72b0", edgecolor="white", zorder=2)
+    band = "mean ± 2 standard errors"
+    ax.axvspan(mean - 2 * se, mean + 2 * se, color="orange", alpha=0.3, label=band, zorder=1)
+    ax.axvline(mean, color="orange", label=f"mean {mean:+.2f}", zorder=3)
+    ax.axvline(0.0, color="grey", linestyle="--", linewidth=1, zorder=3)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of articles
     better, worse = int((d > 0).sum()), int((d < 0).sum())
     ax.set_title(f"{method} - {lead}: better on {better}, worse on {worse}, level on {len(d) - better - worse}")
     ax.set_xlabel("ROUGE-1 F1 gain per article (x100)")
@@ -138,8 +142,14 @@ def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | 
     return Path(path)
 
 
-def plot_confusion_matrix(metrics: dict[str, Any], path: str | Path) -> Path:
-    """Save the confusion matrix as a PNG (rows: gold, columns: predicted; shaded by row share)."""
+def _title(ax: Any, title: str, note: str) -> None:
+    """A plot's title, and under it in red a note that changes what the figure means."""
+    ax.set_title(f"{title}\n{note}" if note else title, color="#b00000" if note else "black", fontsize=10)
+
+
+def plot_confusion_matrix(metrics: dict[str, Any], path: str | Path, *, note: str = "") -> Path:
+    """Save the confusion matrix as a PNG (rows: gold, columns: predicted; shaded by row share); `note`, a
+    warning the figure must not be seen without, goes under its title."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -158,15 +168,16 @@ def plot_confusion_matrix(metrics: dict[str, Any], path: str | Path) -> Path:
     for i in range(len(labels)):
         for j in range(len(labels)):
             ax.text(j, i, str(cm[i, j]), ha="center", va="center", color="white" if share[i, j] > 0.5 else "black")
-    ax.set_title(f"accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}")
+    _title(ax, f"accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}", note)
     fig.tight_layout()
     _save_figure(fig, path)
     plt.close(fig)
     return Path(path)
 
 
-def plot_calibration(correct: Any, confidence: Any, path: str | Path, bins: int = 10) -> Path:
-    """Save a reliability curve (accuracy against confidence of the top label) as a PNG."""
+def plot_calibration(correct: Any, confidence: Any, path: str | Path, bins: int = 10, *, note: str = "") -> Path:
+    """Save a reliability curve (accuracy against confidence of the top label) as a PNG; `note` as for
+    `plot_confusion_matrix`."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -187,7 +198,7 @@ def plot_calibration(correct: Any, confidence: Any, path: str | Path, bins: int 
     ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect calibration")
     ax.plot(xs, ys, "o-", label="model")
     ax.set_ylabel("accuracy")
-    ax.set_title(f"reliability (ECE {expected_calibration_error(ok.astype(bool), c, bins):.3f})")
+    _title(ax, f"reliability (ECE {expected_calibration_error(ok.astype(bool), c, bins):.3f})", note)
     ax.legend(loc="upper left")
     hx.bar(xs, ns, width=0.08)
     hx.set_xlabel("confidence of the predicted label")

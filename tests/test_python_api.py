@@ -8,6 +8,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -192,13 +193,30 @@ def test_classify_echoes_the_target_and_its_evidence_indexes_the_text() -> None:
 # -- warnings that save a user from a wrong conclusion --------------------------------------
 
 
-def test_evaluating_on_the_training_data_warns_and_marks_the_report(tmp_path: Path) -> None:
+def test_evaluating_on_the_training_data_warns_and_marks_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nlpkit.evaluation
+
+    notes: list[str] = []
+
+    def titled(draw: Any) -> Any:  # each plot is drawn as before, and its note kept to check
+        def plot(*args: Any, note: str = "", **kwargs: Any) -> Any:
+            notes.append(note)
+            return draw(*args, note=note, **kwargs)
+
+        return plot
+
+    for name in ("plot_confusion_matrix", "plot_calibration"):
+        monkeypatch.setattr(nlpkit.evaluation, name, titled(getattr(nlpkit.evaluation, name)))
     data = ROOT / "data" / "topics.jsonl"
     result = nlpkit.train("topic", data, dev_split=0.25, out=tmp_path / "m")
     with pytest.warns(UserWarning, match=r"100% of the checked examples .* are in the model's training data"):
         m = nlpkit.evaluate(result.path, data, report=tmp_path / "report")
     assert m["warnings"]
     assert "WARNING: 100% of the checked examples" in (tmp_path / "report" / "report.md").read_text()
+    assert notes == ["100% of these examples were trained on: not a test score"] * 2
+    assert (tmp_path / "report" / "confusion_matrix.png").stat().st_size > 0
     fresh = [{"text": "The striker scored twice in the final.", "label": "sport"}] * 3
     with warnings.catch_warnings():
         warnings.simplefilter("error")
