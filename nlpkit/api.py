@@ -223,8 +223,9 @@ def classify_articles(
     batch_size: int = 64,
 ) -> Iterator[Failure | Skipped | tuple[Article, Prediction]]:
     """Label each article of a stream (`Article`s or plain strings, as for `brief_articles`) with `model` (a
-    bundled model's name, a folder, or a loaded model), in order; an article that cannot be read is a `Failure`; one the model
-    cannot label — in a language it does not read, or (stance) with no target — is `Skipped`, with the reason.
+    bundled model's name, a folder, or a loaded model), in order. An article that cannot be read is a `Failure`;
+    one the model cannot label — in a language it does not read, or (stance) with no target — is `Skipped`, with
+    the reason.
 
     The text is prepared as in training (`nlpkit.text.prepare`). A stance model checks each article against
     `target`, else its target field, else its headline; its predictions say which (`target`, `target_source`)

@@ -119,17 +119,15 @@ def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | 
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     d = 100 * np.asarray(gains, dtype=float)
     mean, se = mean_se(d.tolist())
     fig, ax = plt.subplots(figsize=(6, 3.6))
     ax.hist(d, bins=min(40, max(5, len(d) // 5)), color="#4c72b0", edgecolor="white", zorder=2)
-    band = "mean ± 2 standard errors"
-    ax.axvspan(mean - 2 * se, mean + 2 * se, color="orange", alpha=0.3, label=band, zorder=1)
+    ax.axvspan(mean - 2 * se, mean + 2 * se, color="orange", alpha=0.3, label="mean ± 2 standard errors", zorder=1)
     ax.axvline(mean, color="orange", label=f"mean {mean:+.2f}", zorder=3)
     ax.axvline(0.0, color="grey", linestyle="--", linewidth=1, zorder=3)
-    from matplotlib.ticker import MaxNLocator
-
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of articles
     better, worse = int((d > 0).sum()), int((d < 0).sum())
     ax.set_title(f"{method} - {lead}: better on {better}, worse on {worse}, level on {len(d) - better - worse}")
@@ -144,7 +142,10 @@ def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | 
 
 def _title(ax: Any, title: str, note: str) -> None:
     """A plot's title, and under it in red a note that changes what the figure means."""
-    ax.set_title(f"{title}\n{note}" if note else title, color="#b00000" if note else "black", fontsize=10)
+    if note:
+        ax.set_title(f"{title}\n{note}", color="#b00000", fontsize=10)
+    else:
+        ax.set_title(title)
 
 
 def plot_confusion_matrix(metrics: dict[str, Any], path: str | Path, *, note: str = "") -> Path:
