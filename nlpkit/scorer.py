@@ -240,6 +240,7 @@ class ScoreRequest:
     urls_file: str | None = None  # a URL list: one article page per line
     urls: tuple[str, ...] = ()
     claims_out: Path | None = None  # the claim rows of `options.claims`
+    stdin_format: str = "auto"  # how `-` is read (`nlpkit.io.readers.STDIN_FORMATS`)
 
     def files(self) -> list[str]:
         """The input paths (and the URL list), which nothing the job writes may be."""
@@ -249,7 +250,9 @@ class ScoreRequest:
         """What decides the rows of the output: a resumed job must match it (inputs however they are
         spelled, options, fields, and the exact version of every model)."""
         listed = hashlib.sha256("\n".join(self.urls).encode("utf-8", "replace")).hexdigest()[:16]
+        stdin = {"stdin_format": self.stdin_format} if "-" in self.inputs else {}
         return {
+            **stdin,
             "inputs": [canonical_input(i) for i in self.inputs],
             "urls": {"file": canonical_input(self.urls_file), "count": len(self.urls), "sha256": listed}
             if self.urls_file

@@ -85,6 +85,7 @@ def score_archive(
     urls: str | Path | None = None,
     web: WebOptions | None = None,
     claims_out: str | Path | None = None,
+    stdin_format: str = "auto",
 ) -> ScoreSummary:
     """Score every article of files, folders, globs and archives into one output file.
 
@@ -103,6 +104,8 @@ def score_archive(
         web: How pages and feeds are fetched (timeouts, robots.txt, `cache`, per-host limits).
         claims_out: Where the claim rows go when `options.claims` is given (default: beside `out`,
             `NAME.claims.jsonl`): one row per article and claim it bears on, with the stance and evidence.
+        stdin_format: How `-` is read: `auto` (JSONL, JSON or HTML when it looks like one, else one text
+            article), or `txt`, `lines` (an article per line), `html`, `jsonl`, `json`, `csv`, `tsv`.
 
     Example:
         >>> import json, nlpkit, tempfile, pathlib
@@ -132,5 +135,6 @@ def score_archive(
         urls_file=str(urls) if urls else None,
         urls=tuple(url_list(urls)) if urls else (),
         claims_out=side,
+        stdin_format=stdin_format,
     )
     return ENGINES.get(engine)(request)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from nlpkit.io.paths import STDIN_FORMATS
+
 if TYPE_CHECKING:  # the web is imported when an input first needs it
     from nlpkit.io.web import Fetcher
 
@@ -39,6 +41,23 @@ Timeout = Annotated[
 ]
 IgnoreRobots = Annotated[
     bool, typer.Option("--ignore-robots", help="Fetch pages even where a site's robots.txt disallows nlpkit.")
+]
+
+
+def _stdin_format(value: str) -> str:
+    if value not in STDIN_FORMATS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(STDIN_FORMATS)}")
+    return value
+
+
+StdinFormat = Annotated[
+    str,
+    typer.Option(
+        "--stdin-format",
+        callback=_stdin_format,
+        help="How - (standard input) is read: auto (JSONL, JSON or HTML when it looks like one, else one text "
+        "article), txt, lines (an article per line), html, jsonl, json, csv or tsv.",
+    ),
 ]
 FollowLinks = Annotated[
     bool, typer.Option("--follow-links", help="Read files that links in an input folder point to outside it.")

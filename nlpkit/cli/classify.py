@@ -16,6 +16,7 @@ from nlpkit.cli._options import (
     IdField,
     IgnoreRobots,
     Paths,
+    StdinFormat,
     TextField,
     Timeout,
     TitleField,
@@ -65,6 +66,7 @@ def classify_command(
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
+    stdin_format: StdinFormat = "auto",
 ) -> None:
     """Label each article with a topic or stance model: label and probability, one result per article, in order."""
     from nlpkit.api import classify_articles
@@ -80,7 +82,9 @@ def classify_command(
     clf = check_model(load_model(model, device=device))
     fields = Fields(text=text_field, title=title_field, id=id_field, target=target_field)
     fetcher = fetcher_maker(cache, ignore_robots, timeout)
-    records = read_articles([*given, *listed], fields=fields, follow_links=follow_links, fetcher=fetcher)
+    records = read_articles(
+        [*given, *listed], fields=fields, stdin_format=stdin_format, follow_links=follow_links, fetcher=fetcher
+    )
     if not 0 <= min_score <= 1:
         raise UsageError("--min-score must be between 0 and 1")
     failed = 0

@@ -17,6 +17,7 @@ from nlpkit.cli._options import (
     IdField,
     IgnoreRobots,
     Paths,
+    StdinFormat,
     TextField,
     Timeout,
     TitleField,
@@ -96,6 +97,7 @@ def score_command(
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
+    stdin_format: StdinFormat = "auto",
     force: Force = False,
     inputs: Paths = None,
 ) -> None:
@@ -160,6 +162,7 @@ def score_command(
             urls=urls,
             web=web_options(cache, ignore_robots, timeout, per_host=host_connections, delay=host_delay),
             claims_out=claims_out,
+            stdin_format=stdin_format,
         )
     except KeyboardInterrupt:
         raise Interrupted(

@@ -18,6 +18,7 @@ from nlpkit.cli._options import (
     IdField,
     IgnoreRobots,
     Paths,
+    StdinFormat,
     TextField,
     Timeout,
     TitleField,
@@ -99,6 +100,7 @@ def summarize_command(
     text_field: TextField = "text",
     title_field: TitleField = "title",
     id_field: IdField = "id",
+    stdin_format: StdinFormat = "auto",
 ) -> None:
     """Print a short brief of each article: its headline and the sentences that carry the story.
 
@@ -125,6 +127,7 @@ def summarize_command(
     records = read_articles(
         [*named, *listed],
         fields=Fields(text=text_field, title=title_field, id=id_field),
+        stdin_format=stdin_format,
         follow_links=follow_links,
         fetcher=fetcher_maker(cache, ignore_robots, timeout),
     )

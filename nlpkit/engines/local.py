@@ -51,6 +51,7 @@ def score_local(request: ScoreRequest) -> ScoreSummary:
         follow_links=request.follow_links,
         exclude=job.own_files(),
         web=WebInputs(fetcher, request.urls),
+        stdin_format=request.stdin_format,
     )
     if done:
         units = job.skip_done(units, done, request.fields)

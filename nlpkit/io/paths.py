@@ -16,6 +16,10 @@ from pathlib import Path
 from nlpkit.errors import InputError, describe
 from nlpkit.types import Failure
 
+#: How standard input (`-`) can be read: `auto` tells JSONL, JSON and HTML from one text article
+#: (`nlpkit.io.readers.sniff_stdin`); `lines` is an article per line.
+STDIN_FORMATS = ("auto", "txt", "lines", "html", "jsonl", "json", "csv", "tsv")
+
 _EXTENSIONS = {
     ".txt": "txt",
     ".md": "txt",

@@ -254,8 +254,10 @@ def plan_units(
     follow_links: bool = False,
     exclude: Iterable[Path] = (),
     web: WebInputs | None = None,
+    stdin_format: str = "auto",
 ) -> Iterator[Unit]:
-    """Units of about `size` records each, in input order (a `web.urls` list after the other inputs).
+    """Units of about `size` records each, in input order (a `web.urls` list after the other inputs); `-` is
+    standard input, read as `stdin_format` (`nlpkit.io.readers.read_stdin`).
 
     Example:
         >>> units = list(plan_units(["data/articles.jsonl", "data/article.txt"], Fields(), size=2))
@@ -275,7 +277,7 @@ def plan_units(
         if files:
             yield Files(tuple(files))
             files = []
-        yield from _units_of(item, fmt, fields, size, web.fetcher)
+        yield from _units_of(item, fmt, fields, size, web.fetcher, stdin_format)
     if files:
         yield Files(tuple(files))
     if web.urls:  # one article page per line, fetched when its unit's turn comes
@@ -283,7 +285,7 @@ def plan_units(
 
 
 def _units_of(
-    item: str | Path | Failure, fmt: str | None, fields: Fields, size: int, fetcher: Fetcher
+    item: str | Path | Failure, fmt: str | None, fields: Fields, size: int, fetcher: Fetcher, stdin_format: str
 ) -> Iterator[Unit]:
     """The units of one input that is not a whole-file format."""
     if isinstance(item, str) and is_url(item):  # a page or a feed, fetched now to tell which
@@ -297,7 +299,7 @@ def _units_of(
     elif fmt == "zip":
         yield from _member_units(Path(str(item)), size)
     else:
-        yield from _parsed_units(item, fields, size)
+        yield from _parsed_units(item, fields, size, stdin_format)
 
 
 def _url_items(url: str, fetcher: Fetcher) -> Iterator[WebItem | Failure]:
@@ -425,11 +427,11 @@ def _member_units(path: Path, size: int) -> Iterator[Unit]:
         yield Members(str(path), tuple(indexes[i : i + size]))
 
 
-def _parsed_units(item: str | Path | Failure, fields: Fields, size: int) -> Iterator[Unit]:
+def _parsed_units(item: str | Path | Failure, fields: Fields, size: int, stdin_format: str) -> Iterator[Unit]:
     if isinstance(item, Failure):
         yield Parsed((item,))
         return
-    records = read_stdin(fields) if item == "-" else read_path(Path(item), fields)
+    records = read_stdin(fields, stdin_format) if item == "-" else read_path(Path(item), fields)
     batch: list[Record] = []
     for rec in records:
         batch.append(rec)

@@ -76,6 +76,32 @@ def test_stdin(data_dir: Path) -> None:
     assert "comment" not in r.stdout.lower()
 
 
+def test_stdin_is_read_as_what_it_holds(data_dir: Path, tmp_path: Path) -> None:
+    jsonl = (data_dir / "articles.jsonl").read_text()
+    titles = [json.loads(line)["title"] for line in jsonl.splitlines()]
+    r = _run("summarize", "-", "--length", "1", input=jsonl)
+    assert r.exit_code == 0, r.output
+    assert [line for line in r.stdout.splitlines() if line and not line.startswith("  ")] == titles
+    assert '"id"' not in r.stdout
+    whole = _run("summarize", "-", "--length", "1", "--stdin-format", "txt", input=jsonl)
+    assert whole.exit_code == 0 and whole.stdout.count("  • ") == 1  # one article, as asked
+    html = _run("summarize", "-", "--length", "1", input=(data_dir / "article.html").read_text())
+    assert html.stdout.startswith("Wind farm to power 300,000 homes approved\n")
+    headlines = "Bank shares fall after profit warning\n\nStriker signs new five-year deal\n"
+    r = _run("classify", "-", "--stdin-format", "lines", input=headlines)
+    assert r.exit_code == 0, r.output
+    assert [line.split("\t")[:2] for line in r.stdout.splitlines()] == [
+        ["<stdin>:1", "business 1.000"],
+        ["<stdin>:3", "sport 0.949"],
+    ]
+    out = tmp_path / "scores.jsonl"
+    r = _run("score", "-", "--out", str(out), "--tasks", "topic", "-w", "1", "-q", input=jsonl)
+    assert r.exit_code == 0, r.output
+    assert [json.loads(line)["title"] for line in out.read_text().splitlines()] == titles
+    r = _run("summarize", "-", "--stdin-format", "xml", input=jsonl)
+    assert r.exit_code == 2 and "'xml' is not one of auto, txt, lines" in r.stderr
+
+
 def test_one_bad_input_does_not_stop_the_others(data_dir: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")

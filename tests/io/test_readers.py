@@ -172,6 +172,21 @@ def test_huge_article_is_cut_with_a_warning(tmp_path: Path, monkeypatch: pytest.
     assert isinstance(a, Article) and len(a.text) == 1000 and "only the first 1,000" in a.meta["warnings"][0]
 
 
+def test_lines_are_an_article_each() -> None:
+    from nlpkit.io.readers import read_stream
+
+    data = "Oil rises\n\n  Caf\xe9 prices fall  \n".encode("cp1252") + b"x" * 10
+    records = list(read_stream(io.BytesIO(data), "heads.txt", "lines", Fields()))
+    assert [(r.id, r.text) for r in records if isinstance(r, Article)] == [
+        ("heads.txt:1", "Oil rises"),
+        ("heads.txt:3", "Caf\xe9 prices fall"),
+        ("heads.txt:4", "x" * 10),
+    ]
+    assert "read as Windows-1252" in records[1].meta["warnings"][0]
+    (failure,) = read_stream(io.BytesIO("Oil rises\n".encode("utf-16")), "u16.txt", "lines", Fields())
+    assert isinstance(failure, Failure) and "text lines in UTF-16; convert it to UTF-8" in failure.error
+
+
 def test_detect_format() -> None:
     assert detect_format("a.tar.gz") == "tar"
     assert detect_format("A.HTM") == "html"

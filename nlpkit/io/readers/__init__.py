@@ -8,15 +8,16 @@ encodings, bombs); which files an input names is `io.paths`'s business.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from nlpkit.errors import InputError, describe
-from nlpkit.io.decoding import gunzip
-from nlpkit.io.paths import detect_format, expand_inputs, not_a_regular_file, shown
+from nlpkit.errors import InputError, UsageError, describe
+from nlpkit.io.decoding import gunzip, peek
+from nlpkit.io.paths import STDIN_FORMATS, detect_format, expand_inputs, not_a_regular_file, shown
 from nlpkit.io.readers.archives import member_problem, zip_entries, zip_member_records
 from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_bytes, read_stream, stream_failure
 from nlpkit.io.readers.pages import page_article
@@ -45,6 +46,7 @@ __all__ = [
     "read_stdin",
     "read_stream",
     "record_to_article",
+    "sniff_stdin",
     "stream_failure",
     "zip_entries",
     "zip_member_records",
@@ -99,7 +101,7 @@ def read_articles(
     inputs: str | Iterable[str],
     *,
     fields: Fields | None = None,
-    stdin_format: str = "txt",
+    stdin_format: str = "auto",
     follow_links: bool = False,
     fetcher: Fetcher | Callable[[], Fetcher] | None = None,
 ) -> Iterator[Record]:
@@ -132,7 +134,29 @@ def read_articles(
             yield from read_path(item, fields, fetcher=fetcher)
 
 
-def read_stdin(fields: Fields, fmt: str = "txt") -> Iterator[Record]:
-    """The records on standard input (one article by default)."""
+def sniff_stdin(head: bytes) -> str:
+    """What `auto` reads standard input as, from its first bytes: JSONL when it opens with a JSON object, JSON
+    with an array of objects, HTML with a doctype or `<html>`, else one text article.
+
+    Example:
+        >>> [sniff_stdin(b) for b in (b'{"id": "1", "text": "Oil rose."}', b"[Updated] Oil rose.", b"<!DOCTYPE html>")]
+        ['jsonl', 'txt', 'html']
+    """
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:512]
+    if re.match(rb'\{\s*"', start):
+        return "jsonl"
+    if re.match(rb'\[\s*\{\s*"', start):
+        return "json"
+    if re.match(rb"<(?:!doctype\s+html|html\b)", start, re.IGNORECASE):
+        return "html"
+    return "txt"
+
+
+def read_stdin(fields: Fields, fmt: str = "auto") -> Iterator[Record]:
+    """The records on standard input: as `fmt` (one of `STDIN_FORMATS`; `auto`: by `sniff_stdin`)."""
+    if fmt not in STDIN_FORMATS:
+        raise UsageError(f"standard input as {fmt!r}: use one of {', '.join(STDIN_FORMATS)}")
+    if fmt == "auto":
+        fmt = sniff_stdin(peek(sys.stdin.buffer, 512))
     for rec in read_stream(sys.stdin.buffer, "<stdin>", fmt, fields):
         yield replace(rec, id="stdin") if isinstance(rec, Article) and rec.id == "<stdin>" else rec

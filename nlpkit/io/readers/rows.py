@@ -58,7 +58,7 @@ def _is_scalar(v: Any) -> bool:
 def jsonl_record(raw: bytes | None, where: str, fields: Fields) -> Record:
     """One JSONL line to an article or a failure (`raw` None: a line over the size cap)."""
     if raw is None:
-        return Failure(source=where, id=where, error=f"{where}: line longer than {MAX_MEMBER_BYTES:,} bytes; skipped")
+        return _too_long(where)
     try:
         line, _ = decode(raw, where)
         row = json.loads(line)
@@ -67,6 +67,10 @@ def jsonl_record(raw: bytes | None, where: str, fields: Fields) -> Record:
     if not isinstance(row, dict):
         return Failure(source=where, id=where, error=f"{where}: a JSON {type(row).__name__}, not an object")
     return record_to_article(row, where, where, fields)
+
+
+def _too_long(where: str) -> Failure:
+    return Failure(source=where, id=where, error=f"{where}: line longer than {MAX_MEMBER_BYTES:,} bytes; skipped")
 
 
 def jsonl_lines(stream: IO[bytes] | io.RawIOBase) -> Iterator[tuple[int, bytes | None]]:
@@ -85,16 +89,29 @@ def jsonl_lines(stream: IO[bytes] | io.RawIOBase) -> Iterator[tuple[int, bytes |
             yield lineno, raw
 
 
-def check_jsonl_head(stream: IO[bytes], source: str) -> None:
-    """InputError for a JSONL stream that is binary or UTF-16 (its lines cannot be split on bytes)."""
+def check_jsonl_head(stream: IO[bytes], source: str, what: str = "JSONL") -> None:
+    """InputError for a JSONL (or other line-by-line) stream that is binary or UTF-16 (its lines cannot be split
+    on bytes)."""
     if sniff_encoding(peek(stream), source) != "utf-8-sig":
-        raise InputError(f"{source}: JSONL in UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8 ...)")
+        raise InputError(f"{source}: {what} in UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8 ...)")
 
 
 def _read_jsonl(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
     check_jsonl_head(stream, source)
     for lineno, raw in jsonl_lines(stream):
         yield jsonl_record(raw, f"{source}:{lineno}", fields)
+
+
+def _read_lines(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    """One article per non-blank line (a list of headlines, fastText's input to predict): its id the line's place."""
+    check_jsonl_head(stream, source, "text lines")
+    for lineno, raw in jsonl_lines(stream):
+        where = f"{source}:{lineno}"
+        if raw is None:
+            yield _too_long(where)
+            continue
+        text, warning = decode(raw, where)
+        yield make_article(where, "", strip_controls(text.strip()), where, {"warnings": [warning]} if warning else {})
 
 
 def _read_json(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
@@ -180,5 +197,6 @@ for _name, _reader in {
     "csv": _read_csv,
     "tsv": _read_tsv,
     "parquet": _read_parquet,
+    "lines": _read_lines,
 }.items():
     READERS.add(_name, _reader)
