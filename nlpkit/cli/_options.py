@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from nlpkit.io.paths import STDIN_FORMATS
-
 if TYPE_CHECKING:  # the web is imported when an input first needs it
     from nlpkit.io.web import Fetcher
 
@@ -45,6 +43,8 @@ IgnoreRobots = Annotated[
 
 
 def _stdin_format(value: str) -> str:
+    from nlpkit.io.paths import STDIN_FORMATS  # when a command runs, not for --help
+
     if value not in STDIN_FORMATS:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(STDIN_FORMATS)}")
     return value
