@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -71,6 +72,8 @@ def article_inputs(paths: list[str] | None, urls: str | None) -> tuple[list[str]
 
     if not paths and not urls:
         raise UsageError("give articles to read: PATHS (files, folders, URLs, -) or --urls FILE")
+    if "-" in (paths or []) and sys.stdin.isatty():  # typed, not piped: say how it ends
+        print("nlpkit: reading standard input; type or paste, then Ctrl-D on a line of its own", file=sys.stderr)
     return list(paths or []), url_list(urls) if urls else []
 
 

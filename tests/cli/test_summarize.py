@@ -102,6 +102,36 @@ def test_stdin_is_read_as_what_it_holds(data_dir: Path, tmp_path: Path) -> None:
     assert r.exit_code == 2 and "'xml' is not one of auto, txt, lines" in r.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_typing_at_a_terminal_is_told_how_to_end() -> None:
+    import os
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nlpkit", "summarize", "-", "--length", "1"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(slave)
+    try:
+        assert proc.stderr is not None
+        # the hint comes at start-up; without it the command would wait on the terminal for good, so the wait
+        # is bounded (far above any start-up) to fail rather than hang
+        assert select.select([proc.stderr], [], [], 300)[0], "no hint on stderr: the user is left waiting"
+        assert "Ctrl-D" in proc.stderr.readline()
+        os.write(master, b"Oil prices rise\n\nOil rose by 2% after the talks failed. Traders cited fears.\n\x04")
+        out, _ = proc.communicate()
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and out == "Oil prices rise\n  • Oil rose by 2% after the talks failed.\n"
+
+
 def test_one_bad_input_does_not_stop_the_others(data_dir: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")
