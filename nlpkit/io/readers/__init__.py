@@ -108,7 +108,8 @@ def read_articles(
     """Stream articles (and failures) from files, folders, globs, archives, URLs, news feeds and `-` (stdin).
 
     URLs and feeds are fetched with `fetcher` (default: robots.txt obeyed, no cache; see `nlpkit.io.web`), or
-    with the one a function given as `fetcher` makes when the first URL or feed comes.
+    with the one a function given as `fetcher` makes when the first URL or feed comes. `-` is read as
+    `stdin_format` (`read_stdin`; `auto` by default: JSONL, JSON or HTML when it starts like one).
 
     Example:
         >>> from pathlib import Path; import tempfile
