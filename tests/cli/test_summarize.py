@@ -83,6 +83,9 @@ def test_stdin_is_read_as_what_it_holds(data_dir: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert [line for line in r.stdout.splitlines() if line and not line.startswith("  ")] == titles
     assert '"id"' not in r.stdout
+    pretty = json.dumps(json.loads(jsonl.splitlines()[0]), indent=2)  # one object over several lines, as `jq .` prints
+    r = _run("summarize", "-", "--length", "1", input=pretty)
+    assert r.exit_code == 0 and r.stdout.splitlines()[0] == titles[0], r.output
     whole = _run("summarize", "-", "--length", "1", "--stdin-format", "txt", input=jsonl)
     assert whole.exit_code == 0 and whole.stdout.count("  • ") == 1  # one article, as asked
     html = _run("summarize", "-", "--length", "1", input=(data_dir / "article.html").read_text())

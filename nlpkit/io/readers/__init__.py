@@ -136,17 +136,20 @@ def read_articles(
 
 
 def sniff_stdin(head: bytes) -> str:
-    """What `auto` reads standard input as, from its first bytes: JSONL when it opens with a JSON object, JSON
-    with an array of objects, HTML with a doctype or `<html>`, else one text article.
+    """What `auto` reads standard input as, from its first bytes: JSONL when its first line opens a JSON object,
+    JSON when an object opens over several lines (`jq .`'s way) or an array of objects does, HTML with a doctype
+    or `<html>`, else one text article.
 
     Example:
-        >>> [sniff_stdin(b) for b in (b'{"id": "1", "text": "Oil rose."}', b"[Updated] Oil rose.", b"<!DOCTYPE html>")]
-        ['jsonl', 'txt', 'html']
+        >>> [sniff_stdin(b) for b in (b'{"id": "1", "text": "Oil rose."}', b'{\\n  "text": "Oil rose."\\n}')]
+        ['jsonl', 'json']
+        >>> [sniff_stdin(b) for b in (b"[Updated] Oil rose.", b"<!DOCTYPE html>", b"{Oil} rose.")]
+        ['txt', 'html', 'txt']
     """
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:512]
-    if re.match(rb'\{\s*"', start):
+    if re.match(rb'\{[ \t]*"', start):
         return "jsonl"
-    if re.match(rb'\[\s*\{\s*"', start):
+    if re.match(rb'(?:\{|\[\s*\{)\s*"', start):
         return "json"
     if re.match(rb"<(?:!doctype\s+html|html\b)", start, re.IGNORECASE):
         return "html"
