@@ -105,6 +105,22 @@ def test_stdin_is_read_as_what_it_holds(data_dir: Path, tmp_path: Path) -> None:
     assert r.exit_code == 2 and "'xml' is not one of auto, txt, lines" in r.stderr
 
 
+def test_stdin_that_comes_slowly_is_still_read_as_jsonl(data_dir: Path) -> None:
+    import time
+
+    data = (data_dir / "articles.jsonl").read_bytes()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nlpkit", "classify", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=False
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(data[:1])  # a producer that writes its first byte alone: the format is told from a whole line
+    proc.stdin.flush()
+    time.sleep(0.5)  # not a timing check: only makes it likely that nlpkit looks before the rest comes
+    out, _ = proc.communicate(data[1:])
+    ids = [line.split(b"\t")[0] for line in out.splitlines()]
+    assert proc.returncode == 0 and ids == [b"n1", b"n2", b"n3", b"n4", b"n5"]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
 def test_typing_at_a_terminal_is_told_how_to_end() -> None:
     import os

@@ -8,15 +8,16 @@ encodings, bombs); which files an input names is `io.paths`'s business.
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from nlpkit.errors import InputError, UsageError, describe
-from nlpkit.io.decoding import gunzip, peek
+from nlpkit.io.decoding import gunzip
 from nlpkit.io.paths import STDIN_FORMATS, detect_format, expand_inputs, not_a_regular_file, shown
 from nlpkit.io.readers.archives import member_problem, zip_entries, zip_member_records
 from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_bytes, read_stream, stream_failure
@@ -135,32 +136,56 @@ def read_articles(
             yield from read_path(item, fields, fetcher=fetcher)
 
 
-def sniff_stdin(head: bytes) -> str:
-    """What `auto` reads standard input as, from its first bytes: JSONL when its first line opens a JSON object,
-    JSON when an object opens over several lines (`jq .`'s way) or an array of objects does, HTML with a doctype
-    or `<html>`, else one text article.
+def sniff_stdin(first_line: bytes) -> str:
+    """What `auto` reads standard input as, from its first line: JSONL when it opens a JSON object with its first
+    key, JSON when an object or an array opens alone on it (`jq .`'s way) or an array of objects opens, HTML with
+    a doctype or `<html>`, else one text article.
 
     Example:
-        >>> [sniff_stdin(b) for b in (b'{"id": "1", "text": "Oil rose."}', b'{\\n  "text": "Oil rose."\\n}')]
-        ['jsonl', 'json']
+        >>> [sniff_stdin(b) for b in (b'{"id": "1", "text": "Oil rose."}', b"{", b'[{"text": "Oil rose."}]')]
+        ['jsonl', 'json', 'json']
         >>> [sniff_stdin(b) for b in (b"[Updated] Oil rose.", b"<!DOCTYPE html>", b"{Oil} rose.")]
         ['txt', 'html', 'txt']
     """
-    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:512]
-    if re.match(rb'\{[ \t]*"', start):
+    line = first_line.removeprefix(b"\xef\xbb\xbf").strip()
+    if re.match(rb'\{\s*"', line):
         return "jsonl"
-    if re.match(rb'(?:\{|\[\s*\{)\s*"', start):
+    if re.fullmatch(rb"[{\[]|\[\s*\{.*", line):
         return "json"
-    if re.match(rb"<(?:!doctype\s+html|html\b)", start, re.IGNORECASE):
+    if re.match(rb"<(?:!doctype\s+html|html\b)", line, re.IGNORECASE):
         return "html"
     return "txt"
 
 
+class _Prefixed(io.RawIOBase):
+    """A stream that gives `head` and then the rest of `rest`: standard input after its first line was read."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        read = getattr(self._rest, "read1", self._rest.read)
+        data = read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def read_stdin(fields: Fields, fmt: str = "auto") -> Iterator[Record]:
-    """The records on standard input: as `fmt` (one of `STDIN_FORMATS`; `auto`: by `sniff_stdin`)."""
+    """The records on standard input: as `fmt` (one of `STDIN_FORMATS`; `auto`: by `sniff_stdin` on its first
+    line, which is waited for whole however slowly it comes)."""
     if fmt not in STDIN_FORMATS:
         raise UsageError(f"standard input as {fmt!r}: use one of {', '.join(STDIN_FORMATS)}")
+    stream: IO[bytes] = sys.stdin.buffer
     if fmt == "auto":
-        fmt = sniff_stdin(peek(sys.stdin.buffer, 512))
-    for rec in read_stream(sys.stdin.buffer, "<stdin>", fmt, fields):
+        first = stream.readline(1 << 16)
+        fmt = sniff_stdin(first)
+        stream = io.BufferedReader(_Prefixed(first, stream))
+    for rec in read_stream(stream, "<stdin>", fmt, fields):
         yield replace(rec, id="stdin") if isinstance(rec, Article) and rec.id == "<stdin>" else rec
