@@ -37,7 +37,7 @@ def count_articles(inputs: Sequence[str], urls: Sequence[str] = ()) -> int | Non
         if not isinstance(item, Path):
             return None
         fmt = format_of(item.name)
-        if fmt in ("txt", "html", "json"):
+        if fmt in ("txt", "md", "html", "json"):
             total += 1
         elif fmt == "jsonl":
             with item.open("rb") as f:

@@ -57,7 +57,7 @@ StdinFormat = Annotated[
         "--stdin-format",
         callback=_stdin_format,
         help="How - (standard input) is read: auto (JSONL, JSON or HTML when it looks like one, else one text "
-        "article), txt, lines (an article per line), html, jsonl, json, csv or tsv.",
+        "article), txt, lines (an article per line), md, html, jsonl, json, csv or tsv.",
     ),
 ]
 FollowLinks = Annotated[

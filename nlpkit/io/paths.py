@@ -18,11 +18,12 @@ from nlpkit.types import Failure
 
 #: How standard input (`-`) can be read: `auto` tells JSONL, JSON and HTML from one text article
 #: (`nlpkit.io.readers.sniff_stdin`); `lines` is an article per line.
-STDIN_FORMATS = ("auto", "txt", "lines", "html", "jsonl", "json", "csv", "tsv")
+STDIN_FORMATS = ("auto", "txt", "lines", "md", "html", "jsonl", "json", "csv", "tsv")
 
 _EXTENSIONS = {
     ".txt": "txt",
-    ".md": "txt",
+    ".md": "md",
+    ".markdown": "md",
     ".text": "txt",
     ".html": "html",
     ".htm": "html",

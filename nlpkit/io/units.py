@@ -39,7 +39,7 @@ from nlpkit.io.web import Fetcher, Page
 from nlpkit.types import Failure
 
 #: Formats whose files yield exactly one record each.
-_ONE_RECORD = frozenset({"txt", "html", "txt.gz", "html.gz"})
+_ONE_RECORD = frozenset({"txt", "md", "html", "txt.gz", "md.gz", "html.gz"})
 
 
 class Unit(Protocol):

@@ -105,6 +105,23 @@ def test_stdin_is_read_as_what_it_holds(data_dir: Path, tmp_path: Path) -> None:
     assert r.exit_code == 2 and "'xml' is not one of auto, txt, lines" in r.stderr
 
 
+def test_a_markdown_post_is_briefed_without_its_markup(tmp_path: Path) -> None:
+    from tests.io.test_readers import MARKDOWN
+
+    (tmp_path / "post.md").write_text(MARKDOWN, encoding="utf-8")
+    r = _run("summarize", str(tmp_path / "post.md"))
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines() == [
+        "Council bans cruise ships",
+        "  • The council voted on Monday to ban cruise ships from the harbour.",
+        "  • Traders said the ban would cost them millions.",
+        "  • Ships over 1,000 passengers are banned.",
+    ]
+    out = tmp_path / "scores.jsonl"
+    r = _run("score", str(tmp_path / "post.md"), "--out", str(out), "--tasks", "brief", "-w", "1", "-q")
+    assert r.exit_code == 0 and json.loads(out.read_text())["title"] == "Council bans cruise ships"
+
+
 def test_stdin_that_comes_slowly_is_still_read_as_jsonl(data_dir: Path) -> None:
     import time
 

@@ -36,6 +36,60 @@ def test_html_page_is_reduced_to_main_text(data_dir: Path) -> None:
         assert furniture not in a.text
 
 
+MARKDOWN = """---
+layout: post
+title: "Council bans cruise ships"
+---
+
+*By Jane Doe, 3 May 2024*
+
+The council voted on **Monday** to ban cruise ships from the [harbour](https://example.org/harbour).
+The ban starts in 2027.
+
+![The harbour at dawn](harbour.jpg)
+
+## Reaction
+
+> Traders said the ban would cost them `millions`.
+
+- Ships over 1,000 passengers are banned.
+- A new terminal will open.
+
+```python
+print("no story here")
+```
+"""
+
+
+def test_markdown_loses_its_markup_and_gives_its_headline(tmp_path: Path) -> None:
+    from nlpkit.io.markdown import markdown_article
+
+    (tmp_path / "post.md").write_text(MARKDOWN, encoding="utf-8")
+    (a,) = _read(tmp_path / "post.md")
+    assert isinstance(a, Article) and a.title == "Council bans cruise ships"
+    assert a.text.split("\n\n") == [
+        "By Jane Doe, 3 May 2024",
+        "The council voted on Monday to ban cruise ships from the harbour. The ban starts in 2027.",
+        "Reaction",
+        "Traders said the ban would cost them millions.",
+        "Ships over 1,000 passengers are banned.",
+        "A new terminal will open.",
+    ]
+    toml = markdown_article('+++\ntitle = "Oil rises"\n+++\n# Not the headline\n\nOil rose.')
+    assert toml == ("Oil rises", "Not the headline\n\nOil rose.")
+    assert markdown_article("Oil rose.\n\n# Prices\n\nTraders  \ncited fears.") == (
+        "",
+        "Oil rose.\n\nPrices\n\nTraders\ncited fears.",
+    )  # a heading after the text is a subheading; a hard line break stays one
+    with gzip.open(tmp_path / "post.markdown.gz", "wt", encoding="utf-8") as f:
+        f.write(MARKDOWN)
+    (z,) = _read(tmp_path / "post.markdown.gz")
+    assert isinstance(z, Article) and (z.title, z.text) == (a.title, a.text)
+    (tmp_path / "html.md").write_text("<div>\nOil rose by 2% on Monday.\n</div>\n", encoding="utf-8")
+    (h,) = _read(tmp_path / "html.md")  # all raw HTML: read as the plain text it is, not refused as empty
+    assert isinstance(h, Article) and "Oil rose by 2% on Monday." in h.text
+
+
 def test_jsonl_keeps_order_and_fields(data_dir: Path) -> None:
     rows = _read(data_dir / "articles.jsonl")
     assert [r.id for r in rows] == ["n1", "n2", "n3", "n4", "n5"]
@@ -190,6 +244,7 @@ def test_lines_are_an_article_each() -> None:
 def test_detect_format() -> None:
     assert detect_format("a.tar.gz") == "tar"
     assert detect_format("A.HTM") == "html"
+    assert detect_format("post.md") == detect_format("post.markdown") == "md"
     with pytest.raises(InputError):
         detect_format("noext")
 

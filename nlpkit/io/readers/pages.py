@@ -1,4 +1,5 @@
-"""Plain text and HTML files: one article each (HTML reduced to its main text and metadata)."""
+"""Plain text, Markdown and HTML files: one article each (Markdown without its markup, HTML reduced to its main
+text and metadata)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,20 @@ def _read_text(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
         return
     meta: dict[str, Any] = {"warnings": [warning]} if warning else {}
     yield make_article(source, "", text, source, meta)
+
+
+def _read_markdown(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    from nlpkit.io.markdown import markdown_article  # with its parser, when a Markdown file is read
+
+    try:
+        text, warning = read_whole(stream, source)
+    except InputError as e:
+        yield Failure(source=source, id=source, error=str(e))
+        return
+    title, body = markdown_article(text)
+    if not body.strip():  # nothing outside raw HTML, code or images: the file as plain text, not an empty article
+        title, body = "", text
+    yield make_article(source, title, body, source, {"warnings": [warning]} if warning else {})
 
 
 def page_article(html: str, id_: str, source: str, meta: dict[str, Any], url: str | None = None) -> Record:
@@ -44,4 +59,5 @@ def _read_html(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
 
 
 READERS.add("txt", _read_text)
+READERS.add("md", _read_markdown)
 READERS.add("html", _read_html)
