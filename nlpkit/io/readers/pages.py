@@ -3,6 +3,7 @@ text and metadata)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -12,28 +13,24 @@ from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_w
 from nlpkit.types import Failure
 
 
-def _read_text(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+def _read_text(stream: IO[bytes], source: str, fields: Fields, *, markdown: bool = False) -> Iterator[Record]:
+    """The file as one article: as written, or (`markdown`) without its markup and with its headline."""
     try:
         text, warning = read_whole(stream, source)
     except InputError as e:
         yield Failure(source=source, id=source, error=str(e))
         return
+    title = ""
+    if markdown:
+        from nlpkit.io.markdown import markdown_article  # with its parser, when a Markdown file is read
+
+        title, body = markdown_article(text)
+        if body.strip():  # else nothing outside raw HTML, code or images: the file as plain text, not empty
+            text = body
+        else:
+            title = ""
     meta: dict[str, Any] = {"warnings": [warning]} if warning else {}
-    yield make_article(source, "", text, source, meta)
-
-
-def _read_markdown(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
-    from nlpkit.io.markdown import markdown_article  # with its parser, when a Markdown file is read
-
-    try:
-        text, warning = read_whole(stream, source)
-    except InputError as e:
-        yield Failure(source=source, id=source, error=str(e))
-        return
-    title, body = markdown_article(text)
-    if not body.strip():  # nothing outside raw HTML, code or images: the file as plain text, not an empty article
-        title, body = "", text
-    yield make_article(source, title, body, source, {"warnings": [warning]} if warning else {})
+    yield make_article(source, title, text, source, meta)
 
 
 def page_article(html: str, id_: str, source: str, meta: dict[str, Any], url: str | None = None) -> Record:
@@ -59,5 +56,5 @@ def _read_html(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
 
 
 READERS.add("txt", _read_text)
-READERS.add("md", _read_markdown)
+READERS.add("md", functools.partial(_read_text, markdown=True))
 READERS.add("html", _read_html)
