@@ -240,7 +240,7 @@ class ScoreRequest:
     urls_file: str | None = None  # a URL list: one article page per line
     urls: tuple[str, ...] = ()
     claims_out: Path | None = None  # the claim rows of `options.claims`
-    stdin_format: str = "auto"  # how `-` is read (`nlpkit.io.readers.STDIN_FORMATS`)
+    stdin_format: str = "auto"  # how `-` is read (`nlpkit.io.paths.STDIN_FORMATS`)
 
     def files(self) -> list[str]:
         """The input paths (and the URL list), which nothing the job writes may be."""

@@ -72,7 +72,7 @@ def article_inputs(paths: list[str] | None, urls: str | None) -> tuple[list[str]
 
     if not paths and not urls:
         raise UsageError("give articles to read: PATHS (files, folders, URLs, -) or --urls FILE")
-    if "-" in (paths or []) and sys.stdin.isatty():  # typed, not piped: say how it ends
+    if "-" in (paths or []) and sys.stdin is not None and sys.stdin.isatty():  # typed, not piped: say how it ends
         print("nlpkit: reading standard input; type or paste, then Ctrl-D on a line of its own", file=sys.stderr)
     return list(paths or []), url_list(urls) if urls else []
 

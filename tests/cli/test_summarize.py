@@ -122,6 +122,19 @@ def test_a_markdown_post_is_briefed_without_its_markup(tmp_path: Path) -> None:
     assert r.exit_code == 0 and json.loads(out.read_text())["title"] == "Council bans cruise ships"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="closes file descriptor 0")
+def test_closed_stdin_is_one_clear_error() -> None:
+    import os
+
+    r = subprocess.run(
+        [sys.executable, "-m", "nlpkit", "summarize", "-"],
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert r.returncode == 1 and r.stderr == "nlpkit: error: <stdin>: standard input is closed; pipe the articles in\n"
+
+
 def test_stdin_that_comes_slowly_is_still_read_as_jsonl(data_dir: Path) -> None:
     import time
 

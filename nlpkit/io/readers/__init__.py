@@ -182,6 +182,9 @@ def read_stdin(fields: Fields, fmt: str = "auto") -> Iterator[Record]:
     line, which is waited for whole however slowly it comes)."""
     if fmt not in STDIN_FORMATS:
         raise UsageError(f"standard input as {fmt!r}: use one of {', '.join(STDIN_FORMATS)}")
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        yield Failure(source="<stdin>", id="stdin", error="<stdin>: standard input is closed; pipe the articles in")
+        return
     stream: IO[bytes] = sys.stdin.buffer
     if fmt == "auto":
         first = stream.readline(1 << 16)
