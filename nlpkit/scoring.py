@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nlpkit.errors import UsageError
-from nlpkit.io.paths import expand_inputs, format_of, url_list
+from nlpkit.io.paths import ONE_ARTICLE_FORMATS, expand_inputs, format_of, url_list
 from nlpkit.io.readers import Fields
 from nlpkit.io.web import WebOptions
 from nlpkit.io.writers import output_format
@@ -37,7 +37,7 @@ def count_articles(inputs: Sequence[str], urls: Sequence[str] = ()) -> int | Non
         if not isinstance(item, Path):
             return None
         fmt = format_of(item.name)
-        if fmt in ("txt", "md", "html", "json"):
+        if fmt in ONE_ARTICLE_FORMATS:
             total += 1
         elif fmt == "jsonl":
             with item.open("rb") as f:

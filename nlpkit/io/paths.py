@@ -16,6 +16,8 @@ from pathlib import Path
 from nlpkit.errors import InputError, describe
 from nlpkit.types import Failure
 
+#: Formats whose every file is one article (a JSON file may hold a list of them).
+ONE_ARTICLE_FORMATS = frozenset({"txt", "md", "html", "txt.gz", "md.gz", "html.gz"})
 #: How standard input (`-`) can be read: `auto` tells JSONL, JSON and HTML from one text article
 #: (`nlpkit.io.readers.sniff_stdin`); `lines` is an article per line.
 STDIN_FORMATS = ("auto", "txt", "lines", "md", "html", "jsonl", "json", "csv", "tsv")

@@ -20,7 +20,15 @@ from typing import IO, Any, Protocol
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import READ_ERRORS
 from nlpkit.io.feeds import feed_items
-from nlpkit.io.paths import detect_format, expand_inputs, format_of, is_url, not_a_regular_file, shown
+from nlpkit.io.paths import (
+    ONE_ARTICLE_FORMATS,
+    detect_format,
+    expand_inputs,
+    format_of,
+    is_url,
+    not_a_regular_file,
+    shown,
+)
 from nlpkit.io.readers import (
     Fields,
     Record,
@@ -37,9 +45,6 @@ from nlpkit.io.readers import (
 from nlpkit.io.readers.urls import feed_file_items, page_record
 from nlpkit.io.web import Fetcher, Page
 from nlpkit.types import Failure
-
-#: Formats whose files yield exactly one record each.
-_ONE_RECORD = frozenset({"txt", "md", "html", "txt.gz", "md.gz", "html.gz"})
 
 
 class Unit(Protocol):
@@ -119,7 +124,7 @@ class Files:
 
     def count(self) -> int | None:
         fmts = [detect_format(p) for p in self.paths]
-        return len(fmts) if all(f in _ONE_RECORD for f in fmts) else None
+        return len(fmts) if all(f in ONE_ARTICLE_FORMATS for f in fmts) else None
 
 
 @dataclass(frozen=True)
@@ -268,7 +273,7 @@ def plan_units(
     web = web or WebInputs(Fetcher())
     for item in expand_inputs(inputs, follow_links=follow_links, exclude=exclude):
         fmt = _format(item)
-        if fmt in _ONE_RECORD or fmt in ("json", "json.gz"):
+        if fmt in ONE_ARTICLE_FORMATS or fmt in ("json", "json.gz"):
             files.append(str(item))
             if len(files) >= size:
                 yield Files(tuple(files))

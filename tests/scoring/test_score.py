@@ -340,3 +340,14 @@ print(torch.get_num_threads())
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "1"
+
+
+def test_the_progress_total_counts_articles_not_files(tmp_path: Path) -> None:
+    from nlpkit.scoring import count_articles
+
+    (tmp_path / "a.txt").write_text("Oil rose.")
+    (tmp_path / "b.md").write_text("# Oil\n\nOil rose.")
+    (tmp_path / "c.jsonl").write_text('{"text": "Oil rose."}\n\n{"text": "Gold fell."}\n')
+    assert count_articles([str(tmp_path)], ["https://example.org/1"]) == 5
+    (tmp_path / "d.json").write_text('[{"text": "Oil rose."}, {"text": "Gold fell."}]')
+    assert count_articles([str(tmp_path)]) is None  # a JSON file may hold any number: not known without parsing it
