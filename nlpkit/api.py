@@ -179,6 +179,10 @@ def brief_articles(
         yield b, notes
 
 
+#: Why `classify` gives a stance model's answer as `Skipped`, in the words of its arguments.
+NO_TARGET_GIVEN = "no target: give target=, or title= (the headline is checked when no target is given)"
+
+
 def classify(
     text: str,
     model: str | ClassifierModel = "topic",
@@ -208,10 +212,6 @@ def classify(
         reason = result.reason.removeprefix("<text>: ")
         return Skipped(article, NO_TARGET_GIVEN if reason == NO_TARGET else reason)
     return result[1]
-
-
-#: Why `classify` gives a stance model's answer as `Skipped`, in the words of its arguments.
-NO_TARGET_GIVEN = "no target: give target=, or title= (the headline is checked when no target is given)"
 
 
 def classify_articles(

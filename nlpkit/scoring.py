@@ -104,8 +104,8 @@ def score_archive(
         web: How pages and feeds are fetched (timeouts, robots.txt, `cache`, per-host limits).
         claims_out: Where the claim rows go when `options.claims` is given (default: beside `out`,
             `NAME.claims.jsonl`): one row per article and claim it bears on, with the stance and evidence.
-        stdin_format: How `-` is read: `auto` (JSONL, JSON or HTML when it looks like one, else one text
-            article), or `txt`, `lines` (an article per line), `html`, `jsonl`, `json`, `csv`, `tsv`.
+        stdin_format: How `-` is read: one of `nlpkit.io.paths.STDIN_FORMATS`; `auto` tells JSONL, JSON and
+            HTML from one text article by the first line (`nlpkit.io.readers.sniff_stdin`).
 
     Example:
         >>> import json, nlpkit, tempfile, pathlib

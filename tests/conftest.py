@@ -126,3 +126,29 @@ def libraries_imported(code: str) -> list[str]:
     r = subprocess.run([sys.executable, "-c", code + probe], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     return list(ast.literal_eval(r.stdout.strip().splitlines()[-1]))
+
+
+#: A Markdown post: front matter, a byline, links, an image, a quotation, a list and a code block.
+MARKDOWN = """---
+layout: post
+title: "Council bans cruise ships"
+---
+
+*By Jane Doe, 3 May 2024*
+
+The council voted on **Monday** to ban cruise ships from the [harbour](https://example.org/harbour).
+The ban starts in 2027.
+
+![The harbour at dawn](harbour.jpg)
+
+## Reaction
+
+> Traders said the ban would cost them `millions`.
+
+- Ships over 1,000 passengers are banned.
+- A new terminal will open.
+
+```python
+print("no story here")
+```
+"""

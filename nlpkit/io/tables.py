@@ -44,9 +44,8 @@ def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str
     if problem:
         raise DataError(problem)
     fmt = format_of(path.name) or ""
-    reader = _TABLES.get(fmt.removesuffix(".gz"))
-    if reader is None and fmt.removesuffix(".gz") in ("txt", ""):  # fastText's files: .txt, .train, .valid
-        reader = _fasttext_rows
+    kind = fmt.removesuffix(".gz")
+    reader = _fasttext_rows if kind in ("txt", "") else _TABLES.get(kind)  # fastText's: .txt, .train, .valid
     if reader is None:
         raise DataError(f"{path}: unknown table format; use {FORMATS}")
     try:

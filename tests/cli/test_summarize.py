@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,12 +102,17 @@ def test_stdin_is_read_as_what_it_holds(data_dir: Path, tmp_path: Path) -> None:
     r = _run("score", "-", "--out", str(out), "--tasks", "topic", "-w", "1", "-q", input=jsonl)
     assert r.exit_code == 0, r.output
     assert [json.loads(line)["title"] for line in out.read_text().splitlines()] == titles
+    from nlpkit.io.paths import STDIN_FORMATS
+
+    shown = " ".join(_run("summarize", "--help").stdout.split())  # the help lists every format by name
+    told = shown.split("--stdin-format", 1)[1].split("[default")[0]
+    assert [name for name in STDIN_FORMATS if not re.search(rf"\b{name}\b", told)] == []
     r = _run("summarize", "-", "--stdin-format", "xml", input=jsonl)
     assert r.exit_code == 2 and "'xml' is not one of auto, txt, lines" in r.stderr
 
 
 def test_a_markdown_post_is_briefed_without_its_markup(tmp_path: Path) -> None:
-    from tests.io.test_readers import MARKDOWN
+    from tests.conftest import MARKDOWN
 
     (tmp_path / "post.md").write_text(MARKDOWN, encoding="utf-8")
     r = _run("summarize", str(tmp_path / "post.md"))

@@ -36,33 +36,9 @@ def test_html_page_is_reduced_to_main_text(data_dir: Path) -> None:
         assert furniture not in a.text
 
 
-MARKDOWN = """---
-layout: post
-title: "Council bans cruise ships"
----
-
-*By Jane Doe, 3 May 2024*
-
-The council voted on **Monday** to ban cruise ships from the [harbour](https://example.org/harbour).
-The ban starts in 2027.
-
-![The harbour at dawn](harbour.jpg)
-
-## Reaction
-
-> Traders said the ban would cost them `millions`.
-
-- Ships over 1,000 passengers are banned.
-- A new terminal will open.
-
-```python
-print("no story here")
-```
-"""
-
-
 def test_markdown_loses_its_markup_and_gives_its_headline(tmp_path: Path) -> None:
     from nlpkit.io.markdown import markdown_article
+    from tests.conftest import MARKDOWN
 
     (tmp_path / "post.md").write_text(MARKDOWN, encoding="utf-8")
     (a,) = _read(tmp_path / "post.md")

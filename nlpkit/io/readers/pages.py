@@ -24,11 +24,9 @@ def _read_text(stream: IO[bytes], source: str, fields: Fields, *, markdown: bool
     if markdown:
         from nlpkit.io.markdown import markdown_article  # with its parser, when a Markdown file is read
 
-        title, body = markdown_article(text)
+        headline, body = markdown_article(text)
         if body.strip():  # else nothing outside raw HTML, code or images: the file as plain text, not empty
-            text = body
-        else:
-            title = ""
+            title, text = headline, body
     meta: dict[str, Any] = {"warnings": [warning]} if warning else {}
     yield make_article(source, title, text, source, meta)
 
