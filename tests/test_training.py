@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -103,6 +104,14 @@ def test_parquet_and_hf_dataset_folder(data_dir: Path, tmp_path: Path) -> None:
     assert nlpkit.train("topic", tmp_path / "t.parquet").metrics["n"] > 0
     datasets.Dataset.from_list(rows).save_to_disk(str(tmp_path / "ds"))
     assert nlpkit.train("topic", tmp_path / "ds").metrics["n"] > 0
+
+
+def test_semicolon_csv(data_dir: Path, tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
+    with open(tmp_path / "topics.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=";").writerows([("label", "text"), *((r["label"], r["text"]) for r in rows)])
+    data = load_labelled(tmp_path / "topics.csv", task="topic")
+    assert data.texts == [r["text"] for r in rows] and data.labels == [r["label"] for r in rows]
 
 
 def test_fasttext_label_lines(data_dir: Path, tmp_path: Path) -> None:

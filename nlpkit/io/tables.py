@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import IO, Any
 
 from nlpkit import config
 from nlpkit.errors import DataError, InputError, describe, missing_extra
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, gunzip, peek, sniff_encoding
+from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, csv_delimiter, gunzip, peek, sniff_encoding
 from nlpkit.io.paths import format_of, not_a_regular_file
 
 #: Most columns a table may have (a header of a million columns would take gigabytes per row).
@@ -74,9 +75,11 @@ def _open_text(path: Path, fmt: str) -> IO[str]:
     return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
 
 
-def _csv_rows(f: IO[str], path: Path, delimiter: str = ",") -> list[dict[str, Any]]:
+def _csv_rows(f: IO[str], path: Path, delimiter: str | None = None) -> list[dict[str, Any]]:
+    """Rows of a CSV file; its delimiter, unless given, is the one its header line uses (`csv_delimiter`)."""
     csv.field_size_limit(MAX_MEMBER_BYTES)
-    reader = csv.DictReader(f, delimiter=delimiter)
+    header = f.readline(MAX_MEMBER_BYTES)
+    reader = csv.DictReader(itertools.chain([header], f), delimiter=delimiter or csv_delimiter(header))
     if len(reader.fieldnames or []) > MAX_COLUMNS:
         raise DataError(
             f"{path}:1: a header of {len(reader.fieldnames or []):,} columns; nlpkit reads at most {MAX_COLUMNS:,}"

@@ -117,6 +117,18 @@ def test_csv_tsv_parquet_gz(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("sep", [";", "|", "\t"])
+def test_csv_reads_the_delimiter_its_header_uses(tmp_path: Path, sep: str) -> None:
+    """A spreadsheet set to a European locale exports `;`: its rows are read, not failed for want of a text field."""
+    p = tmp_path / "export.csv"
+    p.write_text(
+        f'id{sep}title{sep}text\n1{sep}Shares, bonds{sep}"Markets fell{sep} then rose."\n', encoding="utf-8-sig"
+    )
+    (a,) = _read(p)
+    assert isinstance(a, Article)
+    assert (a.id, a.title, a.text) == ("1", "Shares, bonds", f"Markets fell{sep} then rose.")
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from nlpkit.errors import InputError, describe
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, decode, peek, sniff_encoding, strip_controls
+from nlpkit.io.decoding import MAX_MEMBER_BYTES, csv_delimiter, decode, peek, sniff_encoding, strip_controls
 from nlpkit.io.readers.base import MAX_COLUMNS, READERS, Fields, Record, make_article, read_whole
 from nlpkit.types import Failure
 
@@ -130,9 +130,13 @@ def _read_json(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
             yield Failure(source=where, id=where, error=f"{where}: a JSON {type(row).__name__}, not an object")
 
 
-def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str = ",") -> Iterator[Record]:
+def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str | None = None) -> Iterator[Record]:
+    """Rows of a CSV file; its delimiter, unless given, is the one its header line uses (`csv_delimiter`)."""
     csv.field_size_limit(MAX_MEMBER_BYTES)
-    codec = sniff_encoding(peek(stream), source)
+    head = peek(stream)
+    codec = sniff_encoding(head, source)
+    if delimiter is None:
+        delimiter = csv_delimiter(head.decode(codec, errors="replace"))
     wrapper = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
     reader = csv.reader(wrapper, delimiter=delimiter, strict=True)
     header: list[str] | None = None
