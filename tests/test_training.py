@@ -114,6 +114,11 @@ def test_semicolon_csv(data_dir: Path, tmp_path: Path) -> None:
     assert data.texts == [r["text"] for r in rows] and data.labels == [r["label"] for r in rows]
 
 
+def test_windows_1252_table(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_bytes("label,text\nlifestyle,A café in Zürich.\n".encode("cp1252"))
+    assert load_labelled(tmp_path / "t.csv", task="topic").texts == ["A café in Zürich."]
+
+
 def test_fasttext_label_lines(data_dir: Path, tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
     lines = [f"__label__{r['label']} {r['text']}" for r in rows]

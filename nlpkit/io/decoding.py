@@ -7,6 +7,7 @@ take the memory. Control characters and lone surrogates never reach the text.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -70,6 +71,28 @@ def sniff_encoding(head: bytes, source: str) -> str:
             f"{source}: looks like a binary file, not text ({controls:,} control bytes in the first {len(head):,})"
         )
     return "utf-8-sig"
+
+
+def _as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Error handler: bytes that are not UTF-8 read as Windows-1252, as `decode` reads a whole file."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("nlpkit-cp1252", _as_cp1252)
+
+
+def text_stream(raw: IO[bytes], codec: str) -> io.TextIOWrapper:
+    """A text stream over `raw` in `sniff_encoding`'s codec, line ends kept for the csv module.
+
+    UTF-8 with stray Windows-1252 bytes (a spreadsheet's export on Windows) reads as `decode` reads it:
+
+    >>> text_stream(io.BytesIO("id,text\\n1,Café in Zürich\\n".encode("cp1252")), "utf-8-sig").read()
+    'id,text\\n1,Café in Zürich\\n'
+    """
+    errors = "nlpkit-cp1252" if codec == "utf-8-sig" else "replace"
+    return io.TextIOWrapper(raw, encoding=codec, errors=errors, newline="")
 
 
 #: Delimiters a CSV file may use (spreadsheets set to a European locale write `;`); the first wins a tie.

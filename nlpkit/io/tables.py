@@ -4,7 +4,6 @@ a Hugging Face dataset."""
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 from collections.abc import Callable
@@ -13,7 +12,7 @@ from typing import IO, Any
 
 from nlpkit import config
 from nlpkit.errors import DataError, InputError, describe, missing_extra
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, csv_delimiter, gunzip, peek, sniff_encoding
+from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, csv_delimiter, gunzip, peek, sniff_encoding, text_stream
 from nlpkit.io.paths import format_of, not_a_regular_file
 
 #: Most columns a table may have (a header of a million columns would take gigabytes per row).
@@ -72,7 +71,7 @@ def _open_text(path: Path, fmt: str) -> IO[str]:
     except InputError as e:
         raw.close()
         raise DataError(str(e)) from None
-    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+    return text_stream(raw, encoding)
 
 
 def _csv_rows(f: IO[str], path: Path, delimiter: str | None = None) -> list[dict[str, Any]]:

@@ -129,6 +129,15 @@ def test_csv_reads_the_delimiter_its_header_uses(tmp_path: Path, sep: str) -> No
     assert (a.id, a.title, a.text) == ("1", "Shares, bonds", f"Markets fell{sep} then rose.")
 
 
+def test_csv_from_windows_reads_its_accents(tmp_path: Path) -> None:
+    """Excel on Windows saves CSV in Windows-1252: its accents are read as such, as a text file's are."""
+    p = tmp_path / "export.csv"
+    p.write_bytes("id,title,text\n1,Café fined,The café in Zürich was fined £500.\n".encode("cp1252"))
+    (a,) = _read(p)
+    assert isinstance(a, Article)
+    assert (a.title, a.text) == ("Café fined", "The café in Zürich was fined £500.")
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")

@@ -9,7 +9,15 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from nlpkit.errors import InputError, describe
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, csv_delimiter, decode, peek, sniff_encoding, strip_controls
+from nlpkit.io.decoding import (
+    MAX_MEMBER_BYTES,
+    csv_delimiter,
+    decode,
+    peek,
+    sniff_encoding,
+    strip_controls,
+    text_stream,
+)
 from nlpkit.io.readers.base import MAX_COLUMNS, READERS, Fields, Record, make_article, read_whole
 from nlpkit.types import Failure
 
@@ -137,7 +145,7 @@ def _read_csv(stream: IO[bytes], source: str, fields: Fields, delimiter: str | N
     codec = sniff_encoding(head, source)
     if delimiter is None:
         delimiter = csv_delimiter(head.decode(codec, errors="replace"))
-    wrapper = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
+    wrapper = text_stream(stream, codec)
     reader = csv.reader(wrapper, delimiter=delimiter, strict=True)
     header: list[str] | None = None
     while True:
