@@ -119,6 +119,17 @@ def test_windows_1252_table(tmp_path: Path) -> None:
     assert load_labelled(tmp_path / "t.csv", task="topic").texts == ["A café in Zürich."]
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_compressed_table(tmp_path: Path, suffix: str) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    compress = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+    (tmp_path / f"t.jsonl{suffix}").write_bytes(compress(b'{"label": "sport", "text": "A goal."}\n'))
+    assert load_labelled(tmp_path / f"t.jsonl{suffix}", task="topic").texts == ["A goal."]
+
+
 def test_fasttext_label_lines(data_dir: Path, tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
     lines = [f"__label__{r['label']} {r['text']}" for r in rows]

@@ -1,7 +1,7 @@
 """Bytes to text, safely: encodings sniffed, binary refused, decompression bounded.
 
 Everything read whole (a file, an archive member, a line) is capped at `MAX_MEMBER_BYTES`, and
-every gzip stream is checked against `MAX_RATIO` as it inflates, so a small hostile file cannot
+every gzip, bzip2 or xz stream is checked against `MAX_RATIO` as it inflates, so a small hostile file cannot
 take the memory. Control characters and lone surrogates never reach the text.
 """
 
@@ -152,12 +152,25 @@ def bounded_read(stream: IO[bytes], where: str) -> bytes:
     return data
 
 
-class GuardedGzip(io.RawIOBase):
-    """A gzip stream that refuses to inflate past `MAX_RATIO` times what it has read (a bomb)."""
+class GuardedDecompressor(io.RawIOBase):
+    """A gzip, bzip2 or xz stream that refuses to inflate past `MAX_RATIO` times what it has read (a bomb)."""
 
-    def __init__(self, raw: IO[bytes], where: str) -> None:
+    def __init__(self, raw: IO[bytes], where: str, compression: str = ".gz") -> None:
         self._raw = raw
-        self._gz = gzip.GzipFile(fileobj=raw, mode="rb")
+        self._kind = _KINDS[compression]
+        self._damage: tuple[type[Exception], ...] = ()
+        self._file: Any
+        if compression == ".gz":
+            self._file = gzip.GzipFile(fileobj=raw, mode="rb")
+        elif compression == ".bz2":
+            import bz2
+
+            self._file = bz2.BZ2File(raw, mode="rb")
+        else:
+            import lzma
+
+            self._file = lzma.LZMAFile(raw, mode="rb")  # noqa: SIM115 -- closed by `close`
+            self._damage = (lzma.LZMAError,)
         self._where = where
         self._start = raw.tell() if raw.seekable() else 0
         self._out = 0
@@ -165,9 +178,19 @@ class GuardedGzip(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        """Close the decompressor and the stream under it (the file the caller opened)."""
+        if not self.closed:
+            self._file.close()
+            self._raw.close()
+        super().close()
+
     def readinto(self, buffer: Any) -> int:
         # read1: at most one read of the compressed stream, so the data before damage is returned first
-        data = self._gz.read1(len(buffer))
+        try:
+            data = self._file.read1(len(buffer))
+        except self._damage as e:  # xz's own error is not an OSError
+            raise OSError(f"damaged {self._kind} data ({e})") from e
         n = len(data)
         buffer[:n] = data
         self._out += n
@@ -175,11 +198,16 @@ class GuardedGzip(io.RawIOBase):
             consumed = max(1, (self._raw.tell() if self._raw.seekable() else 0) - self._start)
             if self._out / consumed > MAX_RATIO:
                 raise InputError(
-                    f"{self._where}: gzip data inflates more than {MAX_RATIO}:1 (a decompression bomb); rest skipped"
+                    f"{self._where}: {self._kind} data inflates more than {MAX_RATIO}:1 (a decompression bomb); "
+                    "rest skipped"
                 )
         return n
 
 
-def gunzip(raw: IO[bytes], where: str) -> IO[bytes]:
-    """A buffered, bomb-guarded gzip reader over `raw`."""
-    return io.BufferedReader(GuardedGzip(raw, where), buffer_size=1 << 16)
+#: The compressions `decompress` undoes (`nlpkit.io.paths.COMPRESSIONS`), by name.
+_KINDS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
+
+
+def decompress(raw: IO[bytes], where: str, compression: str = ".gz") -> IO[bytes]:
+    """A buffered, bomb-guarded reader of the gzip, bzip2 or xz (`.gz`, `.bz2`, `.xz`) data in `raw`."""
+    return io.BufferedReader(GuardedDecompressor(raw, where, compression), buffer_size=1 << 16)

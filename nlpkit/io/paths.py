@@ -16,8 +16,10 @@ from pathlib import Path
 from nlpkit.errors import InputError, describe
 from nlpkit.types import Failure
 
-#: Formats whose every file is one article (a JSON file may hold a list of them).
-ONE_ARTICLE_FORMATS = frozenset({"txt", "md", "html", "txt.gz", "md.gz", "html.gz"})
+#: Compressions undone on any format (a `.tar.gz`, `.tar.bz2` or `.tar.xz` is a tar that tarfile undoes).
+COMPRESSIONS = (".gz", ".bz2", ".xz")
+#: Formats whose every file is one article (a JSON file may hold a list of them), compressed or not.
+ONE_ARTICLE_FORMATS = frozenset(f + c for f in ("txt", "md", "html") for c in ("", *COMPRESSIONS))
 #: How standard input (`-`) can be read: `auto` tells JSONL, JSON and HTML from one text article
 #: (`nlpkit.io.readers.sniff_stdin`); `lines` is an article per line.
 STDIN_FORMATS = ("auto", "txt", "lines", "md", "html", "jsonl", "json", "csv", "tsv")
@@ -40,6 +42,8 @@ _EXTENSIONS = {
     ".zip": "zip",
     ".tar": "tar",
     ".tgz": "tar",
+    ".tbz2": "tar",
+    ".txz": "tar",
     ".warc": "warc",
     ".rss": "feed",
     ".atom": "feed",
@@ -63,26 +67,34 @@ def shown(path: str | Path) -> str:
 
 
 def detect_format(path: str) -> str:
-    """The reader for a path, by extension (`.gz` allowed on text formats; `.tar.gz` is tar).
+    """The reader for a path, by extension, with its compression (`COMPRESSIONS`) after it; `.tar.gz` is tar.
 
     Example:
-        >>> detect_format("news/2024.jsonl.gz"), detect_format("pages.warc.gz")
-        ('jsonl.gz', 'warc.gz')
+        >>> detect_format("news/2024.jsonl.gz"), detect_format("pages.warc.gz"), detect_format("dump.tar.xz")
+        ('jsonl.gz', 'warc.gz', 'tar')
     """
     name = path.lower()
-    gz = name.endswith(".gz")
-    if gz:
-        name = name[:-3]
-    ext = os.path.splitext(name)[1]
+    compression = next((c for c in COMPRESSIONS if name.endswith(c)), "")
+    ext = os.path.splitext(name.removesuffix(compression))[1]
     fmt = _EXTENSIONS.get(ext)
     if fmt is None:
         known = ", ".join(sorted(_EXTENSIONS))
+        also = ", ".join(COMPRESSIONS)
         raise InputError(
-            f"{path}: unknown file type {ext or '(no extension)'!r}; nlpkit reads {known} (and .gz of them)"
+            f"{path}: unknown file type {ext or '(no extension)'!r}; nlpkit reads {known} (and {also} of them)"
         )
-    if gz and fmt == "tar":
-        return "tar"
-    return f"{fmt}.gz" if gz else fmt
+    return fmt if fmt == "tar" else fmt + compression
+
+
+def split_format(fmt: str) -> tuple[str, str]:
+    """`detect_format`'s name as (format, compression or "").
+
+    Example:
+        >>> split_format("jsonl.bz2"), split_format("csv")
+        (('jsonl', '.bz2'), ('csv', ''))
+    """
+    compression = next((c for c in COMPRESSIONS if fmt.endswith(c)), "")
+    return fmt.removesuffix(compression), compression
 
 
 def not_a_regular_file(path: Path) -> str | None:

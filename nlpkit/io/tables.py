@@ -12,8 +12,16 @@ from typing import IO, Any
 
 from nlpkit import config
 from nlpkit.errors import DataError, InputError, describe, missing_extra
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, csv_delimiter, gunzip, peek, sniff_encoding, text_stream
-from nlpkit.io.paths import format_of, not_a_regular_file
+from nlpkit.io.decoding import (
+    MAX_MEMBER_BYTES,
+    READ_ERRORS,
+    csv_delimiter,
+    decompress,
+    peek,
+    sniff_encoding,
+    text_stream,
+)
+from nlpkit.io.paths import format_of, not_a_regular_file, split_format
 
 #: Most columns a table may have (a header of a million columns would take gigabytes per row).
 MAX_COLUMNS = 10_000
@@ -44,7 +52,7 @@ def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str
     if problem:
         raise DataError(problem)
     fmt = format_of(path.name) or ""
-    kind = fmt.removesuffix(".gz")
+    kind = split_format(fmt)[0]
     reader = _fasttext_rows if kind in ("txt", "") else _TABLES.get(kind)  # fastText's: .txt, .train, .valid
     if reader is None:
         raise DataError(f"{path}: unknown table format; use {FORMATS}")
@@ -62,9 +70,10 @@ def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str
 
 def _open_text(path: Path, fmt: str) -> IO[str]:
     raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 -- closed with the text wrapper
-    if fmt.endswith(".gz"):
-        raw = gunzip(raw, str(path))
-    if fmt.removesuffix(".gz") == "parquet":
+    kind, compression = split_format(fmt)
+    if compression:
+        raw = decompress(raw, str(path), compression)
+    if kind == "parquet":
         return raw  # type: ignore[return-value]  # Parquet reads bytes
     try:
         encoding = sniff_encoding(peek(raw), str(path))
@@ -156,7 +165,7 @@ def _parquet_rows(f: IO[Any], path: Path) -> list[dict[str, Any]]:
         raise DataError(f"{path}: not a Parquet file ({describe(e)})") from e
 
 
-#: Table readers by `io.paths.detect_format`'s name for a file (its `.gz` undone first).
+#: Table readers by `io.paths.detect_format`'s name for a file (its compression undone first).
 _TABLES: dict[str, Callable[[IO[Any], Path], list[dict[str, Any]]]] = {
     "csv": _csv_rows,
     "tsv": lambda f, path: _csv_rows(f, path, delimiter="\t"),

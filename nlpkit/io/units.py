@@ -28,6 +28,7 @@ from nlpkit.io.paths import (
     is_url,
     not_a_regular_file,
     shown,
+    split_format,
 )
 from nlpkit.io.readers import (
     Fields,
@@ -115,7 +116,7 @@ class _Slice(io.RawIOBase):
 
 @dataclass(frozen=True)
 class Files:
-    """Whole files (text, HTML, JSON, and .gz of them) read and parsed by a worker."""
+    """Whole files (text, HTML, JSON, compressed or not) read and parsed by a worker."""
 
     paths: tuple[str, ...]
 
@@ -273,7 +274,7 @@ def plan_units(
     web = web or WebInputs(Fetcher())
     for item in expand_inputs(inputs, follow_links=follow_links, exclude=exclude):
         fmt = _format(item)
-        if fmt in ONE_ARTICLE_FORMATS or fmt in ("json", "json.gz"):
+        if fmt is not None and (fmt in ONE_ARTICLE_FORMATS or split_format(fmt)[0] == "json"):
             files.append(str(item))
             if len(files) >= size:
                 yield Files(tuple(files))
@@ -299,7 +300,7 @@ def _units_of(
         yield from _web_units(_feed_file_items(Path(str(item))), size)
     elif fmt == "jsonl":
         yield from _line_ranges(Path(str(item)), size)
-    elif fmt == "jsonl.gz":
+    elif fmt is not None and split_format(fmt)[0] == "jsonl":  # compressed: read through, line by line
         yield from _line_units(Path(str(item)), fmt, size)
     elif fmt == "zip":
         yield from _member_units(Path(str(item)), size)

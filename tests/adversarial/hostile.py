@@ -8,9 +8,11 @@ and a pattern the error must match.
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
 import json
+import lzma
 import os
 import random
 import string
@@ -47,15 +49,15 @@ def jsonl(rows: list[object]) -> bytes:
     return b"".join(json.dumps(r).encode() + b"\n" for r in rows)
 
 
-def gzip_members(count: int, member: bytes) -> bytes:
-    """`count` gzip members of `member` back to back: inflates to count * len(member)."""
-    one = gzip.compress(member, compresslevel=9)
+def gzip_members(count: int, member: bytes, compress: Callable[[bytes], bytes] = gzip.compress) -> bytes:
+    """`count` gzip (or bzip2, xz) streams of `member` back to back: inflates to count * len(member)."""
+    one = compress(member)
     return one * count
 
 
-def bomb(size_mib: int = 1024) -> bytes:
-    """About 1 MB of gzip that inflates to `size_mib` MiB of zeros."""
-    return gzip_members(size_mib, bytes(1 << 20))
+def bomb(size_mib: int = 1024, compress: Callable[[bytes], bytes] = gzip.compress) -> bytes:
+    """About 1 MB of gzip (or less of bzip2, xz) that inflates to `size_mib` MiB of zeros."""
+    return gzip_members(size_mib, bytes(1 << 20), compress)
 
 
 Builder = Callable[[Path], Input]
@@ -358,6 +360,31 @@ def gzip_corrupt_second_member(d: Path) -> Input:
     second[20:30] = b"\xff" * 10
     (d / "two.jsonl.gz").write_bytes(gzip.compress(jsonl([article(0), article(1)])) + bytes(second))
     return Input(["two.jsonl.gz"], good=2, bad=1, error=r"two\.jsonl\.gz")
+
+
+@hostile
+def xz_bomb_jsonl(d: Path) -> Input:
+    (d / "bomb.jsonl.xz").write_bytes(lzma.compress(jsonl([article(0)])) + bomb(compress=lzma.compress))
+    return Input(["bomb.jsonl.xz"], good=1, bad=1, error=r"bomb\.jsonl\.xz: xz data inflates")
+
+
+@hostile
+def bzip2_bomb_text(d: Path) -> Input:
+    (d / "bomb.txt.bz2").write_bytes(bomb(compress=bz2.compress))
+    return Input(["bomb.txt.bz2"], good=0, bad=1, error=r"bomb\.txt\.bz2: bzip2 data inflates")
+
+
+@hostile
+def xz_cut_in_half(d: Path) -> Input:
+    data = lzma.compress(jsonl([article(i) for i in range(400)]))
+    (d / "half.jsonl.xz").write_bytes(data[: len(data) // 2])
+    return Input(["half.jsonl.xz"], good=-1, bad=1, error=r"half\.jsonl\.xz")
+
+
+@hostile
+def xz_not_xz(d: Path) -> Input:
+    (d / "fake.txt.xz").write_text(ARTICLE)
+    return Input(["fake.txt.xz"], good=0, bad=1, error=r"fake\.txt\.xz: .*damaged xz data")
 
 
 @hostile

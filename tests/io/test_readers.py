@@ -138,6 +138,26 @@ def test_csv_from_windows_reads_its_accents(tmp_path: Path) -> None:
     assert (a.title, a.text) == ("Café fined", "The café in Zürich was fined £500.")
 
 
+def test_bzip2_and_xz_like_gzip(tmp_path: Path) -> None:
+    import bz2
+    import lzma
+
+    (tmp_path / "a.jsonl.bz2").write_bytes(bz2.compress(b'{"id": "b", "text": "Bzipped."}\n'))
+    (tmp_path / "b.txt.xz").write_bytes(lzma.compress(b"Xz text."))
+    with tarfile.open(tmp_path / "c.tar.xz", "w:xz") as tf:
+        info = tarfile.TarInfo("one.md")
+        info.size = len(b"# Head\n\nTar xz.")
+        tf.addfile(info, io.BytesIO(b"# Head\n\nTar xz."))
+    rows = _read(tmp_path / "a.jsonl.bz2", tmp_path / "b.txt.xz", tmp_path / "c.tar.xz")
+    assert [r.text for r in rows if isinstance(r, Article)] == ["Bzipped.", "Xz text.", "Tar xz."]
+    assert [detect_format(f"a.{x}") for x in ("csv.bz2", "parquet.xz", "tar.bz2", "txz")] == [
+        "csv.bz2",
+        "parquet.xz",
+        "tar",
+        "tar",
+    ]
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from nlpkit.errors import InputError, UsageError, describe
-from nlpkit.io.decoding import gunzip
-from nlpkit.io.paths import STDIN_FORMATS, detect_format, expand_inputs, not_a_regular_file, shown
+from nlpkit.io.decoding import decompress
+from nlpkit.io.paths import STDIN_FORMATS, detect_format, expand_inputs, not_a_regular_file, shown, split_format
 from nlpkit.io.readers.archives import member_problem, zip_entries, zip_member_records
 from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_bytes, read_stream, stream_failure
 from nlpkit.io.readers.pages import page_article
@@ -55,10 +55,13 @@ __all__ = [
 
 
 def open_input(path: Path, fmt: str) -> IO[bytes]:
-    """A file opened for reading, gzip undone (bomb-guarded) for `.gz` text formats."""
+    """A file opened for reading, its compression (`.gz`, `.bz2`, `.xz`) undone, bomb-guarded.
+
+    `detect_format` gives "tar" for `.tar.gz` and the like (tarfile undoes those itself).
+    """
     raw = open(path, "rb")  # noqa: SIM115 -- the caller closes the returned stream
-    # detect_format gives "tar" for .tar.gz (tarfile undoes gzip itself), so ".gz" here is ours to undo
-    return gunzip(raw, str(path)) if fmt.endswith(".gz") else raw
+    compression = split_format(fmt)[1]
+    return decompress(raw, str(path), compression) if compression else raw
 
 
 def _fetcher(web: Fetcher | Callable[[], Fetcher] | None) -> Fetcher:

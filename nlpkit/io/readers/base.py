@@ -15,7 +15,8 @@ from typing import IO, Any
 
 from nlpkit import config
 from nlpkit.errors import InputError, describe
-from nlpkit.io.decoding import READ_ERRORS, bounded_read, decode, gunzip, strip_controls
+from nlpkit.io.decoding import READ_ERRORS, bounded_read, decode, decompress, strip_controls
+from nlpkit.io.paths import split_format
 from nlpkit.registry import Registry
 from nlpkit.types import Article, Failure
 
@@ -65,22 +66,23 @@ def read_whole(stream: IO[bytes], source: str) -> tuple[str, str | None]:
 
 
 def read_bytes(data: bytes, where: str, fmt: str, fields: Fields) -> Iterator[Record]:
-    """Records of one file or archive member held in memory (gzip undone first)."""
+    """Records of one file or archive member held in memory (its compression undone first)."""
     stream: IO[bytes] = io.BytesIO(data)
-    if fmt.endswith(".gz") or where.endswith(".gz"):
-        stream = gunzip(stream, where)
+    compression = split_format(fmt)[1]
+    if compression:
+        stream = decompress(stream, where, compression)
     yield from read_stream(stream, where, fmt, fields)
 
 
 def read_stream(stream: IO[bytes], source: str, fmt: str, fields: Fields) -> Iterator[Record]:
     """The records of one stream in format `fmt`.
 
-    Damage part-way (a cut or corrupt gzip, a read error) keeps every record before it and adds
+    Damage part-way (a cut or corrupt gzip, bzip2 or xz stream, a read error) keeps every record before it and adds
     one failure; a stream with no records at all is one failure.
     """
     found = 0
     try:
-        for rec in READERS.get(fmt.removesuffix(".gz"))(stream, source, fields):
+        for rec in READERS.get(split_format(fmt)[0])(stream, source, fields):
             found += 1
             yield rec
     except (InputError, *READ_ERRORS) as e:
