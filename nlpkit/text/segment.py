@@ -46,6 +46,9 @@ _TERMINAL = re.compile(
     """,
     re.VERBOSE,
 )
+# Chinese and Japanese end a sentence with full-width punctuation and no space after it; a quotation
+# closed and followed at once by more of the sentence (“……。”市长说。「……。」と述べた) goes on.
+_CJK_TERMINAL = re.compile(r"(?P<end>[。！？]+(?:[」』”’）)]+(?=[“‘「『（(]|\s)|(?![」』”’）)])))(?P<space>\s*)(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w'’-]+)")
 _ACRONYM = re.compile(r"(?:[a-zA-Z]\.)+[a-zA-Z]")
@@ -98,10 +101,12 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     bullet = _BULLET.match(line) if line[:1] in _BULLET_STARTS or line[:1].isspace() else None
-    for m in _TERMINAL.finditer(line, bullet.end() if bullet else 0):
-        if _is_boundary(line, m):
-            spans.append((start, m.start("space")))
-            start = m.end()
+    ends = [m for m in _TERMINAL.finditer(line, bullet.end() if bullet else 0) if _is_boundary(line, m)]
+    if "。" in line or "！" in line or "？" in line:  # ten times faster than a search on English lines
+        ends = sorted([*ends, *_CJK_TERMINAL.finditer(line)], key=lambda m: m.start())
+    for m in ends:
+        spans.append((start, m.start("space")))
+        start = m.end()
     spans.append((start, len(line)))
     out = []
     for a, b in spans:

@@ -41,6 +41,10 @@ def test_boundary_precision_and_recall_on_gold_set() -> None:
         ("Headline without stop\n\nFirst sentence.", ["Headline without stop", "First sentence."]),
         ("Points:\n- one item\n- two items", ["Points:", "- one item", "- two items"]),
         ("1. First point\n2. Second point", ["1. First point", "2. Second point"]),
+        ("新线路开通。首日乘客超过十万人！是吗？", ["新线路开通。", "首日乘客超过十万人！", "是吗？"]),
+        ("“这是历史性的一天。”市长说。乘客很多。", ["“这是历史性的一天。”市长说。", "乘客很多。"]),
+        ("「良い。」と述べた。「悪い。」「本当？」", ["「良い。」と述べた。", "「悪い。」", "「本当？」"]),
+        ("東京で開業した。 Shares rose. 利用者は多い。", ["東京で開業した。", "Shares rose.", "利用者は多い。"]),
     ],
 )
 def test_news_cases(text: str, expected: list[str]) -> None:
