@@ -31,6 +31,7 @@ from nlpkit.persistence import ModelMeta, model_ident, open_model_folder, peek_m
 from nlpkit.summarizers.faithfulness import unsupported_spans
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.text.segment import segment
+from nlpkit.text.tokens import word_count
 from nlpkit.types import Document, ScoredSentence, Summary
 
 WEIGHTS_DIR = "seq2seq"
@@ -274,7 +275,7 @@ def _merge(per_chunk: list[list[str]], length: LengthSpec, n_article: int) -> li
         chosen: list[tuple[int, int, str]] = []
         used = 0
         for item in ranked:
-            w = len(item[2].split())
+            w = word_count(item[2])
             if chosen and used + w > length.words:
                 break
             chosen.append(item)

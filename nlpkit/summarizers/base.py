@@ -10,6 +10,7 @@ import numpy as np
 
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.summarizers.standalone import Fitness
+from nlpkit.text.tokens import word_count
 from nlpkit.types import Document, ScoredSentence, Summary
 
 
@@ -95,7 +96,7 @@ class _Picker:
         if self.budget is None:
             self.chosen.append(i)
             return len(self.chosen) >= self.k
-        w = len(self.doc.sentences[i].text.split())
+        w = word_count(self.doc.sentences[i].text)
         if self.chosen and self.words + w > self.budget:
             return False
         self.chosen.append(i)

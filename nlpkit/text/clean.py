@@ -600,24 +600,26 @@ def clean(text: str, *, steps: Iterable[str] = DEFAULT_STEPS, skip: Iterable[str
     return text
 
 
-_HEADLINE_END = re.compile(r"[.;,:]$")
+_HEADLINE_END = re.compile(r"[.;,:。；，：]$")
 
 
 def looks_like_headline(line: str) -> bool:
-    """Whether a line reads like a headline: short, capitalised, no closing full stop.
+    """Whether a line reads like a headline: short, capitalised (or in a script without capitals), no full stop.
 
     Example:
         >>> looks_like_headline("Ad sales boost Time Warner profit")
         True
         >>> looks_like_headline("Quarterly profits at US media giant TimeWarner jumped 76%.")
         False
+        >>> looks_like_headline("东京地铁新线开通"), looks_like_headline("东京都周一宣布，新线路开通。")
+        (True, False)
     """
     s = line.strip()
     words = s.split()
     return (
         0 < len(words) <= 22
         and len(s) <= 160
-        and (s[0].isupper() or s[0].isdigit() or s[0] in "\"'‘“")
+        and (s[0].isupper() or s[0].isdigit() or s[0] in "\"'‘“「" or (s[0].isalpha() and s[0].lower() == s[0].upper()))
         and not _HEADLINE_END.search(s)
     )
 

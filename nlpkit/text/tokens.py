@@ -12,7 +12,9 @@ import re
 
 import Stemmer
 
-WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+#: Chinese characters and Japanese kana: written without spaces, so each one counts as a word.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+(?:'[^\W_{CJK}]+)?")
 #: The same words in a text that is plain ASCII, where a narrower class scans several times faster.
 ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")
 
@@ -44,14 +46,35 @@ def word_pattern(low: str) -> re.Pattern[str]:
 
 
 def tokens(text: str) -> list[str]:
-    """Lowercased words, in order.
+    """Lowercased words, in order (a Chinese character or a kana is a word).
 
     Example:
         >>> tokens("Prices ROSE by 2% in Britain’s markets")
         ['prices', 'rose', 'by', '2', 'in', "britain's", 'markets']
+        >>> tokens("東京で開業")
+        ['東', '京', 'で', '開', '業']
     """
     low = lowered(text)
     return word_pattern(low).findall(low)
+
+
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+
+def word_count(text: str) -> int:
+    """Words as a length budget counts them: whitespace-separated, each Chinese character or kana one.
+
+    Example:
+        >>> word_count("Shares rose 2%."), word_count("東京で開業した。 Shares rose.")
+        (3, 9)
+    """
+    n = len(text.split())
+    if text.isascii():
+        return n
+    found = len(_CJK_CHAR.findall(text))
+    if found:  # a piece of CJK counts by its characters, other pieces as one word each
+        n = found + sum(1 for piece in text.split() if not _CJK_CHAR.search(piece))
+    return n
 
 
 _SNOWBALL = Stemmer.Stemmer("english", 200_000)  # Snowball's English (Porter 2) stemmer, with its own cache

@@ -247,3 +247,21 @@ def test_a_word_budget_is_never_cut_inside_a_sentence_nor_passed_by_more_than_on
     counts = [len(s.text.split()) for s in summary.sentences]
     assert sum(counts) <= budget or len(counts) == 1
     assert LengthSpec.parse(f"{budget}w").words == budget
+
+
+CHINESE = (
+    "东京地铁新线开通\n\n"
+    "东京都周一宣布，一条新的地铁线路正式开通运营。这条线路全长二十公里，连接市中心和机场。"
+    "首日乘客超过十万人，远超预期。市长在开通仪式上表示，这是城市交通史上历史性的一天。"
+    "新线路的建设耗时八年，总投资约五千亿日元。部分居民抱怨施工期间的噪音问题。"
+)
+
+
+@pytest.mark.parametrize("method", [*METHODS, "lead"])
+def test_chinese_has_a_headline_sentences_and_a_word_budget_by_character(method: str) -> None:
+    """Chinese is written without spaces: its sentences end at 。, and a character counts as a word."""
+    summary = nlpkit.summarize(CHINESE, method=method, length="50w")
+    assert summary.title == "东京地铁新线开通"
+    chars = [len(s.text) for s in summary.sentences]
+    assert all(s.text.endswith("。") and "。" not in s.text[:-1] for s in summary.sentences)
+    assert 1 < len(chars) <= 3 and sum(chars) <= 50
