@@ -19,7 +19,7 @@ from typing import IO, Any, Protocol
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import READ_ERRORS
-from nlpkit.io.feeds import feed_items
+from nlpkit.io.feeds import FeedItem
 from nlpkit.io.paths import (
     ONE_ARTICLE_FORMATS,
     detect_format,
@@ -43,7 +43,7 @@ from nlpkit.io.readers import (
     zip_entries,
     zip_member_records,
 )
-from nlpkit.io.readers.urls import feed_file_items, page_record
+from nlpkit.io.readers.urls import feed_file_items, listed_items, page_record
 from nlpkit.io.web import Fetcher, Page
 from nlpkit.types import Failure
 
@@ -296,8 +296,8 @@ def _units_of(
     """The units of one input that is not a whole-file format."""
     if isinstance(item, str) and is_url(item):  # a page or a feed, fetched now to tell which
         yield from _web_units(_url_items(item, fetcher), size)
-    elif fmt == "feed":
-        yield from _web_units(_feed_file_items(Path(str(item))), size)
+    elif fmt is not None and split_format(fmt)[0] == "feed":
+        yield from _web_units(_web_items(feed_file_items(Path(str(item)), fmt, fetcher)), size)
     elif fmt == "jsonl":
         yield from _line_ranges(Path(str(item)), size)
     elif fmt is not None and split_format(fmt)[0] == "jsonl":  # compressed: read through, line by line
@@ -318,21 +318,13 @@ def _url_items(url: str, fetcher: Fetcher) -> Iterator[WebItem | Failure]:
     if page.kind != "feed":
         yield WebItem(url, page=page)
         return
-    try:
-        items = feed_items(page.body, url, base=page.final_url)
-    except InputError as e:
-        yield Failure(source=url, id=url, error=str(e))
-        return
-    yield from (WebItem(i.url, tuple(i.meta.items())) for i in items)
+    yield from _web_items(listed_items(page.body, url, fetcher, base=page.final_url))
 
 
-def _feed_file_items(path: Path) -> Iterator[WebItem | Failure]:
-    try:
-        items = feed_file_items(path)
-    except (InputError, OSError) as e:
-        yield Failure(source=shown(path), id=shown(path), error=f"{shown(path)}: {describe(e)}")
-        return
-    yield from (WebItem(i.url, tuple(i.meta.items())) for i in items)
+def _web_items(items: Iterable[FeedItem | Failure]) -> Iterator[WebItem | Failure]:
+    """The pages a feed or sitemap lists, to fetch when their unit's turn comes."""
+    for i in items:
+        yield i if isinstance(i, Failure) else WebItem(i.url, tuple(i.meta.items()))
 
 
 def _web_units(items: Iterable[WebItem | Failure], size: int) -> Iterator[Unit]:

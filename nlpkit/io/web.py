@@ -73,13 +73,14 @@ class Page:
 
     @property
     def kind(self) -> str:
-        """`html`, `feed`, `text` or `other`, by content type and, for XML and unknown types, the body."""
+        """`html`, `feed` (a sitemap too), `text` or `other`, by content type and, for XML and unknown types, the body."""
         ctype = self.content_type
-        head = self.body[:1024].lstrip().lower()
+        head = self.body[:4096].lstrip().lower()
         if (
             "rss" in ctype
             or "atom" in ctype
-            or (("xml" in ctype or not ctype) and (b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head))
+            or (("xml" in ctype or not ctype) and any(tag in head for tag in _LISTING_TAGS))
+            or (self.body[:2] == b"\x1f\x8b" and urlsplit(self.final_url).path.lower().endswith(".xml.gz"))
         ):
             return "feed"
         if "html" in ctype or (not ctype and (b"<html" in head or b"<!doctype html" in head)):
@@ -87,6 +88,10 @@ class Page:
         if ctype.startswith("text/plain"):
             return "text"
         return "other"
+
+
+#: Root tags of what lists articles: RSS, Atom, RDF feeds, sitemaps and sitemap indexes.
+_LISTING_TAGS = (b"<rss", b"<feed", b"<rdf:rdf", b"<urlset", b"<sitemapindex")
 
 
 def is_url(item: str) -> bool:

@@ -5,6 +5,9 @@ Only the loopback address is ever used. Each path is one fixture:
     /article.html          the sample article (data/article.html)
     /feed.xml              an RSS feed of 20 items, /items/0.html ... /items/19.html
     /atom.xml              an Atom feed of 3 items
+    /sitemap.xml           a Google News sitemap of items 0-2 (title, date, language, publication)
+    /sitemap-old.xml.gz    a gzipped sitemap of items 3-4 (served as application/x-gzip)
+    /sitemap_index.xml     a sitemap index: the two sitemaps above and /missing
     /redirect/3            a chain of three redirects to /article.html
     /loop/a, /loop/b       a redirect loop
     /slow                  headers, then nothing for a long time
@@ -84,6 +87,33 @@ def atom() -> bytes:
     return f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Loopback Atom</title>{entries}</feed>'.encode()
 
 
+def sitemap(items: range, news: bool) -> bytes:
+    urls = "".join(
+        f"<url><loc>{{base}}/items/{i}.html</loc><lastmod>2024-05-02</lastmod>"
+        + (
+            f"<news:news><news:publication><news:name>Loopback News</news:name><news:language>en</news:language>"
+            f"</news:publication><news:publication_date>2024-05-0{i + 1}</news:publication_date>"
+            f"<news:title>{TOPICS[i % 4][0]}</news:title></news:news>"
+            if news
+            else ""
+        )
+        + f"<image:image><image:loc>{{base}}/images/{i}.jpg</image:loc></image:image></url>"
+        for i in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9" '
+        f'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">{urls}</urlset>'
+    ).encode()
+
+
+def sitemap_index() -> bytes:
+    maps = "".join(
+        f"<sitemap><loc>{{base}}{p}</loc></sitemap>" for p in ("/sitemap.xml", "/missing", "/sitemap-old.xml.gz")
+    )
+    return f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{maps}</sitemapindex>'.encode()
+
+
 class Handler(BaseHTTPRequestHandler):
     busy_seen: set[str] = set()
 
@@ -118,6 +148,16 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, rss().replace(b"{base}", base.encode()), "application/rss+xml")
         elif path == "/atom.xml":
             self._send(200, atom().replace(b"{base}", base.encode()), "application/atom+xml")
+        elif path == "/sitemap.xml":
+            self._send(200, sitemap(range(3), news=True).replace(b"{base}", base.encode()), "application/xml")
+        elif path == "/sitemap-old.xml.gz":
+            self._send(
+                200,
+                gzip.compress(sitemap(range(3, 5), news=False).replace(b"{base}", base.encode())),
+                "application/x-gzip",
+            )
+        elif path == "/sitemap_index.xml":
+            self._send(200, sitemap_index().replace(b"{base}", base.encode()), "text/xml")
         elif path.startswith("/redirect/"):
             n = int(path.rsplit("/", 1)[1])
             self._redirect("/article.html" if n <= 1 else f"/redirect/{n - 1}")

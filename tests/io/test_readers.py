@@ -158,6 +158,20 @@ def test_bzip2_and_xz_like_gzip(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("xml", "error"),
+    [
+        (b'<!DOCTYPE u [<!ENTITY a "aa">]><urlset><url><loc>https://e.org/&a;</loc></url></urlset>', "DOCTYPE"),
+        (b"<urlset><url><loc>https://e.org/a</loc></url>", "not a readable sitemap"),
+        (b"<urlset><url><loc>/relative</loc></url></urlset>", "lists no links"),
+    ],
+)
+def test_a_sitemap_that_cannot_be_read_is_one_failure(tmp_path: Path, xml: bytes, error: str) -> None:
+    (tmp_path / "sitemap.xml").write_bytes(xml)
+    (f,) = _read(tmp_path / "sitemap.xml")
+    assert isinstance(f, Failure) and error in f.error and f.error.startswith(str(tmp_path / "sitemap.xml"))
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")

@@ -52,6 +52,35 @@ def test_an_atom_feed_and_a_saved_feed_file(site: str, tmp_path: Path) -> None:
     assert len(list(read_articles(str(saved)))) == 20
 
 
+def test_a_news_sitemap_is_its_links_with_their_news_metadata(site: str) -> None:
+    records = list(read_articles(f"{site}/sitemap.xml", fetcher=Fetcher()))
+    assert [r.id for r in records] == [f"{site}/items/{i}.html" for i in range(3)]  # not the images' links
+    first = records[0]
+    assert isinstance(first, Article) and first.title == "Striker scores twice as City win the cup final"
+    assert (first.meta["site"], first.meta["published"], first.meta["language"]) == (
+        "Loopback News",
+        "2024-05-01",
+        "en",
+    )
+
+
+def test_a_sitemap_index_reads_each_sitemap_and_reports_the_one_it_cannot(site: str, tmp_path: Path) -> None:
+    records = list(read_articles(f"{site}/sitemap_index.xml", fetcher=Fetcher()))
+    assert [r.id for r in records] == [*(f"{site}/items/{i}.html" for i in range(3)), f"{site}/missing"] + [
+        f"{site}/items/{i}.html" for i in (3, 4)
+    ]
+    (failure,) = [r for r in records if isinstance(r, Failure)]
+    assert "HTTP 404" in failure.error
+    saved = tmp_path / "sitemap.xml.gz"
+    saved.write_bytes(Fetcher().fetch(f"{site}/sitemap-old.xml.gz").body)  # a saved, gzipped sitemap
+    assert [r.id for r in read_articles(str(saved), fetcher=Fetcher())] == [f"{site}/items/{i}.html" for i in (3, 4)]
+    r = run(["score", f"{site}/sitemap_index.xml", "--out", "s.jsonl", "-q", "--host-delay", "0"], cwd=tmp_path)
+    check(r, code=1)
+    rows = r.rows(tmp_path / "s.jsonl")
+    assert [row["id"] for row in rows] == [rec.id for rec in records]
+    assert sum(row["error"] is None for row in rows) == 5 and rows[0]["site"] == "Loopback News"
+
+
 def test_redirects_are_followed_and_recorded(site: str) -> None:
     a = _one(f"{site}/redirect/3")
     assert isinstance(a, Article) and a.id == f"{site}/redirect/3" and a.meta["url"] == f"{site}/article.html"

@@ -17,10 +17,18 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from nlpkit.errors import InputError, UsageError, describe
-from nlpkit.io.decoding import decompress
 from nlpkit.io.paths import STDIN_FORMATS, detect_format, expand_inputs, not_a_regular_file, shown, split_format
 from nlpkit.io.readers.archives import member_problem, zip_entries, zip_member_records
-from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_bytes, read_stream, stream_failure
+from nlpkit.io.readers.base import (
+    READERS,
+    Fields,
+    Record,
+    make_article,
+    open_input,
+    read_bytes,
+    read_stream,
+    stream_failure,
+)
 from nlpkit.io.readers.pages import page_article
 from nlpkit.io.readers.rows import check_jsonl_head, jsonl_lines, jsonl_record, record_to_article
 from nlpkit.types import Article, Failure
@@ -54,16 +62,6 @@ __all__ = [
 ]
 
 
-def open_input(path: Path, fmt: str) -> IO[bytes]:
-    """A file opened for reading, its compression (`.gz`, `.bz2`, `.xz`) undone, bomb-guarded.
-
-    `detect_format` gives "tar" for `.tar.gz` and the like (tarfile undoes those itself).
-    """
-    raw = open(path, "rb")  # noqa: SIM115 -- the caller closes the returned stream
-    compression = split_format(fmt)[1]
-    return decompress(raw, str(path), compression) if compression else raw
-
-
 def _fetcher(web: Fetcher | Callable[[], Fetcher] | None) -> Fetcher:
     """The fetcher given, or made now by the function given (so reading local files never imports the web)."""
     from nlpkit.io.web import Fetcher
@@ -87,10 +85,10 @@ def read_path(
     if problem:
         yield Failure(source=source, id=source, error=problem)
         return
-    if fmt == "feed":
+    if split_format(fmt)[0] == "feed":
         from nlpkit.io.readers.urls import read_feed_file
 
-        yield from read_feed_file(path, fields, _fetcher(fetcher))
+        yield from read_feed_file(path, fmt, fields, _fetcher(fetcher))
         return
     try:
         with open_input(path, fmt) as stream:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from nlpkit import config
@@ -58,6 +59,16 @@ def make_article(id_: str, title: str, text: str, source: str, meta: dict[str, A
     if not text.strip():
         return Failure(source=source, id=id_, error=f"{source}: empty article (no text)")
     return Article(id=id_, title=strip_controls(title), text=text, source=source, meta=meta)
+
+
+def open_input(path: Path, fmt: str) -> IO[bytes]:
+    """A file opened for reading, its compression (`.gz`, `.bz2`, `.xz`) undone, bomb-guarded.
+
+    `detect_format` gives "tar" for `.tar.gz` and the like (tarfile undoes those itself).
+    """
+    raw = open(path, "rb")  # noqa: SIM115 -- the caller closes the returned stream
+    compression = split_format(fmt)[1]
+    return decompress(raw, str(path), compression) if compression else raw
 
 
 def read_whole(stream: IO[bytes], source: str) -> tuple[str, str | None]:

@@ -1,9 +1,10 @@
 """Web pages and news feeds: a URL (or a saved feed file) to the articles it holds.
 
 A URL that answers with an HTML page is one article (its id is the URL as given; its metadata
-has the page's own URL after redirects); one that answers with an RSS/Atom feed is the articles
-its items link to, in feed order, each with the feed's metadata for it. Anything that cannot be
-fetched or read is one failure naming the URL and the reason.
+has the page's own URL after redirects); one that answers with an RSS/Atom feed or a sitemap is
+the articles its items link to, in order, each with the feed's metadata for it (a sitemap index:
+the articles of each sitemap it lists). Anything that cannot be fetched or read is one failure
+naming the URL and the reason.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from nlpkit.errors import InputError
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, decode
+from nlpkit.errors import InputError, describe
+from nlpkit.io.decoding import READ_ERRORS, bounded_read, decode
 from nlpkit.io.feeds import FeedItem, feed_items
 from nlpkit.io.html import decode_page
 from nlpkit.io.paths import shown
-from nlpkit.io.readers.base import Fields, Record, make_article
+from nlpkit.io.readers.base import Fields, Record, make_article, open_input
 from nlpkit.io.readers.pages import page_article
 from nlpkit.io.web import Fetcher, Page
 from nlpkit.types import Failure
@@ -71,31 +72,57 @@ def read_url(url: str, fields: Fields, fetcher: Fetcher) -> Iterator[Record]:
     if page.kind != "feed":
         yield page_record(page, url, {})
         return
+    for item in listed_items(page.body, url, fetcher, base=page.final_url):
+        yield item if isinstance(item, Failure) else fetch_record(fetcher, item.url, item.meta)
+
+
+def listed_items(
+    data: bytes, source: str, fetcher: Fetcher, *, base: str | None = None
+) -> Iterator[FeedItem | Failure]:
+    """The article links of a feed or sitemap, in order; a sitemap index's sitemaps are fetched and read in turn.
+
+    A feed that cannot be read is one failure; so is each sitemap of an index that cannot be
+    fetched or read (the others are still read). An index inside an index is not followed.
+    """
     try:
-        items = feed_items(page.body, url, base=page.final_url)
+        items = feed_items(data, source, base=base)
     except InputError as e:
-        yield Failure(source=url, id=url, error=str(e))
+        yield Failure(source=source, id=source, error=str(e))
         return
     for item in items:
-        yield fetch_record(fetcher, item.url, item.meta)
+        if not item.sitemap:
+            yield item
+            continue
+        try:
+            page = fetcher.fetch(item.url)
+            children = feed_items(page.body, item.url, base=page.final_url)
+        except InputError as e:
+            yield Failure(source=item.url, id=item.url, error=str(e))
+            continue
+        for child in children:
+            if child.sitemap:
+                error = f"{child.url}: a sitemap index listed by a sitemap index ({item.url}); not followed"
+                yield Failure(source=child.url, id=child.url, error=error)
+            else:
+                yield child
 
 
-def feed_file_items(path: Path) -> list[FeedItem]:
-    """The items of a saved RSS/Atom file; `InputError` when it is not one."""
-    with path.open("rb") as f:
-        data = f.read(MAX_MEMBER_BYTES + 1)
-    if len(data) > MAX_MEMBER_BYTES:
-        raise InputError(f"{shown(path)}: larger than the {MAX_MEMBER_BYTES:,} byte limit for one file")
-    return feed_items(data, shown(path))
-
-
-def read_feed_file(path: Path, fields: Fields, fetcher: Fetcher) -> Iterator[Record]:
-    """The articles a saved feed file links to, fetched one by one."""
+def feed_file_items(path: Path, fmt: str, fetcher: Fetcher) -> Iterator[FeedItem | Failure]:
+    """`listed_items` of a saved feed or sitemap file (`fmt`: `feed`, or compressed, `feed.gz` ...)."""
+    source = shown(path)
     try:
-        items = feed_file_items(path)
-    except (InputError, OSError) as e:
-        source = shown(path)
-        yield Failure(source=source, id=source, error=str(e) if isinstance(e, InputError) else f"{source}: {e}")
+        with open_input(path, fmt) as f:
+            data = bounded_read(f, source)
+    except InputError as e:
+        yield Failure(source=source, id=source, error=str(e))
         return
-    for item in items:
-        yield fetch_record(fetcher, item.url, item.meta)
+    except (*READ_ERRORS,) as e:
+        yield Failure(source=source, id=source, error=f"{source}: {describe(e)}")
+        return
+    yield from listed_items(data, source, fetcher)
+
+
+def read_feed_file(path: Path, fmt: str, fields: Fields, fetcher: Fetcher) -> Iterator[Record]:
+    """The articles a saved feed or sitemap file links to, fetched one by one."""
+    for item in feed_file_items(path, fmt, fetcher):
+        yield item if isinstance(item, Failure) else fetch_record(fetcher, item.url, item.meta)
