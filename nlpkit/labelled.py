@@ -17,6 +17,7 @@ from typing import Any
 
 from nlpkit import config
 from nlpkit.errors import DataError, UsageError, printable
+from nlpkit.io.readers.rows import likely_text_field
 from nlpkit.io.tables import join_bodies, read_table
 from nlpkit.text.prepare import model_input, prepare
 
@@ -235,6 +236,8 @@ def _resolve_columns(
         needed[str(fields.target)] = "--target-field"
     for col, flag in needed.items():
         if col not in columns:
+            suggested = likely_text_field(first) if flag == "--text-field" else None
+            flag = f"{flag} {suggested}" if suggested else flag
             raise DataError(f"{data}: no column {col!r} (columns: {', '.join(map(str, columns))}); use {flag}")
     if fields.group is not None and fields.group not in columns:
         raise DataError(f"{data}: no column {fields.group!r} to group by (columns: {', '.join(map(str, columns))})")

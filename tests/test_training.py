@@ -130,6 +130,20 @@ def test_compressed_table(tmp_path: Path, suffix: str) -> None:
     assert load_labelled(tmp_path / f"t.jsonl{suffix}", task="topic").texts == ["A goal."]
 
 
+def test_a_json_object_holding_its_rows_and_a_missing_text_column_suggested(tmp_path: Path) -> None:
+    rows = [
+        {"label": "sport", "body": "The striker scored twice in the cup final."},
+        {"label": "business", "body": "Shares fell."},
+    ]
+    (tmp_path / "t.json").write_text(json.dumps({"version": 2, "articles": rows}))
+    with pytest.raises(DataError, match=r"no column 'text' \(columns: label, body\); use --text-field body$"):
+        load_labelled(tmp_path / "t.json", task="topic")
+    assert load_labelled(tmp_path / "t.json", task="topic", fields=LabelFields(text="body")).labels == [
+        "sport",
+        "business",
+    ]
+
+
 def test_fasttext_label_lines(data_dir: Path, tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
     lines = [f"__label__{r['label']} {r['text']}" for r in rows]

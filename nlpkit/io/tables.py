@@ -22,6 +22,7 @@ from nlpkit.io.decoding import (
     text_stream,
 )
 from nlpkit.io.paths import format_of, not_a_regular_file, split_format
+from nlpkit.io.readers.rows import records_in_json
 
 #: Most columns a table may have (a header of a million columns would take gigabytes per row).
 MAX_COLUMNS = 10_000
@@ -142,8 +143,7 @@ def _fasttext_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:
 
 
 def _json_rows(f: IO[str], path: Path) -> list[dict[str, Any]]:
-    data = json.load(f)
-    rows = data if isinstance(data, list) else data.get("data", [data]) if isinstance(data, dict) else []
+    rows = records_in_json(json.load(f))
     bad = next((i for i, r in enumerate(rows, start=1) if not isinstance(r, dict)), None)
     if bad is not None:
         raise DataError(f"{path}: item {bad} is not a JSON object")

@@ -172,6 +172,19 @@ def test_a_sitemap_that_cannot_be_read_is_one_failure(tmp_path: Path, xml: bytes
     assert isinstance(f, Failure) and error in f.error and f.error.startswith(str(tmp_path / "sitemap.xml"))
 
 
+def test_a_news_api_answer_is_its_articles_and_a_missing_text_field_is_suggested(tmp_path: Path) -> None:
+    body = "The central bank held interest rates at 4% on Thursday."
+    answer = {"status": "ok", "totalResults": 2, "articles": [{"title": f"T{i}", "content": body} for i in range(2)]}
+    (tmp_path / "news.json").write_text(json.dumps(answer))
+    (tmp_path / "one.json").write_text(json.dumps({"title": "T", "text": body, "authors": [{"name": "Ann"}]}))
+    rows = _read(tmp_path / "news.json", tmp_path / "one.json")
+    assert [r.id for r in rows] == [f"{tmp_path / 'news.json'}:{i}" for i in (1, 2)] + [str(tmp_path / "one.json")]
+    assert isinstance(rows[0], Failure) and rows[0].error.endswith("use --text-field content")
+    assert isinstance(rows[2], Article) and rows[2].text == body
+    articles = _read(tmp_path / "news.json", fields=Fields(text="content"))
+    assert [a.title for a in articles if isinstance(a, Article)] == ["T0", "T1"]
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")

@@ -32,14 +32,50 @@ def _text_value(value: Any) -> str | None:
     return None
 
 
+#: Keys of the list of records in a JSON object that holds several lists of objects.
+_RECORD_LISTS = ("data", "articles", "items", "results", "records", "rows", "documents")
+
+
+def records_in_json(data: Any, text_field: str | None = None) -> list[Any]:
+    """The records of a JSON document: a list's items, or the list of objects an object holds, or the object.
+
+    A news API's answer (`{"status": "ok", "articles": [...]}`) or a dataset dump (`{"data": [...]}`) is
+    its list; an object that has the text field, or holds no list of objects, is one record.
+
+    Example:
+        >>> records_in_json({"status": "ok", "totalResults": 2, "articles": [{"title": "A"}, {"title": "B"}]})
+        [{'title': 'A'}, {'title': 'B'}]
+        >>> records_in_json({"text": "One article.", "authors": [{"name": "Ann"}]}, text_field="text")
+        [{'text': 'One article.', 'authors': [{'name': 'Ann'}]}]
+    """
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict) or (text_field is not None and text_field in data):
+        return [data]
+    lists = {k: v for k, v in data.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)}
+    if len(lists) == 1:
+        return next(iter(lists.values()))
+    return next((lists[k] for k in _RECORD_LISTS if k in lists), [data])
+
+
+def likely_text_field(row: dict[str, Any]) -> str | None:
+    """The field whose value is a row's longest text, when that is five words or more (to suggest --text-field).
+
+    Example:
+        >>> likely_text_field({"title": "Rates held", "body": "The bank held its rates on Thursday.", "n": 3})
+        'body'
+    """
+    texts = [(len(v), str(k)) for k, v in row.items() if isinstance(v, str) and len(v.split()) >= 5]
+    return max(texts)[1] if texts else None
+
+
 def record_to_article(row: dict[str, Any], source: str, default_id: str, fields: Fields) -> Record:
     """One JSON/CSV/Parquet row to an article, or a failure that names the missing field."""
     id_ = _text_value(row.get(fields.id)) or default_id
     if fields.text not in row:
         have = ", ".join(map(str, list(row)[:12])) or "none"
-        return Failure(
-            source=source, id=id_, error=f"{source}: no {fields.text!r} field (fields: {have}); use --text-field"
-        )
+        flag = " ".join(filter(None, ["--text-field", likely_text_field(row)]))
+        return Failure(source=source, id=id_, error=f"{source}: no {fields.text!r} field (fields: {have}); use {flag}")
     text = row[fields.text]
     if not isinstance(text, str):
         return Failure(
@@ -129,7 +165,7 @@ def _read_json(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
     except (InputError, ValueError, RecursionError) as e:
         yield Failure(source=source, id=source, error=f"{source}: not valid JSON ({describe(e)})")
         return
-    rows = data if isinstance(data, list) else [data]
+    rows = records_in_json(data, fields.text)
     for i, row in enumerate(rows):
         where = source if len(rows) == 1 else f"{source}:{i + 1}"
         if isinstance(row, dict):
