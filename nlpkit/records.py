@@ -55,8 +55,8 @@ META_COLUMNS = ("url", "author", "published", "site", "language")
 _META_ALIASES = {
     "url": ("url", "link", "canonical_url"),
     "author": ("author", "authors", "byline"),
-    "published": ("published", "date", "pubdate", "published_at"),
-    "site": ("site", "sitename", "source_name", "publisher"),
+    "published": ("published", "date", "pubdate", "published_at", "publishedAt", "pubDate", "datePublished"),
+    "site": ("site", "sitename", "source_name", "publisher", "source.name", "publisher.name"),
     "language": ("language", "lang"),
 }
 

@@ -13,6 +13,7 @@ from nlpkit.errors import InputError
 from nlpkit.io.decoding import decode
 from nlpkit.io.paths import detect_format
 from nlpkit.io.readers import Fields, read_articles
+from nlpkit.records import article_meta
 from nlpkit.types import Article, Failure
 
 
@@ -174,7 +175,8 @@ def test_a_sitemap_that_cannot_be_read_is_one_failure(tmp_path: Path, xml: bytes
 
 def test_a_news_api_answer_is_its_articles_and_a_missing_text_field_is_suggested(tmp_path: Path) -> None:
     body = "The central bank held interest rates at 4% on Thursday."
-    answer = {"status": "ok", "totalResults": 2, "articles": [{"title": f"T{i}", "content": body} for i in range(2)]}
+    row = {"source": {"id": None, "name": "Gazette"}, "publishedAt": "2026-12-03T10:00:00Z", "content": body}
+    answer = {"status": "ok", "totalResults": 2, "articles": [{"title": f"T{i}", **row} for i in range(2)]}
     (tmp_path / "news.json").write_text(json.dumps(answer))
     (tmp_path / "one.json").write_text(json.dumps({"title": "T", "text": body, "authors": [{"name": "Ann"}]}))
     rows = _read(tmp_path / "news.json", tmp_path / "one.json")
@@ -183,6 +185,8 @@ def test_a_news_api_answer_is_its_articles_and_a_missing_text_field_is_suggested
     assert isinstance(rows[2], Article) and rows[2].text == body
     articles = _read(tmp_path / "news.json", fields=Fields(text="content"))
     assert [a.title for a in articles if isinstance(a, Article)] == ["T0", "T1"]
+    meta = article_meta(articles[0])  # type: ignore[arg-type]
+    assert (meta["site"], meta["published"]) == ("Gazette", "2026-12-03T10:00:00Z")
 
 
 def test_folder_and_glob(tmp_path: Path) -> None:

@@ -87,6 +87,15 @@ def record_to_article(row: dict[str, Any], source: str, default_id: str, fields:
         for k, v in row.items()
         if k not in (fields.text, fields.title, fields.id) and _is_scalar(v)
     }
+    for k, v in row.items():  # one level of nesting, as a news API gives its source: "source.name"
+        if isinstance(v, dict) and len(v) <= 50:
+            meta.update(
+                {
+                    f"{k}.{k2}": strip_controls(v2) if isinstance(v2, str) else v2
+                    for k2, v2 in v.items()
+                    if _is_scalar(v2)
+                }
+            )
     if fields.target is not None:
         target = _text_value(row.get(fields.target))
         if target is None:
