@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -184,7 +185,21 @@ def expand_inputs(
                 if Path(m).is_file() and Path(m).resolve() not in skip:
                     yield Path(m)
         else:
-            yield Failure(source=shown(item), id=shown(item), error=f"{shown(item)}: no such file or folder")
+            error = f"{shown(item)}: no such file or folder{scheme_hint(str(item))}"
+            yield Failure(source=shown(item), id=shown(item), error=error)
+
+
+_HOST_THEN_PATH = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?/", re.IGNORECASE)
+
+
+def scheme_hint(text: str) -> str:
+    """`; for the web page, write https://...` for a web address given without its scheme, else "".
+
+    Example:
+        >>> scheme_hint("www.example.org/news/1"), scheme_hint("news/2024.jsonl")
+        ('; for the web page, write https://www.example.org/news/1', '')
+    """
+    return f"; for the web page, write https://{text}" if _HOST_THEN_PATH.match(text) and " " not in text else ""
 
 
 def format_of(name: str) -> str | None:

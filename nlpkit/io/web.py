@@ -31,6 +31,7 @@ from nlpkit import __version__
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import MAX_MEMBER_BYTES, MAX_RATIO
 from nlpkit.io.files import write_atomic
+from nlpkit.io.paths import scheme_hint
 
 USER_AGENT = f"nlpkit/{__version__} (news article reader; obeys robots.txt)"
 #: The product token robots.txt rules are matched against.
@@ -137,6 +138,10 @@ class Fetcher:
         Traceback (most recent call last):
         ...
         nlpkit.io.web.FetchError: ftp://example.org/a: not an http(s) URL
+        >>> Fetcher().fetch("example.org/a")
+        Traceback (most recent call last):
+        ...
+        nlpkit.io.web.FetchError: example.org/a: not an http(s) URL; for the web page, write https://example.org/a
     """
 
     def __init__(self, options: WebOptions | None = None) -> None:
@@ -154,7 +159,7 @@ class Fetcher:
         """The page at `url`, from the cache when it has it; `FetchError` with the reason otherwise."""
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise FetchError(f"{url}: not an http(s) URL")
+            raise FetchError(f"{url}: not an http(s) URL{'' if parts.scheme else scheme_hint(url)}")
         cached = self._from_cache(url)
         if cached is not None:
             return cached

@@ -189,6 +189,17 @@ def test_a_news_api_answer_is_its_articles_and_a_missing_text_field_is_suggested
     assert (meta["site"], meta["published"]) == ("Gazette", "2026-12-03T10:00:00Z")
 
 
+def test_a_web_address_without_its_scheme_is_told_how_to_fetch_it(tmp_path: Path) -> None:
+    (f,) = _read("www.example.org/news/1", fetcher=lambda: None)
+    assert isinstance(f, Failure)
+    assert (
+        f.error
+        == "www.example.org/news/1: no such file or folder; for the web page, write https://www.example.org/news/1"
+    )
+    (g,) = _read(str(tmp_path / "missing.jsonl"))
+    assert isinstance(g, Failure) and g.error.endswith("no such file or folder")
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")
