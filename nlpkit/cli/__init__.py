@@ -9,12 +9,15 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TextIO, TypeVar, cast
 
-import click
 import typer
 
 from nlpkit.errors import NlpkitError, missing_extra, one_line, terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: The click exceptions typer raises itself (usage errors and the like): click's own, or the copy of click
+#: that typer 0.28 and later carry inside them. Found from typer's public class, so `click` (30 ms to
+#: import, and a separate package that typer 0.28 no longer needs) is never imported.
+_CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 _app = typer.Typer(
     name="nlpkit",
@@ -102,7 +105,7 @@ def handle_errors(func: F) -> F:
             _silence_stdout()
             sys.stderr.close()
             raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort, _CLICK_ERROR):
             raise
         except (MemoryError, Exception) as e:
             _fail_for(e)
