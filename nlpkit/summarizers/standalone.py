@@ -86,7 +86,7 @@ _SPEECH = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 #: How a sentence ends: a stop, or a closing quote or bracket (after one, or after a quoted sentence).
-_STOPS = (".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]")
+_STOPS = (".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]", *"。！？」』।॥؟۔։።")
 
 
 def _ends_as_sentence(text: str) -> bool:

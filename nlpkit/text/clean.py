@@ -600,7 +600,7 @@ def clean(text: str, *, steps: Iterable[str] = DEFAULT_STEPS, skip: Iterable[str
     return text
 
 
-_HEADLINE_END = re.compile(r"[.;,:。；，：]$")
+_HEADLINE_END = re.compile(r"[.;,:。；，：।॥؟۔]$")
 
 
 def looks_like_headline(line: str) -> bool:

@@ -39,7 +39,7 @@ _STARTERS = frozenset(
 # A run of terminal punctuation (the class, not an alternation, so the engine scans for it fast),
 # closing quotes or brackets, whitespace, then an opener and a word character.
 _TERMINAL = re.compile(
-    r"""(?P<end>[.!?…]+)                       # the terminal punctuation (... included)
+    r"""(?P<end>[.!?…।॥؟۔։።]+)                 # the terminal punctuation (... included; Hindi, Arabic, Urdu...)
         (?P<close>[\"'”’»)\]]*)                # closing quotes or brackets
         (?P<space>\s+)                          # whitespace
         (?=(?P<next>[\"'“‘«(\[]*[\w$£€¥]))      # an opener: quote/bracket then a word char

@@ -265,3 +265,10 @@ def test_chinese_has_a_headline_sentences_and_a_word_budget_by_character(method:
     chars = [len(s.text) for s in summary.sentences]
     assert all(s.text.endswith("。") and "。" not in s.text[:-1] for s in summary.sentences)
     assert 1 < len(chars) <= 3 and sum(chars) <= 50
+
+
+def test_a_hindi_headline_and_its_sentences() -> None:
+    text = "भारत में चुनाव\n\nचुनाव आयोग ने सोमवार को नई तारीखों की घोषणा की। मतदान सात चरणों में होगा। विपक्ष ने आलोचना की।"
+    summary = nlpkit.summarize(text, length=2)
+    assert summary.title == "भारत में चुनाव"
+    assert [s.text[-1] for s in summary.sentences] == ["।", "।"]
