@@ -15,6 +15,15 @@ import Stemmer
 #: Chinese characters and Japanese kana: written without spaces, so each one counts as a word.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+(?:'[^\W_{CJK}]+)?")
+#: Combining marks that belong inside words and that `\w` leaves out: Indic vowel signs and viramas,
+#: Arabic and Hebrew points, Thai, Tibetan, Myanmar and Khmer signs, Latin accents left decomposed.
+MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0963\u0966-\u0dff\u0e00-\u0e7f\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff"
+)
+_MARKED = re.compile(f"[{MARKS}]")
+#: `WORD` for a text with such marks: a word runs on through them ("भारत", not "भ" and "रत").
+MARKED_WORD = re.compile(rf"[{CJK}]|(?:[^\W_{CJK}]|[{MARKS}])+(?:'(?:[^\W_{CJK}]|[{MARKS}])+)?")
 #: The same words in a text that is plain ASCII, where a narrower class scans several times faster.
 ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")
 
@@ -41,8 +50,11 @@ def lowered(text: str) -> str:
 
 
 def word_pattern(low: str) -> re.Pattern[str]:
-    """The word pattern for a `lowered` text: the fast ASCII one when the text allows it."""
-    return ASCII_WORD if low.isascii() else WORD
+    """The word pattern for a `lowered` text: the fast ASCII one when the text allows it, and one that keeps
+    combining marks inside words only when the text has them."""
+    if low.isascii():
+        return ASCII_WORD
+    return MARKED_WORD if _MARKED.search(low) else WORD
 
 
 def tokens(text: str) -> list[str]:
@@ -51,8 +63,8 @@ def tokens(text: str) -> list[str]:
     Example:
         >>> tokens("Prices ROSE by 2% in Britain’s markets")
         ['prices', 'rose', 'by', '2', 'in', "britain's", 'markets']
-        >>> tokens("東京で開業")
-        ['東', '京', 'で', '開', '業']
+        >>> tokens("東京で開業"), tokens("भारत में चुनाव")
+        (['東', '京', 'で', '開', '業'], ['भारत', 'में', 'चुनाव'])
     """
     low = lowered(text)
     return word_pattern(low).findall(low)
