@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import READ_ERRORS, bounded_read, decompress, strip_controls
@@ -34,20 +34,27 @@ class FeedItem:
     sitemap: bool = False
 
 
+class Listing(NamedTuple):
+    """What a feed or sitemap lists: its items, and how many more it has past the cap (not read)."""
+
+    items: list[FeedItem]
+    left_out: int = 0
+
+
 def is_sitemap(head: bytes) -> bool:
     """Whether an XML document starting with `head` is a sitemap or a sitemap index."""
     head = head[:4096]
     return b"<urlset" in head or b"<sitemapindex" in head
 
 
-def feed_items(data: bytes, source: str, *, base: str | None = None) -> list[FeedItem]:
-    """The linked items of an RSS/Atom feed, in feed order; `InputError` when it is not a feed or lists none.
+def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
+    """The linked items of an RSS/Atom feed or a sitemap, in order; `InputError` when it is neither or lists none.
 
     Example:
         >>> rss = b'''<rss version="2.0"><channel><title>Gazette</title>
         ... <item><title>Rates held</title><link>https://example.org/rates</link>
         ... <pubDate>Thu, 02 May 2024 10:00:00 GMT</pubDate></item></channel></rss>'''
-        >>> [(i.url, i.meta["title"], i.meta["site"]) for i in feed_items(rss, "feed.xml")]
+        >>> [(i.url, i.meta["title"], i.meta["site"]) for i in feed_items(rss, "feed.xml").items]
         [('https://example.org/rates', 'Rates held', 'Gazette')]
     """
     if data.startswith(_GZIP_MAGIC):
@@ -65,10 +72,10 @@ def feed_items(data: bytes, source: str, *, base: str | None = None) -> list[Fee
         raise InputError(f"{source}: not a readable RSS or Atom feed ({describe(e)})") from e
     entries = list(parsed.get("entries") or [])
     if not entries and not parsed.get("version"):
-        raise InputError(f"{source}: not an RSS or Atom feed")
+        raise InputError(f"{source}: not an RSS or Atom feed, nor a sitemap")
     site = _text(parsed.get("feed", {}).get("title"))
     items: list[FeedItem] = []
-    for entry in entries[:MAX_ITEMS]:
+    for entry in entries[:MAX_ITEMS]:  # the rest are `left_out`
         link = _text(entry.get("link"))
         if not link.lower().startswith(("http://", "https://")):
             continue
@@ -82,10 +89,10 @@ def feed_items(data: bytes, source: str, *, base: str | None = None) -> list[Fee
         items.append(FeedItem(link, {k: v for k, v in meta.items() if v}))
     if not items:
         raise InputError(f"{source}: the feed lists no article links")
-    return items
+    return Listing(items, max(0, len(entries) - MAX_ITEMS))
 
 
-def sitemap_items(data: bytes, source: str) -> list[FeedItem]:
+def sitemap_items(data: bytes, source: str) -> Listing:
     """The links of a sitemap (`<urlset>`), or the sitemaps of a sitemap index, in order.
 
     Google News' `<news:news>` gives an item its title, published date, language and site.
@@ -96,7 +103,7 @@ def sitemap_items(data: bytes, source: str) -> list[FeedItem]:
         ...   <news:news><news:publication><news:name>Gazette</news:name><news:language>en</news:language>
         ...   </news:publication><news:publication_date>2024-05-02</news:publication_date>
         ...   <news:title>Rates held</news:title></news:news></url></urlset>'''
-        >>> [(i.url, i.meta) for i in sitemap_items(xml, "sitemap.xml")]
+        >>> [(i.url, i.meta) for i in sitemap_items(xml, "sitemap.xml").items]
         [('https://example.org/a', {'title': 'Rates held', 'published': '2024-05-02', 'site': 'Gazette', \
 'language': 'en', 'feed': 'sitemap.xml'})]
     """
@@ -105,10 +112,15 @@ def sitemap_items(data: bytes, source: str) -> list[FeedItem]:
     if b"<!ENTITY" in data or b"<!DOCTYPE" in data:  # no sitemap needs one; entities are how XML bombs work
         raise InputError(f"{source}: a sitemap with a DOCTYPE or entities; not read")
     items: list[FeedItem] = []
+    left_out = 0
     try:
         for _, element in iterparse(io.BytesIO(data)):
             kind = _local(element.tag)
             if kind not in ("url", "sitemap"):
+                continue
+            if len(items) >= MAX_SITEMAP_URLS:
+                left_out += 1
+                element.clear()
                 continue
             fields = {_local(child.tag): child for child in element}
             news = {_local(e.tag): _text(e.text) for e in fields["news"].iter()} if "news" in fields else {}
@@ -124,13 +136,11 @@ def sitemap_items(data: bytes, source: str) -> list[FeedItem]:
                 "feed": source,
             }
             items.append(FeedItem(url, {k: v for k, v in meta.items() if v}, sitemap=kind == "sitemap"))
-            if len(items) >= MAX_SITEMAP_URLS:
-                break
     except ParseError as e:
         raise InputError(f"{source}: not a readable sitemap ({describe(e)})") from e
     if not items:
         raise InputError(f"{source}: the sitemap lists no links")
-    return items
+    return Listing(items, left_out)
 
 
 def _local(tag: str) -> str:

@@ -200,6 +200,17 @@ def test_a_web_address_without_its_scheme_is_told_how_to_fetch_it(tmp_path: Path
     assert isinstance(g, Failure) and g.error.endswith("no such file or folder")
 
 
+def test_a_sitemap_past_the_cap_says_how_many_links_were_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlpkit.io import feeds
+    from nlpkit.io.readers.urls import listed_items
+
+    monkeypatch.setattr(feeds, "MAX_SITEMAP_URLS", 2)
+    xml = b"<urlset>" + b"".join(b"<url><loc>https://e.org/%d</loc></url>" % i for i in range(5)) + b"</urlset>"
+    *items, failure = listed_items(xml, "s.xml", fetcher=None)  # type: ignore[arg-type]
+    assert [i.url for i in items] == ["https://e.org/0", "https://e.org/1"]
+    assert isinstance(failure, Failure) and failure.error.startswith("s.xml: 3 more items than the 2 read")
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")

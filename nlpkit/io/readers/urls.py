@@ -15,7 +15,7 @@ from typing import Any
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import READ_ERRORS, bounded_read, decode
-from nlpkit.io.feeds import FeedItem, feed_items
+from nlpkit.io.feeds import FeedItem, Listing, feed_items
 from nlpkit.io.html import decode_page
 from nlpkit.io.paths import shown
 from nlpkit.io.readers.base import Fields, Record, make_article, open_input
@@ -85,11 +85,11 @@ def listed_items(
     fetched or read (the others are still read). An index inside an index is not followed.
     """
     try:
-        items = feed_items(data, source, base=base)
+        listing = feed_items(data, source, base=base)
     except InputError as e:
         yield Failure(source=source, id=source, error=str(e))
         return
-    for item in items:
+    for item in listing.items:
         if not item.sitemap:
             yield item
             continue
@@ -99,12 +99,24 @@ def listed_items(
         except InputError as e:
             yield Failure(source=item.url, id=item.url, error=str(e))
             continue
-        for child in children:
+        for child in children.items:
             if child.sitemap:
                 error = f"{child.url}: a sitemap index listed by a sitemap index ({item.url}); not followed"
                 yield Failure(source=child.url, id=child.url, error=error)
             else:
                 yield child
+        yield from _left_out(item.url, children)
+    yield from _left_out(source, listing)
+
+
+def _left_out(source: str, listing: Listing) -> Iterator[Failure]:
+    """One failure for the items of a feed or sitemap past the cap, which are not read."""
+    if listing.left_out:
+        error = (
+            f"{source}: {listing.left_out:,} more items than the {len(listing.items):,} read (the most nlpkit reads "
+            "from one feed or sitemap); split it"
+        )
+        yield Failure(source=source, id=source, error=error)
 
 
 def feed_file_items(path: Path, fmt: str, fetcher: Fetcher) -> Iterator[FeedItem | Failure]:
