@@ -211,6 +211,32 @@ def test_a_sitemap_past_the_cap_says_how_many_links_were_not_read(monkeypatch: p
     assert isinstance(failure, Failure) and failure.error.startswith("s.xml: 3 more items than the 2 read")
 
 
+def test_a_compressed_tar_is_not_inflated_through_a_member_past_the_skip_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tar streams: passing a member inflates it, so a gzip of zeros could take minutes of CPU to pass."""
+    from nlpkit.io.readers import archives
+
+    monkeypatch.setattr(archives, "MAX_SKIP_BYTES", 1 << 20)
+    with tarfile.open(tmp_path / "a.tar.gz", "w:gz") as tf:
+        for name, data in [("first.txt", b"First one."), ("zeros.bin", bytes(2 << 20)), ("last.txt", b"Last one.")]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    first, failure = _read(tmp_path / "a.tar.gz")
+    assert isinstance(first, Article) and first.text == "First one."
+    assert (
+        isinstance(failure, Failure)
+        and "zeros.bin: a member of 2,097,152 bytes in a compressed archive" in failure.error
+    )
+    with tarfile.open(tmp_path / "b.tar", "w") as tf:  # not compressed: passing it costs no more than reading the file
+        for name, data in [("zeros.bin", bytes(2 << 20)), ("last.txt", b"Last one.")]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    assert [r.text for r in _read(tmp_path / "b.tar") if isinstance(r, Article)] == ["Last one."]
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")
