@@ -1,8 +1,9 @@
 """Which files an input names: paths, folders (links that leave them reported), globs, formats.
 
-Folders are walked in sorted order; a link that leads outside the folder given, a link loop or
-a broken link becomes a `Failure` (`--follow-links` allows links out); pipes, devices and
-sockets are refused by `not_a_regular_file` before anything reads them.
+Folders are walked in sorted order, passing over hidden files and folders (`.git`) and the
+`Page_files` folder a browser saves beside `Page.html`; a link that leads outside the folder given,
+a link loop or a broken link becomes a `Failure` (`--follow-links` allows links out); pipes,
+devices and sockets are refused by `not_a_regular_file` before anything reads them.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> I
             dirs[:] = []
             continue
         seen.add(here.resolve())
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not _page_assets(d, files)]
         linked_dirs = [d for d in dirs if (here / d).is_symlink()] if not follow_links else []
         for name in [*files, *linked_dirs]:
             p = here / name
@@ -145,6 +147,13 @@ def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> I
         name = shown(root)
         found.append(Failure(source=name, id=name, error=f"{name}: folder has no readable files"))
     yield from found
+
+
+def _page_assets(folder: str, files: list[str]) -> bool:
+    """Whether `folder` holds the scripts, styles and ad frames of a page a browser saved beside it (`Page_files`
+    next to `Page.html`): none of them is an article."""
+    stem = folder.removesuffix("_files")
+    return stem != folder and any(stem + ext in files for ext in (".html", ".htm", ".xhtml"))
 
 
 def _resolve(path: Path) -> Path | None:

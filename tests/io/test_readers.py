@@ -237,6 +237,15 @@ def test_a_compressed_tar_is_not_inflated_through_a_member_past_the_skip_limit(
     assert [r.text for r in _read(tmp_path / "b.tar") if isinstance(r, Article)] == ["Last one."]
 
 
+def test_a_folder_passes_over_hidden_folders_and_a_saved_pages_assets(tmp_path: Path) -> None:
+    (tmp_path / "Story.html").write_text("<html><body><article><p>The story itself.</p></article></body></html>")
+    for folder in ("Story_files", ".git", "Other_files"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "frame.html").write_text(f"<html><body><p>An ad in {folder}.</p></body></html>")
+    read = sorted(r.source for r in _read(tmp_path))
+    assert read == [str(tmp_path / "Other_files" / "frame.html"), str(tmp_path / "Story.html")]
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")
