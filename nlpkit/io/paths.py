@@ -21,7 +21,7 @@ from nlpkit.types import Failure
 #: Compressions undone on any format (a `.tar.gz`, `.tar.bz2` or `.tar.xz` is a tar that tarfile undoes).
 COMPRESSIONS = (".gz", ".bz2", ".xz")
 #: Formats whose every file is one article (a JSON file may hold a list of them), compressed or not.
-ONE_ARTICLE_FORMATS = frozenset(f + c for f in ("txt", "md", "html") for c in ("", *COMPRESSIONS))
+ONE_ARTICLE_FORMATS = frozenset(f + c for f in ("txt", "md", "html", "mhtml", "eml") for c in ("", *COMPRESSIONS))
 #: How standard input (`-`) can be read: `auto` tells JSONL, JSON and HTML from one text article
 #: (`nlpkit.io.readers.sniff_stdin`); `lines` is an article per line.
 STDIN_FORMATS = ("auto", "txt", "lines", "md", "html", "jsonl", "json", "csv", "tsv")
@@ -34,6 +34,9 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".mhtml": "mhtml",
+    ".mht": "mhtml",
+    ".eml": "eml",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",

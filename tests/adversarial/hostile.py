@@ -543,6 +543,21 @@ def html_deeply_nested(d: Path) -> Input:
 
 
 @hostile
+def eml_deeply_nested(d: Path) -> Input:
+    n = 20_000
+    head = "".join(f'--b{i - 1}\nContent-Type: multipart/mixed; boundary="b{i}"\n\n' for i in range(1, n))
+    text = f'Content-Type: multipart/mixed; boundary="b0"\n\n{head}--b{n - 1}\nContent-Type: text/plain\n\n{BODY}\n'
+    (d / "deep.eml").write_text(text)
+    return Input(["deep.eml"], good=0, bad=1, error=r"deep\.eml: not a readable MIME message")
+
+
+@hostile
+def mhtml_binary(d: Path) -> Input:
+    (d / "page.mhtml").write_bytes(random.Random(3).randbytes(20_000))
+    return Input(["page.mhtml"], good=0, bad=1, error=r"page\.mhtml")
+
+
+@hostile
 def html_entity_expansion(d: Path) -> Input:
     lol = (
         '<!DOCTYPE html [<!ENTITY a "'

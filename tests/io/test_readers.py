@@ -246,6 +246,35 @@ def test_a_folder_passes_over_hidden_folders_and_a_saved_pages_assets(tmp_path: 
     assert read == [str(tmp_path / "Other_files" / "frame.html"), str(tmp_path / "Story.html")]
 
 
+def test_a_page_saved_as_one_file_and_a_newsletter_e_mail(tmp_path: Path) -> None:
+    import quopri
+
+    page = quopri.encodestring((Path(__file__).parents[2] / "data" / "article.html").read_bytes()).decode()
+    (tmp_path / "saved.mhtml").write_text(
+        "From: <Saved by Blink>\nSnapshot-Content-Location: https://example.org/wind\nSubject: Wind farm\n"
+        'MIME-Version: 1.0\nContent-Type: multipart/related; type="text/html"; boundary="B"\n\n'
+        f"--B\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n{page}\n"
+        "--B\nContent-Type: text/css\n\nbody { color: red; }\n--B--\n"
+    )
+    (tmp_path / "brief.eml").write_text(
+        "From: Morning Brief <brief@example.org>\nSubject: Rates held\nDate: Mon, 7 Dec 2026 06:00:00 +0000\n"
+        'MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\nPlain copy.\n--b\nContent-Type: text/html; charset=utf-8\n\n"
+        "<html><body><p>The central bank held rates at 4% on Thursday.</p><p>Markets rose.</p></body></html>\n--b--\n"
+    )
+    saved, mail = _read(tmp_path / "saved.mhtml", tmp_path / "brief.eml")
+    assert isinstance(saved, Article) and saved.title.startswith("Wind farm to power 300,000 homes approved")
+    assert (
+        "offshore wind farm" in saved.text
+        and "color" not in saved.text
+        and saved.meta["url"] == "https://example.org/wind"
+    )
+    assert isinstance(mail, Article) and mail.title == "Rates held" and mail.text.startswith("The central bank held")
+    assert mail.meta["author"] == "Morning Brief <brief@example.org>" and mail.meta["published"].startswith(
+        "Mon, 07 Dec"
+    )
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")

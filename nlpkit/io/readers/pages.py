@@ -1,14 +1,14 @@
-"""Plain text, Markdown and HTML files: one article each (Markdown without its markup, HTML reduced to its main
-text and metadata)."""
+"""Plain text, Markdown and HTML files, pages saved as one file (MHTML) and e-mails (a newsletter's `.eml`): one
+article each (Markdown without its markup, HTML reduced to its main text and metadata)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
-from nlpkit.errors import InputError
-from nlpkit.io.decoding import bounded_read
+from nlpkit.errors import InputError, describe
+from nlpkit.io.decoding import bounded_read, sniff_encoding
 from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_whole
 from nlpkit.types import Failure
 
@@ -53,6 +53,59 @@ def _read_html(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
     yield page_article(html, source, source, {"warnings": [warning]} if warning else {})
 
 
+def _read_mime(stream: IO[bytes], source: str, fields: Fields, *, mail: bool = False) -> Iterator[Record]:
+    """A page a browser saved as one file (MHTML: `.mhtml`, `.mht`) or an e-mail (`mail`: `.eml`, a newsletter).
+
+    Its HTML part is read as a page (its plain-text part when it has none). A saved page keeps the
+    address it was saved from as its `url`; an e-mail gives its subject as the headline when the HTML
+    has none, its sender as `author` and its date as `published`.
+    """
+    import email
+    import email.policy
+    from email.message import EmailMessage
+
+    from nlpkit.io.html import decode_page
+
+    try:
+        data = bounded_read(stream, source)
+        sniff_encoding(data[:8192], source)  # binary data is refused here, as for any text file
+        message = cast(EmailMessage, email.message_from_bytes(data, policy=email.policy.default))
+        part = message.get_body(preferencelist=("html", "plain"))
+        payload = part.get_payload(decode=True) if part is not None else None
+    except InputError as e:
+        yield Failure(source=source, id=source, error=str(e))
+        return
+    except (ValueError, LookupError, RecursionError, AttributeError) as e:  # what a broken MIME message raises
+        yield Failure(source=source, id=source, error=f"{source}: not a readable MIME message ({describe(e)})")
+        return
+    if part is None or not isinstance(payload, bytes):
+        kind = "e-mail" if mail else "saved page (MHTML)"
+        yield Failure(source=source, id=source, error=f"{source}: a {kind} with no HTML or text part")
+        return
+    subject = " ".join(str(message.get("Subject", "")).split())
+    url = str(message.get("Snapshot-Content-Location") or part.get("Content-Location") or "") or None
+    meta: dict[str, Any] = {"url": url} if url else {}
+    if mail:
+        meta |= {k: str(message[h]) for k, h in (("author", "From"), ("published", "Date")) if message.get(h)}
+    try:
+        text, warning = decode_page(payload, source, part.get_content_charset())
+    except InputError as e:
+        yield Failure(source=source, id=source, error=str(e))
+        return
+    if warning:
+        meta["warnings"] = [warning]
+    if part.get_content_subtype() != "html":
+        yield make_article(source, subject, text, source, meta)
+        return
+    record = page_article(text, source, source, meta, url=url)
+    if isinstance(record, Failure) or record.title or not subject:
+        yield record
+    else:
+        yield make_article(source, subject, record.text, source, record.meta)
+
+
 READERS.add("txt", _read_text)
 READERS.add("md", functools.partial(_read_text, markdown=True))
 READERS.add("html", _read_html)
+READERS.add("mhtml", _read_mime)
+READERS.add("eml", functools.partial(_read_mime, mail=True))
