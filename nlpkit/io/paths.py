@@ -201,7 +201,7 @@ def expand_inputs(
             yield Failure(source=shown(item), id=shown(item), error=error)
 
 
-_HOST_THEN_PATH = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?/", re.IGNORECASE)
+_HOST_THEN_PATH = r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?/"  # compiled when an error needs it
 
 
 def scheme_hint(text: str) -> str:
@@ -211,7 +211,8 @@ def scheme_hint(text: str) -> str:
         >>> scheme_hint("www.example.org/news/1"), scheme_hint("news/2024.jsonl")
         ('; for the web page, write https://www.example.org/news/1', '')
     """
-    return f"; for the web page, write https://{text}" if _HOST_THEN_PATH.match(text) and " " not in text else ""
+    looks_like_one = re.match(_HOST_THEN_PATH, text, re.IGNORECASE) is not None and " " not in text
+    return f"; for the web page, write https://{text}" if looks_like_one else ""
 
 
 def format_of(name: str) -> str | None:

@@ -48,7 +48,8 @@ _TERMINAL = re.compile(
 )
 # Chinese and Japanese end a sentence with full-width punctuation and no space after it; a quotation
 # closed and followed at once by more of the sentence (“……。”市长说。「……。」と述べた) goes on.
-_CJK_TERMINAL = re.compile(r"(?P<end>[。！？]+(?:[」』”’）)]+(?=[“‘「『（(]|\s)|(?![」』”’）)])))(?P<space>\s*)(?=\S)")
+# (A pattern string, compiled by `re`'s own cache on first use: English text never needs it.)
+_CJK_TERMINAL = r"(?P<end>[。！？]+(?:[」』”’）)]+(?=[“‘「『（(]|\s)|(?![」』”’）)])))(?P<space>\s*)(?=\S)"
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w'’-]+)")
 _ACRONYM = re.compile(r"(?:[a-zA-Z]\.)+[a-zA-Z]")
@@ -103,7 +104,7 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     bullet = _BULLET.match(line) if line[:1] in _BULLET_STARTS or line[:1].isspace() else None
     ends = [m for m in _TERMINAL.finditer(line, bullet.end() if bullet else 0) if _is_boundary(line, m)]
     if "。" in line or "！" in line or "？" in line:  # ten times faster than a search on English lines
-        ends = sorted([*ends, *_CJK_TERMINAL.finditer(line)], key=lambda m: m.start())
+        ends = sorted([*ends, *re.finditer(_CJK_TERMINAL, line)], key=lambda m: m.start())
     for m in ends:
         spans.append((start, m.start("space")))
         start = m.end()

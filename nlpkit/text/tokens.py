@@ -8,22 +8,28 @@ figures against the suffix stripper it replaced and against scikit-learn's stop 
 
 from __future__ import annotations
 
+import functools
 import re
 
 import Stemmer
 
 #: Chinese characters and Japanese kana: written without spaces, so each one counts as a word.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+(?:'[^\W_{CJK}]+)?")
 #: Combining marks that belong inside words and that `\w` leaves out: Indic vowel signs and viramas,
 #: Arabic and Hebrew points, Thai, Tibetan, Myanmar and Khmer signs, Latin accents left decomposed.
 MARKS = (
     "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
     "\u0900-\u0963\u0966-\u0dff\u0e00-\u0e7f\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff"
 )
-_MARKED = re.compile(f"[{MARKS}]")
-#: `WORD` for a text with such marks: a word runs on through them ("भारत", not "भ" and "रत").
-MARKED_WORD = re.compile(rf"[{CJK}]|(?:[^\W_{CJK}]|[{MARKS}])+(?:'(?:[^\W_{CJK}]|[{MARKS}])+)?")
+#: Patterns for text that is not plain ASCII. Their large classes take milliseconds each to compile, which
+#: English text, nearly all a default model sees, never needs: `_compiled` compiles one when first asked.
+_PATTERNS = {
+    "word": rf"[{CJK}]|[^\W_{CJK}]+(?:'[^\W_{CJK}]+)?",
+    # a text with combining marks: a word runs on through them ("भारत", not "भ" and "रत")
+    "marked word": rf"[{CJK}]|(?:[^\W_{CJK}]|[{MARKS}])+(?:'(?:[^\W_{CJK}]|[{MARKS}])+)?",
+    "mark": f"[{MARKS}]",
+    "cjk": f"[{CJK}]",
+}
 #: The same words in a text that is plain ASCII, where a narrower class scans several times faster.
 ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")
 
@@ -49,12 +55,17 @@ def lowered(text: str) -> str:
     return low if low.isascii() else _NOT_WORDS.sub(" ", low)
 
 
+@functools.cache
+def _compiled(name: str) -> re.Pattern[str]:
+    return re.compile(_PATTERNS[name])
+
+
 def word_pattern(low: str) -> re.Pattern[str]:
     """The word pattern for a `lowered` text: the fast ASCII one when the text allows it, and one that keeps
     combining marks inside words only when the text has them."""
     if low.isascii():
         return ASCII_WORD
-    return MARKED_WORD if _MARKED.search(low) else WORD
+    return _compiled("marked word") if _compiled("mark").search(low) else _compiled("word")
 
 
 def tokens(text: str) -> list[str]:
@@ -70,9 +81,6 @@ def tokens(text: str) -> list[str]:
     return word_pattern(low).findall(low)
 
 
-_CJK_CHAR = re.compile(f"[{CJK}]")
-
-
 def word_count(text: str) -> int:
     """Words as a length budget counts them: whitespace-separated, each Chinese character or kana one.
 
@@ -83,9 +91,10 @@ def word_count(text: str) -> int:
     n = len(text.split())
     if text.isascii():
         return n
-    found = len(_CJK_CHAR.findall(text))
+    cjk = _compiled("cjk")
+    found = len(cjk.findall(text))
     if found:  # a piece of CJK counts by its characters, other pieces as one word each
-        n = found + sum(1 for piece in text.split() if not _CJK_CHAR.search(piece))
+        n = found + sum(1 for piece in text.split() if not cjk.search(piece))
     return n
 
 
