@@ -32,6 +32,9 @@ _PATTERNS = {
 }
 #: The same words in a text that is plain ASCII, where a narrower class scans several times faster.
 ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")
+#: The same words in text whose characters are all below U+0300 (Latin with accents: "café", "Zürich"),
+#: which can hold neither CJK nor combining marks: a pattern that compiles in a tenth of a millisecond.
+LATIN_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 STOP_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
@@ -65,6 +68,8 @@ def word_pattern(low: str) -> re.Pattern[str]:
     combining marks inside words only when the text has them."""
     if low.isascii():
         return ASCII_WORD
+    if max(low) < "\u0300":
+        return LATIN_WORD
     return _compiled("marked word") if _compiled("mark").search(low) else _compiled("word")
 
 
@@ -89,7 +94,7 @@ def word_count(text: str) -> int:
         (3, 9)
     """
     n = len(text.split())
-    if text.isascii():
+    if text.isascii() or max(text) < "\u3040":
         return n
     cjk = _compiled("cjk")
     found = len(cjk.findall(text))
