@@ -9,7 +9,7 @@ by the rules below. Measured against pysbd and syntok on `tests/data/segment_gol
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from nlpkit.registry import Registry
 from nlpkit.types import Document, Sentence
@@ -102,10 +102,12 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     bullet = _BULLET.match(line) if line[:1] in _BULLET_STARTS or line[:1].isspace() else None
-    ends = [m for m in _TERMINAL.finditer(line, bullet.end() if bullet else 0) if _is_boundary(line, m)]
-    if "。" in line or "！" in line or "？" in line:  # ten times faster than a search on English lines
+    ends: Iterable[re.Match[str]] = _TERMINAL.finditer(line, bullet.end() if bullet else 0)
+    if "。" in line or "！" in line or "？" in line:  # no scan at all on a line of Latin-1 text
         ends = sorted([*ends, *re.finditer(_CJK_TERMINAL, line)], key=lambda m: m.start())
     for m in ends:
+        if m.re is _TERMINAL and not _is_boundary(line, m):
+            continue
         spans.append((start, m.start("space")))
         start = m.end()
     spans.append((start, len(line)))
