@@ -57,8 +57,8 @@ StdinFormat = Annotated[
     typer.Option(
         "--stdin-format",
         callback=_stdin_format,
-        help="How - (standard input) is read: auto (JSONL, JSON or HTML when it looks like one, else one text "
-        "article), txt, lines (an article per line), md, html, jsonl, json, csv or tsv.",
+        help="How - (standard input) is read: auto (JSONL, JSON, HTML or an e-mail when it looks like one, else one "
+        "text article), txt, lines (an article per line), md, html, eml (an e-mail), jsonl, json, csv or tsv.",
     ),
 ]
 FollowLinks = Annotated[

@@ -24,7 +24,7 @@ COMPRESSIONS = (".gz", ".bz2", ".xz")
 ONE_ARTICLE_FORMATS = frozenset(f + c for f in ("txt", "md", "html", "mhtml", "eml") for c in ("", *COMPRESSIONS))
 #: How standard input (`-`) can be read: `auto` tells JSONL, JSON and HTML from one text article
 #: (`nlpkit.io.readers.sniff_stdin`); `lines` is an article per line.
-STDIN_FORMATS = ("auto", "txt", "lines", "md", "html", "jsonl", "json", "csv", "tsv")
+STDIN_FORMATS = ("auto", "txt", "lines", "md", "html", "eml", "jsonl", "json", "csv", "tsv")
 
 _EXTENSIONS = {
     ".txt": "txt",

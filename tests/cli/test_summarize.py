@@ -128,6 +128,18 @@ def test_a_markdown_post_is_briefed_without_its_markup(tmp_path: Path) -> None:
     assert r.exit_code == 0 and json.loads(out.read_text())["title"] == "Council bans cruise ships"
 
 
+def test_an_e_mail_piped_in_by_a_mail_filter_is_briefed() -> None:
+    mail = (
+        "Return-Path: <brief@example.org>\nFrom: Morning Brief <brief@example.org>\nSubject: Rates held\n"
+        "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body><p>The central bank held rates "
+        "at 4% on Thursday.</p><p>Markets rose after the decision.</p></body></html>\n"
+    )
+    for extra in ([], ["--stdin-format", "eml"]):
+        r = _run("summarize", "-", "--length", "1", *extra, input=mail)
+        assert r.exit_code == 0, r.output
+        assert r.stdout.splitlines() == ["Rates held", "  • The central bank held rates at 4% on Thursday."]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="closes file descriptor 0")
 def test_closed_stdin_is_one_clear_error() -> None:
     import os

@@ -140,13 +140,16 @@ def read_articles(
 def sniff_stdin(first_line: bytes) -> str:
     """What `auto` reads standard input as, from its first line: JSONL when it opens a JSON object with its first
     key, JSON when an object or an array opens alone on it (`jq .`'s way) or an array of objects opens, HTML with
-    a doctype or `<html>`, else one text article.
+    a doctype or `<html>`, an e-mail with a header that only mail has (a mail filter piping one in), else one
+    text article.
 
     Example:
         >>> [sniff_stdin(b) for b in (b'{"id": "1", "text": "Oil rose."}', b"{", b'[{"text": "Oil rose."}]')]
         ['jsonl', 'json', 'json']
         >>> [sniff_stdin(b) for b in (b"[Updated] Oil rose.", b"<!DOCTYPE html>", b"{Oil} rose.")]
         ['txt', 'html', 'txt']
+        >>> [sniff_stdin(b) for b in (b"Return-Path: <brief@example.org>", b"From: our correspondent in Rome")]
+        ['eml', 'txt']
     """
     line = first_line.removeprefix(b"\xef\xbb\xbf").strip()
     if re.match(rb'\{\s*"', line):
@@ -155,6 +158,8 @@ def sniff_stdin(first_line: bytes) -> str:
         return "json"
     if re.match(rb"<(?:!doctype\s+html|html\b)", line, re.IGNORECASE):
         return "html"
+    if re.match(rb"(?:Return-Path|Received|Delivered-To|X-Original-To|Message-ID|MIME-Version):", line, re.I):
+        return "eml"
     return "txt"
 
 
