@@ -17,7 +17,7 @@ from typing import Any
 
 from nlpkit import config
 from nlpkit.errors import DataError, UsageError, printable
-from nlpkit.io.readers.rows import likely_text_field
+from nlpkit.io.readers.rows import article_text, likely_text_field
 from nlpkit.io.tables import join_bodies, read_table
 from nlpkit.text.prepare import model_input, prepare
 
@@ -254,15 +254,10 @@ def _examples(rows: list[dict[str, Any]], task: str, fields: LabelFields, requir
     )
     bad = cut = 0
     for r in rows:
-        text = r.get(fields.text)
+        text = article_text(r.get(fields.text))
         label = r.get(fields.label) if require_labels else ""
         target = r.get(str(fields.target)) if task == "stance" else None
-        if (
-            not isinstance(text, str)
-            or not text.strip()
-            or label is None
-            or (task == "stance" and not _is_text(target))
-        ):
+        if text is None or not text.strip() or label is None or (task == "stance" and not _is_text(target)):
             bad += 1
             continue
         if len(text) > config.MAX_ARTICLE_CHARS:  # the same cap as articles at prediction time

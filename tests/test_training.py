@@ -144,6 +144,14 @@ def test_a_json_object_holding_its_rows_and_a_missing_text_column_suggested(tmp_
     ]
 
 
+def test_a_text_kept_as_a_list_of_paragraphs(tmp_path: Path) -> None:
+    rows = [{"label": "business", "text": ["Rates were held.", "Markets rose."]}, {"label": "sport", "text": "A goal."}]
+    assert load_labelled(_write(tmp_path / "t.jsonl", rows), task="topic").texts == [
+        "Rates were held.\n\nMarkets rose.",
+        "A goal.",
+    ]
+
+
 def test_fasttext_label_lines(data_dir: Path, tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
     lines = [f"__label__{r['label']} {r['text']}" for r in rows]

@@ -275,6 +275,20 @@ def test_a_page_saved_as_one_file_and_a_newsletter_e_mail(tmp_path: Path) -> Non
     )
 
 
+def test_a_text_kept_as_a_list_of_paragraphs_is_one_article(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    paragraphs = ["The central bank held rates on Thursday.", "Markets rose after the decision."]
+    pq.write_table(pa.table({"id": ["p"], "text": [paragraphs]}), tmp_path / "a.parquet")
+    (tmp_path / "b.jsonl").write_text(
+        json.dumps({"id": "j", "text": paragraphs}) + "\n" + '{"id": "n", "text": [1, 2]}\n'
+    )
+    rows = _read(tmp_path / "a.parquet", tmp_path / "b.jsonl")
+    assert [r.text for r in rows[:2] if isinstance(r, Article)] == ["\n\n".join(paragraphs)] * 2
+    assert isinstance(rows[2], Failure) and rows[2].error.endswith("field 'text' is list, not text")
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")

@@ -69,6 +69,21 @@ def likely_text_field(row: dict[str, Any]) -> str | None:
     return max(texts)[1] if texts else None
 
 
+def article_text(value: Any) -> str | None:
+    """A text field's article: a string, or a list of strings (paragraphs, as some datasets keep them) joined by
+    blank lines; None for anything else.
+
+    Example:
+        >>> article_text(["Rates were held.", "Markets rose."]), article_text(3)
+        ('Rates were held.\\n\\nMarkets rose.', None)
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return "\n\n".join(value)
+    return None
+
+
 def record_to_article(row: dict[str, Any], source: str, default_id: str, fields: Fields) -> Record:
     """One JSON/CSV/Parquet row to an article, or a failure that names the missing field."""
     id_ = _text_value(row.get(fields.id)) or default_id
@@ -76,11 +91,10 @@ def record_to_article(row: dict[str, Any], source: str, default_id: str, fields:
         have = ", ".join(map(str, list(row)[:12])) or "none"
         flag = " ".join(filter(None, ["--text-field", likely_text_field(row)]))
         return Failure(source=source, id=id_, error=f"{source}: no {fields.text!r} field (fields: {have}); use {flag}")
-    text = row[fields.text]
-    if not isinstance(text, str):
-        return Failure(
-            source=source, id=id_, error=f"{source}: field {fields.text!r} is {type(text).__name__}, not text"
-        )
+    text = article_text(row[fields.text])
+    if text is None:
+        kind = type(row[fields.text]).__name__
+        return Failure(source=source, id=id_, error=f"{source}: field {fields.text!r} is {kind}, not text")
     title = _text_value(row.get(fields.title)) or ""
     meta = {
         str(k): strip_controls(v) if isinstance(v, str) else v
