@@ -17,7 +17,7 @@ from typing import Any
 
 from nlpkit import config
 from nlpkit.errors import DataError, UsageError, printable
-from nlpkit.io.readers.rows import article_text, likely_text_field
+from nlpkit.io.readers.rows import article_text, flattened, likely_text_field
 from nlpkit.io.tables import join_bodies, read_table
 from nlpkit.text.prepare import model_input, prepare
 
@@ -206,6 +206,7 @@ def load_labelled(
         data, rows = in_memory_rows(data, task, fields)
         if not rows:
             raise DataError(f"{data}: no rows")
+    rows = [flattened(r) for r in rows]  # a field may be named `outer.inner`
     if fields.bodies is not None:
         rows = join_bodies(rows, fields.bodies, key=fields.body_id, text_field=fields.text)
         if fields.group is None and fields.body_id in rows[0]:

@@ -152,6 +152,14 @@ def test_a_text_kept_as_a_list_of_paragraphs(tmp_path: Path) -> None:
     ]
 
 
+def test_a_nested_text_field(tmp_path: Path) -> None:
+    rows = [{"meta": {"section": "sport"}, "article": {"body": "A goal in the final minute."}}]
+    data = load_labelled(
+        _write(tmp_path / "t.jsonl", rows), task="topic", fields=LabelFields(text="article.body", label="meta.section")
+    )
+    assert (data.texts, data.labels) == (["A goal in the final minute."], ["sport"])
+
+
 def test_fasttext_label_lines(data_dir: Path, tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
     lines = [f"__label__{r['label']} {r['text']}" for r in rows]

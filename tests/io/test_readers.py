@@ -289,6 +289,15 @@ def test_a_text_kept_as_a_list_of_paragraphs_is_one_article(tmp_path: Path) -> N
     assert isinstance(rows[2], Failure) and rows[2].error.endswith("field 'text' is list, not text")
 
 
+def test_fields_of_a_nested_object_are_named_outer_dot_inner(tmp_path: Path) -> None:
+    row = {"id": "n1", "content": {"headline": "Rates held", "body": "The central bank held rates on Thursday."}}
+    (tmp_path / "a.jsonl").write_text(json.dumps(row) + "\n")
+    (missing,) = _read(tmp_path / "a.jsonl")
+    assert isinstance(missing, Failure) and missing.error.endswith("use --text-field content.body")
+    (a,) = _read(tmp_path / "a.jsonl", fields=Fields(text="content.body", title="content.headline"))
+    assert isinstance(a, Article) and (a.title, a.text) == ("Rates held", row["content"]["body"])  # type: ignore[index]
+
+
 def test_folder_and_glob(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("Bee.")

@@ -84,8 +84,28 @@ def article_text(value: Any) -> str | None:
     return None
 
 
+def flattened(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with the fields of its nested objects added one level down as `outer.inner`, so that a field option
+    can name one (`--text-field content.body`) and the metadata columns find a news API's `source.name`.
+
+    Example:
+        >>> flattened({"id": 1, "source": {"name": "Gazette"}, "content": {"body": "Rates held."}})
+        {'id': 1, 'source': {'name': 'Gazette'}, 'content': {'body': 'Rates held.'}, 'source.name': 'Gazette', \
+'content.body': 'Rates held.'}
+    """
+    nested = {
+        f"{k}.{k2}": v2
+        for k, v in row.items()
+        if isinstance(v, dict) and len(v) <= 50
+        for k2, v2 in v.items()
+        if f"{k}.{k2}" not in row
+    }
+    return {**row, **nested} if nested else row
+
+
 def record_to_article(row: dict[str, Any], source: str, default_id: str, fields: Fields) -> Record:
     """One JSON/CSV/Parquet row to an article, or a failure that names the missing field."""
+    row = flattened(row)
     id_ = _text_value(row.get(fields.id)) or default_id
     if fields.text not in row:
         have = ", ".join(map(str, list(row)[:12])) or "none"
@@ -101,15 +121,6 @@ def record_to_article(row: dict[str, Any], source: str, default_id: str, fields:
         for k, v in row.items()
         if k not in (fields.text, fields.title, fields.id) and _is_scalar(v)
     }
-    for k, v in row.items():  # one level of nesting, as a news API gives its source: "source.name"
-        if isinstance(v, dict) and len(v) <= 50:
-            meta.update(
-                {
-                    f"{k}.{k2}": strip_controls(v2) if isinstance(v2, str) else v2
-                    for k2, v2 in v.items()
-                    if _is_scalar(v2)
-                }
-            )
     if fields.target is not None:
         target = _text_value(row.get(fields.target))
         if target is None:
