@@ -214,7 +214,7 @@ def jsonl_wrong_types(d: Path) -> Input:
     rows = [
         article(0),
         {"text": 42},
-        {"text": ["a", "b"]},
+        {"text": ["a", 2]},  # a list of strings is an article's paragraphs; one with a number is not
         {"text": None},
         {"text": {"x": 1}},
         [1, 2],
