@@ -552,6 +552,14 @@ def eml_deeply_nested(d: Path) -> Input:
 
 
 @hostile
+def eml_a_million_parts(d: Path) -> Input:
+    (d / "parts.eml").write_text(
+        'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="B"\n\n' + "--B\n\nx\n" * 1_000_000
+    )
+    return Input(["parts.eml"], good=0, bad=1, error=r"parts\.eml: a MIME message of about 1,000,000 parts")
+
+
+@hostile
 def mhtml_binary(d: Path) -> Input:
     (d / "page.mhtml").write_bytes(random.Random(3).randbytes(20_000))
     return Input(["page.mhtml"], good=0, bad=1, error=r"page\.mhtml")

@@ -53,6 +53,10 @@ def _read_html(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
     yield page_article(html, source, source, {"warnings": [warning]} if warning else {})
 
 
+#: Most parts of a saved page or e-mail that are parsed (a saved page has hundreds; 2 MB of empty parts took 40 s).
+MAX_MIME_PARTS = 20_000
+
+
 def _read_mime(stream: IO[bytes], source: str, fields: Fields, *, mail: bool = False) -> Iterator[Record]:
     """A page a browser saved as one file (MHTML: `.mhtml`, `.mht`) or an e-mail (`mail`: `.eml`, a newsletter).
 
@@ -69,6 +73,14 @@ def _read_mime(stream: IO[bytes], source: str, fields: Fields, *, mail: bool = F
     try:
         data = bounded_read(stream, source)
         sniff_encoding(data[:8192], source)  # binary data is refused here, as for any text file
+        parts = data.count(b"\n--")  # each part opens with a boundary line; the parser takes 0.1 ms and 0.4 KB a part
+        if parts > MAX_MIME_PARTS:
+            yield Failure(
+                source=source,
+                id=source,
+                error=f"{source}: a MIME message of about {parts:,} parts, over the {MAX_MIME_PARTS:,} nlpkit reads",
+            )
+            return
         message = cast(EmailMessage, email.message_from_bytes(data, policy=email.policy.default))
         part = message.get_body(preferencelist=("html", "plain"))
         payload = part.get_payload(decode=True) if part is not None else None
