@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,7 +114,24 @@ class Summary:
 
     @property
     def text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
+        """The sentences as one paragraph (`joined`)."""
+        return joined(s.text for s in self.sentences)
+
+
+def joined(sentences: Iterable[str]) -> str:
+    """Sentences as one paragraph: a space between two, none after a Chinese or Japanese full stop.
+
+    Example:
+        >>> joined(["Rates held.", "Markets rose."]), joined(["新线开通。", "乘客很多。"])
+        ('Rates held. Markets rose.', '新线开通。乘客很多。')
+    """
+    out = ""
+    for s in sentences:
+        out += s if not out or out[-1] in _CJK_ENDS else " " + s
+    return out
+
+
+_CJK_ENDS = frozenset("。！？」』")
 
 
 @dataclass(frozen=True)

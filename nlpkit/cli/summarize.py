@@ -28,7 +28,7 @@ from nlpkit.cli._options import (
 )
 from nlpkit.errors import printable
 from nlpkit.records import brief_record
-from nlpkit.types import Brief, Failure
+from nlpkit.types import Brief, Failure, joined
 
 #: The probability below which `summarize --topic` says "uncertain" (bench/topic_sources.py: on news from
 #: outlets the model never saw, about four in five answers above it are right).
@@ -167,7 +167,7 @@ def render(brief: Brief, fmt: BriefFormat, *, first: bool = True, min_score: flo
     topic = _topic_text(brief, min_score)
     sep = "" if first else "\n"
     if fmt is BriefFormat.text:
-        return sep + " ".join(sentences) + "\n"
+        return sep + joined(sentences) + "\n"
     if fmt is BriefFormat.markdown:
         lines = [f"## {title}", ""]
         if topic:

@@ -265,6 +265,7 @@ def test_chinese_has_a_headline_sentences_and_a_word_budget_by_character(method:
     chars = [len(s.text) for s in summary.sentences]
     assert all(s.text.endswith("。") and "。" not in s.text[:-1] for s in summary.sentences)
     assert 1 < len(chars) <= 3 and sum(chars) <= 50
+    assert summary.text == "".join(s.text for s in summary.sentences)  # no space after 。
 
 
 def test_a_hindi_headline_and_its_sentences() -> None:
