@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,7 +120,8 @@ class Summary:
 
 
 def joined(sentences: Iterable[str]) -> str:
-    """Sentences as one paragraph: a space between two, none after a Chinese or Japanese full stop.
+    """Sentences as one paragraph: a space between two, none after one that ends in a full-width character
+    (Chinese and Japanese sentences end in `。`, `！`, `？` or a closing `」`, and take no space after them).
 
     Example:
         >>> joined(["Rates held.", "Markets rose."]), joined(["新线开通。", "乘客很多。"])
@@ -127,11 +129,8 @@ def joined(sentences: Iterable[str]) -> str:
     """
     out = ""
     for s in sentences:
-        out += s if not out or out[-1] in _CJK_ENDS else " " + s
+        out += s if not out or unicodedata.east_asian_width(out[-1]) in ("W", "F") else " " + s
     return out
-
-
-_CJK_ENDS = frozenset("。！？」』")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from nlpkit.text.segment import CJK_CLOSERS, CJK_STOPS, SPACED_STOPS
 from nlpkit.types import Document, Sentence
 
 #: How many sentences a quotation may run over before it is left unjoined (and so kept out).
@@ -86,7 +87,7 @@ _SPEECH = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 #: How a sentence ends: a stop, or a closing quote or bracket (after one, or after a quoted sentence).
-_STOPS = (".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]", *"。！？」』।॥؟۔։።")
+_STOPS = (".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]", *SPACED_STOPS, *CJK_STOPS, *CJK_CLOSERS)
 
 
 def _ends_as_sentence(text: str) -> bool:

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 from nlpkit.registry import Registry
+from nlpkit.text.segment import SPACED_STOPS
 
 Cleaner = Callable[[str], str]
 CLEANERS: Registry[Cleaner] = Registry("cleaner")
@@ -600,7 +601,7 @@ def clean(text: str, *, steps: Iterable[str] = DEFAULT_STEPS, skip: Iterable[str
     return text
 
 
-_HEADLINE_END = re.compile(r"[.;,:。；，：।॥؟۔]$")
+_HEADLINE_END = re.compile(rf"[.;,:。；，：{SPACED_STOPS}]$")
 
 
 def looks_like_headline(line: str) -> bool:

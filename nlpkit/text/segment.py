@@ -36,10 +36,18 @@ _STARTERS = frozenset(
     ms dr police officials authorities last earlier later according until despite during under over""".split()
 )
 
+#: Sentence stops of other scripts that put a space after them: Hindi's danda and double danda, Arabic's
+#: question mark, Urdu's full stop, Armenian's and Ethiopic's full stops.
+SPACED_STOPS = "।॥؟۔։።"
+#: Chinese and Japanese sentence stops, with no space after them, and the closing quotes and brackets that
+#: may follow one.
+CJK_STOPS = "。！？"
+CJK_CLOSERS = "」』”’）)"
+
 # A run of terminal punctuation (the class, not an alternation, so the engine scans for it fast),
 # closing quotes or brackets, whitespace, then an opener and a word character.
 _TERMINAL = re.compile(
-    r"""(?P<end>[.!?…।॥؟۔։።]+)                 # the terminal punctuation (... included; Hindi, Arabic, Urdu...)
+    rf"""(?P<end>[.!?…{SPACED_STOPS}]+)           # the terminal punctuation (... included)
         (?P<close>[\"'”’»)\]]*)                # closing quotes or brackets
         (?P<space>\s+)                          # whitespace
         (?=(?P<next>[\"'“‘«(\[]*[\w$£€¥]))      # an opener: quote/bracket then a word char
@@ -49,7 +57,9 @@ _TERMINAL = re.compile(
 # Chinese and Japanese end a sentence with full-width punctuation and no space after it; a quotation
 # closed and followed at once by more of the sentence (“……。”市长说。「……。」と述べた) goes on.
 # (A pattern string, compiled by `re`'s own cache on first use: English text never needs it.)
-_CJK_TERMINAL = r"(?P<end>[。！？]+(?:[」』”’）)]+(?=[“‘「『（(]|\s)|(?![」』”’）)])))(?P<space>\s*)(?=\S)"
+_CJK_TERMINAL = (
+    rf"(?P<end>[{CJK_STOPS}]+(?:[{CJK_CLOSERS}]+(?=[“‘「『（(]|\s)|(?![{CJK_CLOSERS}])))(?P<space>\s*)(?=\S)"
+)
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w'’-]+)")
 _ACRONYM = re.compile(r"(?:[a-zA-Z]\.)+[a-zA-Z]")
@@ -103,7 +113,7 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     start = 0
     bullet = _BULLET.match(line) if line[:1] in _BULLET_STARTS or line[:1].isspace() else None
     ends: Iterable[re.Match[str]] = _TERMINAL.finditer(line, bullet.end() if bullet else 0)
-    if "。" in line or "！" in line or "？" in line:  # no scan at all on a line of Latin-1 text
+    if "。" in line or "！" in line or "？" in line:  # CJK_STOPS; `in` does not scan a line of Latin-1 text
         ends = sorted([*ends, *re.finditer(_CJK_TERMINAL, line)], key=lambda m: m.start())
     for m in ends:
         if m.re is _TERMINAL and not _is_boundary(line, m):
