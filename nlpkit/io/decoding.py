@@ -21,6 +21,8 @@ from nlpkit.errors import InputError
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 #: Largest compression ratio accepted once more than a megabyte has come out of a stream.
 MAX_RATIO = 200
+#: The first two bytes of gzip data (a gzipped sitemap served as a file, not as a transfer encoding).
+GZIP_MAGIC = b"\x1f\x8b"
 #: Errors while reading compressed or damaged data (zlib's own error is not an OSError).
 READ_ERRORS = (OSError, EOFError, zlib.error)
 

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from nlpkit.errors import InputError, describe
-from nlpkit.io.decoding import READ_ERRORS, bounded_read, decompress, strip_controls
+from nlpkit.io.decoding import GZIP_MAGIC, READ_ERRORS, bounded_read, decompress, strip_controls
 
 #: Most items read from one feed.
 MAX_ITEMS = 10_000
 #: Most links read from one sitemap: the sitemaps protocol's own limit.
 MAX_SITEMAP_URLS = 50_000
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,15 @@ class Listing(NamedTuple):
     left_out: int = 0
 
 
+#: Root tags of the documents that list articles: RSS, Atom and RDF feeds; sitemaps and sitemap indexes.
+FEED_TAGS = (b"<rss", b"<feed", b"<rdf:rdf")
+SITEMAP_TAGS = (b"<urlset", b"<sitemapindex")
+
+
 def is_sitemap(head: bytes) -> bool:
     """Whether an XML document starting with `head` is a sitemap or a sitemap index."""
     head = head[:4096]
-    return b"<urlset" in head or b"<sitemapindex" in head
+    return any(tag in head for tag in SITEMAP_TAGS)
 
 
 def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
@@ -57,7 +61,7 @@ def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
         >>> [(i.url, i.meta["title"], i.meta["site"]) for i in feed_items(rss, "feed.xml").items]
         [('https://example.org/rates', 'Rates held', 'Gazette')]
     """
-    if data.startswith(_GZIP_MAGIC):
+    if data.startswith(GZIP_MAGIC):
         try:
             data = bounded_read(decompress(io.BytesIO(data), source), source)
         except READ_ERRORS as e:

@@ -29,7 +29,8 @@ from urllib.parse import urljoin, urlsplit
 
 from nlpkit import __version__
 from nlpkit.errors import InputError, describe
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, MAX_RATIO
+from nlpkit.io.decoding import GZIP_MAGIC, MAX_MEMBER_BYTES, MAX_RATIO
+from nlpkit.io.feeds import FEED_TAGS, SITEMAP_TAGS
 from nlpkit.io.files import write_atomic
 from nlpkit.io.paths import scheme_hint
 
@@ -80,8 +81,8 @@ class Page:
         if (
             "rss" in ctype
             or "atom" in ctype
-            or (("xml" in ctype or not ctype) and any(tag in head for tag in _LISTING_TAGS))
-            or (self.body[:2] == b"\x1f\x8b" and urlsplit(self.final_url).path.lower().endswith(".xml.gz"))
+            or (("xml" in ctype or not ctype) and any(tag in head for tag in (*FEED_TAGS, *SITEMAP_TAGS)))
+            or (self.body.startswith(GZIP_MAGIC) and urlsplit(self.final_url).path.lower().endswith(".xml.gz"))
         ):
             return "feed"
         if "html" in ctype or (not ctype and (b"<html" in head or b"<!doctype html" in head)):
@@ -89,10 +90,6 @@ class Page:
         if ctype.startswith("text/plain"):
             return "text"
         return "other"
-
-
-#: Root tags of what lists articles: RSS, Atom, RDF feeds, sitemaps and sitemap indexes.
-_LISTING_TAGS = (b"<rss", b"<feed", b"<rdf:rdf", b"<urlset", b"<sitemapindex")
 
 
 def is_url(item: str) -> bool:
