@@ -78,9 +78,8 @@ def detect_format(path: str) -> str:
         >>> detect_format("news/2024.jsonl.gz"), detect_format("pages.warc.gz"), detect_format("dump.tar.xz")
         ('jsonl.gz', 'warc.gz', 'tar')
     """
-    name = path.lower()
-    compression = next((c for c in COMPRESSIONS if name.endswith(c)), "")
-    ext = os.path.splitext(name.removesuffix(compression))[1]
+    name, compression = split_format(path.lower())
+    ext = os.path.splitext(name)[1]
     fmt = _EXTENSIONS.get(ext)
     if fmt is None:
         known = ", ".join(sorted(_EXTENSIONS))
@@ -92,7 +91,7 @@ def detect_format(path: str) -> str:
 
 
 def split_format(fmt: str) -> tuple[str, str]:
-    """`detect_format`'s name as (format, compression or "").
+    """`detect_format`'s name (or a lowercased file name) as (format, compression or "").
 
     Example:
         >>> split_format("jsonl.bz2"), split_format("csv")

@@ -22,10 +22,9 @@ from nlpkit.io.decoding import (
     text_stream,
 )
 from nlpkit.io.paths import format_of, not_a_regular_file, split_format
+from nlpkit.io.readers.base import MAX_COLUMNS
 from nlpkit.io.readers.rows import records_in_json
 
-#: Most columns a table may have (a header of a million columns would take gigabytes per row).
-MAX_COLUMNS = 10_000
 #: fastText's label prefix: a word that starts with it is a label (`__label__sport The striker scored ...`).
 FASTTEXT_LABEL = "__label__"
 #: What `read_table` reads, for the error that refuses anything else.

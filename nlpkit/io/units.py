@@ -294,13 +294,14 @@ def _units_of(
     item: str | Path | Failure, fmt: str | None, fields: Fields, size: int, fetcher: Fetcher, stdin_format: str
 ) -> Iterator[Unit]:
     """The units of one input that is not a whole-file format."""
+    kind = split_format(fmt)[0] if fmt is not None else None
     if isinstance(item, str) and is_url(item):  # a page or a feed, fetched now to tell which
         yield from _web_units(_url_items(item, fetcher), size)
-    elif fmt is not None and split_format(fmt)[0] == "feed":
+    elif fmt is not None and kind == "feed":
         yield from _web_units(_web_items(feed_file_items(Path(str(item)), fmt, fetcher)), size)
     elif fmt == "jsonl":
         yield from _line_ranges(Path(str(item)), size)
-    elif fmt is not None and split_format(fmt)[0] == "jsonl":  # compressed: read through, line by line
+    elif fmt is not None and kind == "jsonl":  # compressed: read through, line by line
         yield from _line_units(Path(str(item)), fmt, size)
     elif fmt == "zip":
         yield from _member_units(Path(str(item)), size)

@@ -128,7 +128,7 @@ def feed_file_items(path: Path, fmt: str, fetcher: Fetcher) -> Iterator[FeedItem
     except InputError as e:
         yield Failure(source=source, id=source, error=str(e))
         return
-    except (*READ_ERRORS,) as e:
+    except READ_ERRORS as e:
         yield Failure(source=source, id=source, error=f"{source}: {describe(e)}")
         return
     yield from listed_items(data, source, fetcher)
