@@ -22,7 +22,7 @@ from nlpkit.types import Failure
 COMPRESSIONS = (".gz", ".bz2", ".xz")
 #: Formats whose every file is one article (a JSON file may hold a list of them), compressed or not.
 ONE_ARTICLE_FORMATS = frozenset(f + c for f in ("txt", "md", "html", "mhtml", "eml") for c in ("", *COMPRESSIONS))
-#: How standard input (`-`) can be read: `auto` tells JSONL, JSON and HTML from one text article
+#: How standard input (`-`) can be read: `auto` tells JSONL, JSON, HTML and an e-mail from one text article
 #: (`nlpkit.io.readers.sniff_stdin`); `lines` is an article per line.
 STDIN_FORMATS = ("auto", "txt", "lines", "md", "html", "eml", "jsonl", "json", "csv", "tsv")
 
