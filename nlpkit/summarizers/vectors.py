@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlpkit.text.tokens import content_of_lowered, content_words, lowered
+from nlpkit.text.tokens import content_of_lowered, content_words, lowered, word_count
 from nlpkit.types import Document
 
 #: Graph methods look at this many sentences at most (the start of very long texts).
@@ -132,5 +132,5 @@ def first_sentences(doc: Document, limit: int = MAX_SENTENCES) -> Document:
 
 
 def word_counts(sentences: Sequence[object]) -> np.ndarray:
-    """Words (whitespace-separated) in each sentence."""
-    return np.array([len(s.text.split()) for s in sentences], dtype=np.float64)  # type: ignore[attr-defined]
+    """Words in each sentence, as a length budget counts them (`word_count`: a Chinese character is one)."""
+    return np.array([word_count(s.text) for s in sentences], dtype=np.float64)  # type: ignore[attr-defined]

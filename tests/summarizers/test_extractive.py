@@ -139,3 +139,34 @@ def test_the_default_one_sentence_brief_hears_the_bundled_scorer(data_dir: Path)
         assert DefaultSummarizer(one_sentence_centrality=1.0).summarize(doc, one).text == own  # weights given
         loud = DefaultSummarizer(scorer=Last(), one_sentence_blend=100.0).summarize(doc, one)  # type: ignore[arg-type]
         assert loud.sentences[0].text == joined.sentences[len(bundled.features(joined)[0]) - 1].text
+
+
+JAPANESE = (
+    "政府が新たな経済対策を発表\n\n"
+    "政府は月曜日、物価高に対応するための新たな経済対策を発表した。対策の総額は約二十兆円に上る。"
+    "電気料金とガス料金の補助が柱となる。野党は対策が遅すぎると批判した。専門家は財政への影響を懸念している。"
+)
+FRENCH = (
+    "Le conseil interdit les navires de croisière\n\n"
+    "Le conseil municipal a voté lundi l'interdiction des navires de croisière dans la vieille ville. "
+    "Les habitants se plaignaient depuis des années du bruit et de la pollution. "
+    "Le maire a déclaré que la décision protégerait le patrimoine de la ville. "
+    "Les commerçants craignent une baisse de leurs revenus. "
+    "« C'est une catastrophe pour nous », a dit un restaurateur du port."
+)
+
+
+@pytest.mark.parametrize("text", [JAPANESE, FRENCH], ids=["japanese", "french"])
+def test_a_one_sentence_brief_in_another_language_is_autos_pick(text: str) -> None:
+    """The bundled one-sentence scorer learnt English news: elsewhere its trees are not heard."""
+    one = LengthSpec(sentences=1)
+    brief = nlpkit.summarize(text, length=1)
+    assert brief.text == get_summarizer("auto").auto.summarize(prepare(text), one).text  # type: ignore[attr-defined]
+    assert brief.sentences[0].index == 0  # the lede: what the story is
+
+
+def test_a_chinese_or_japanese_sentence_is_as_long_as_its_characters() -> None:
+    from nlpkit.summarizers.vectors import word_counts
+
+    doc = prepare(JAPANESE)
+    assert word_counts(doc.sentences).tolist() == [sum(c not in "、。" for c in s.text) for s in doc.sentences]
