@@ -60,6 +60,10 @@ _TERMINAL = re.compile(
 _CJK_TERMINAL = (
     rf"(?P<end>[{CJK_STOPS}]+(?:[{CJK_CLOSERS}]+(?=[“‘「『（(]|\s)|(?![{CJK_CLOSERS}])))(?P<space>\s*)(?=\S)"
 )
+# Thai puts no stop after a sentence, only a space (spaces inside a sentence come before and after numbers
+# and foreign words): a space between two Thai letters ends a sentence, as PyThaiNLP's whitespace splitter has it.
+_THAI = re.compile("[\u0e01-\u0e5b]")
+_THAI_BREAK = re.compile("(?<=[\u0e01-\u0e5b])(?P<end>)(?P<space>[ \t\u00a0]+)(?=[\u0e01-\u0e5b])")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w'’-]+)")
 _ACRONYM = re.compile(r"(?:[a-zA-Z]\.)+[a-zA-Z]")
@@ -115,6 +119,8 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     ends: Iterable[re.Match[str]] = _TERMINAL.finditer(line, bullet.end() if bullet else 0)
     if "。" in line or "！" in line or "？" in line:  # CJK_STOPS; `in` does not scan a line of Latin-1 text
         ends = sorted([*ends, *re.finditer(_CJK_TERMINAL, line)], key=lambda m: m.start())
+    if not line.isascii() and _THAI.search(line):
+        ends = sorted([*ends, *_THAI_BREAK.finditer(line)], key=lambda m: m.start())
     for m in ends:
         if m.re is _TERMINAL and not _is_boundary(line, m):
             continue

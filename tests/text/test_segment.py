@@ -47,6 +47,9 @@ def test_boundary_precision_and_recall_on_gold_set() -> None:
         ("東京で開業した。 Shares rose. 利用者は多い。", ["東京で開業した。", "Shares rose.", "利用者は多い。"]),
         ("मतदान सात चरणों में होगा। विपक्ष ने आलोचना की।", ["मतदान सात चरणों में होगा।", "विपक्ष ने आलोचना की।"]),
         ("هل ستجرى الانتخابات؟ قالت المعارضة ذلك.", ["هل ستجرى الانتخابات؟", "قالت المعارضة ذلك."]),
+        # Thai: a space between Thai letters ends a sentence; one before a number or a foreign word does not
+        ("รัฐบาลลดราคาน้ำมัน 3 เดือน ประชาชนพอใจ", ["รัฐบาลลดราคาน้ำมัน 3 เดือน", "ประชาชนพอใจ"]),
+        ("ธนาคาร Kasikorn ประกาศกำไร นักลงทุนดีใจ", ["ธนาคาร Kasikorn ประกาศกำไร", "นักลงทุนดีใจ"]),
     ],
 )
 def test_news_cases(text: str, expected: list[str]) -> None:
