@@ -31,6 +31,11 @@ def output_format(path: str | Path) -> str:
         return "csv"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
+    if name == "-":
+        raise OutputError(
+            "--out -: score writes a file, so that an interrupted job can resume (.jsonl, .csv or .parquet); "
+            "for rows on standard output use nlpkit classify or nlpkit summarize with --format json"
+        )
     raise OutputError(f"{path}: unknown output type; use .jsonl, .csv or .parquet")
 
 

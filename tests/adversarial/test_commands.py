@@ -194,6 +194,7 @@ def _articles(box: Box, n: int = 20) -> None:
         (["--out", "plain/o.jsonl"], 1, r"plain/o\.jsonl: plain is a file, not a folder"),
         (["--out", "folder", "--force"], 1, r"folder: "),
         (["--out", "o.txt"], 1, r"o\.txt: unknown output type"),
+        (["--out", "-"], 1, r"--out -: score writes a file, .* use nlpkit classify or nlpkit summarize"),
     ],
 )
 def test_score_refuses_output_paths(box: Box, args: list[str], code: int, error: str) -> None:
