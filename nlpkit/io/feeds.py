@@ -2,7 +2,8 @@
 
 A feed (a URL that answers with one, or a saved `.rss`/`.atom`/`.xml` file) becomes its items'
 links, in feed order, each with what the feed says of it (title, authors, published date, the
-feed's site name), which an article page's own metadata then completes. A sitemap (`<urlset>`,
+feed's site name), which an article page's own metadata then completes; an item that carries its
+whole article is read from the feed, not fetched. A sitemap (`<urlset>`,
 with Google News' title, date, language and publication where it has them) is read the same way;
 a sitemap index lists sitemaps (`FeedItem.sitemap`), which the reader fetches and reads in turn.
 Gzipped sitemaps (`sitemap.xml.gz`) are inflated under the bomb guard.
@@ -10,7 +11,10 @@ Gzipped sitemaps (`sitemap.xml.gz`) are inflated under the bomb guard.
 
 from __future__ import annotations
 
+import html
 import io
+import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -21,6 +25,10 @@ from nlpkit.io.decoding import GZIP_MAGIC, READ_ERRORS, bounded_read, decompress
 MAX_ITEMS = 10_000
 #: Most links read from one sitemap: the sitemaps protocol's own limit.
 MAX_SITEMAP_URLS = 50_000
+#: Fewest words in a feed item's own content for it to be read as the article (a shorter one is a teaser, and
+#: the page is fetched). A feed's description is never read as the article: it is the teaser's place.
+MIN_CONTENT_WORDS = 100
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,8 @@ class FeedItem:
     meta: dict[str, Any] = field(default_factory=dict)
     #: A sitemap that a sitemap index lists (to fetch and read), not an article.
     sitemap: bool = False
+    #: The article itself as HTML, when the feed carries it (`content:encoded`, Atom `<content>`): read, not fetched.
+    content: str = ""
 
 
 class Listing(NamedTuple):
@@ -54,12 +64,15 @@ def is_sitemap(head: bytes) -> bool:
 def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
     """The linked items of an RSS/Atom feed or a sitemap, in order; `InputError` when it is neither or lists none.
 
+    An item that carries its whole article (`content:encoded`, Atom `<content>`: `MIN_CONTENT_WORDS` or more) has
+    it as `content`, so that it is read without fetching its page.
+
     Example:
         >>> rss = b'''<rss version="2.0"><channel><title>Gazette</title>
         ... <item><title>Rates held</title><link>https://example.org/rates</link>
-        ... <pubDate>Thu, 02 May 2024 10:00:00 GMT</pubDate></item></channel></rss>'''
-        >>> [(i.url, i.meta["title"], i.meta["site"]) for i in feed_items(rss, "feed.xml").items]
-        [('https://example.org/rates', 'Rates held', 'Gazette')]
+        ... <pubDate>Thu, 02 May 2024 11:00:00 +0100</pubDate></item></channel></rss>'''
+        >>> [(i.url, i.meta["title"], i.meta["site"], i.meta["published"]) for i in feed_items(rss, "feed.xml").items]
+        [('https://example.org/rates', 'Rates held', 'Gazette', '2024-05-02T10:00:00Z')]
     """
     if data.startswith(GZIP_MAGIC):
         try:
@@ -86,14 +99,38 @@ def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
         meta = {
             "title": _text(entry.get("title")),
             "author": _text(entry.get("author")),
-            "published": _text(entry.get("published") or entry.get("updated")),
+            "published": _published(entry),
             "site": site,
             "feed": base or source,
         }
-        items.append(FeedItem(link, {k: v for k, v in meta.items() if v}))
+        items.append(FeedItem(link, {k: v for k, v in meta.items() if v}, content=_article_content(entry)))
     if not items:
         raise InputError(f"{source}: the feed lists no article links")
     return Listing(items, max(0, len(entries) - MAX_ITEMS))
+
+
+def _published(entry: Any) -> str:
+    """When an entry was published (or updated): ISO 8601 in UTC where feedparser read the date, as written else."""
+    for key in ("published", "updated"):
+        parsed = entry.get(f"{key}_parsed")
+        if parsed:
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
+        if entry.get(key):
+            return _text(entry.get(key))
+    return ""
+
+
+def _article_content(entry: Any) -> str:
+    """The longest HTML or text content an entry carries (feedparser has sanitised it), when it is long enough to
+    be the article; else ""."""
+    parts = []
+    for part in entry.get("content") or ():
+        value = part.get("value") if isinstance(part, dict) else None
+        if isinstance(value, str):
+            plain = "html" not in str(part.get("type") or "html")
+            parts.append("".join(f"<p>{html.escape(p)}</p>" for p in value.split("\n\n")) if plain else value)
+    best = max(parts, key=len, default="")
+    return best if len(_TAG.sub(" ", best).split()) >= MIN_CONTENT_WORDS else ""
 
 
 def sitemap_items(data: bytes, source: str) -> Listing:

@@ -43,7 +43,7 @@ from nlpkit.io.readers import (
     zip_entries,
     zip_member_records,
 )
-from nlpkit.io.readers.urls import feed_file_items, listed_items, page_record
+from nlpkit.io.readers.urls import content_page, feed_file_items, listed_items, page_record
 from nlpkit.io.web import Fetcher, Page
 from nlpkit.types import Failure
 
@@ -323,9 +323,10 @@ def _url_items(url: str, fetcher: Fetcher) -> Iterator[WebItem | Failure]:
 
 
 def _web_items(items: Iterable[FeedItem | Failure]) -> Iterator[WebItem | Failure]:
-    """The pages a feed or sitemap lists, to fetch when their unit's turn comes."""
+    """The pages a feed or sitemap lists, to fetch when their unit's turn comes (an item that carries its article
+    has it as its page already)."""
     for i in items:
-        yield i if isinstance(i, Failure) else WebItem(i.url, tuple(i.meta.items()))
+        yield i if isinstance(i, Failure) else WebItem(i.url, tuple(i.meta.items()), page=content_page(i))
 
 
 def _web_units(items: Iterable[WebItem | Failure], size: int) -> Iterator[Unit]:

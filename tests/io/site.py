@@ -5,6 +5,8 @@ Only the loopback address is ever used. Each path is one fixture:
     /article.html          the sample article (data/article.html)
     /feed.xml              an RSS feed of 20 items, /items/0.html ... /items/19.html
     /atom.xml              an Atom feed of 3 items
+    /full.xml              an RSS feed whose first two items carry their whole article (links to /missing/0, 1:
+                           never to be fetched) and whose third carries a teaser (/items/2.html, fetched)
     /sitemap.xml           a Google News sitemap of items 0-2 (title, date, language, publication)
     /sitemap-old.xml.gz    a gzipped sitemap of items 3-4 (served as application/x-gzip)
     /sitemap_index.xml     a sitemap index: the two sitemaps above and /missing
@@ -78,6 +80,23 @@ def rss(n: int = 20) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback Gazette</title>{items}</channel></rss>'.encode()
 
 
+def full_rss() -> bytes:
+    """Two items with their whole article in `content:encoded` (over 100 words), then one with a teaser."""
+    article = "".join(f"<p>{TOPICS[0][1]} Paragraph {k} of the story adds its own details.</p>" for k in range(12))
+    items = "".join(
+        f"<item><title>{TOPICS[i][0]}</title><link>{{base}}/missing/{i}</link><pubDate>Thu, 02 May 2024 10:00:00 GMT"
+        f"</pubDate><content:encoded><![CDATA[{article}<script>alert(1)</script>]]></content:encoded></item>"
+        for i in range(2)
+    )
+    items += (
+        f"<item><title>{TOPICS[2][0]}</title><link>{{base}}/items/2.html</link>"
+        "<content:encoded><![CDATA[<p>A teaser: read the story on the site.</p>]]></content:encoded></item>"
+    )
+    content = "http://purl.org/rss/1.0/modules/content/"
+    channel = f"<channel><title>Loopback Full</title>{items}</channel>"
+    return f'<?xml version="1.0"?><rss version="2.0" xmlns:content="{content}">{channel}</rss>'.encode()
+
+
 def atom() -> bytes:
     entries = "".join(
         f'<entry><title>{TOPICS[i][0]}</title><link href="{{base}}/items/{i}.html"/><updated>2024-05-0{i + 1}T10:00:00Z</updated>'
@@ -146,6 +165,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, item_page(int(path.split("/")[-1].split(".")[0])))
         elif path == "/feed.xml":
             self._send(200, rss().replace(b"{base}", base.encode()), "application/rss+xml")
+        elif path == "/full.xml":
+            self._send(200, full_rss().replace(b"{base}", base.encode()), "application/rss+xml")
         elif path == "/atom.xml":
             self._send(200, atom().replace(b"{base}", base.encode()), "application/atom+xml")
         elif path == "/sitemap.xml":

@@ -13,7 +13,7 @@ from nlpkit.io.readers import Fields, read_articles
 from nlpkit.io.web import Fetcher, FetchError, WebOptions
 from nlpkit.types import Article, Failure
 from tests.adversarial.harness import check, run
-from tests.io.site import ROOT, Handler, serve
+from tests.io.site import ROOT, TOPICS, Handler, serve
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +41,27 @@ def test_an_rss_feed_is_its_items(site: str) -> None:
     assert [r.id for r in records] == [f"{site}/items/{i}.html" for i in range(20)]
     first = records[0]
     assert isinstance(first, Article) and first.meta["site"] == "Loopback Gazette"
-    assert first.meta["published"].startswith("Thu, 02 May 2024") and first.meta["author"]
+    assert first.meta["published"] == "2024-05-02T10:00:00Z" and first.meta["author"]  # ISO 8601, as pages give
     assert first.title == "Striker scores twice as City win the cup final"
+
+
+def test_a_feed_item_that_carries_its_article_is_read_without_fetching_it(site: str, tmp_path: Path) -> None:
+    """Their links answer 404: the two full items are read from the feed; the teaser's page is fetched."""
+    records = list(read_articles(f"{site}/full.xml", fetcher=Fetcher()))
+    assert [r.id for r in records] == [f"{site}/missing/0", f"{site}/missing/1", f"{site}/items/2.html"]
+    assert all(isinstance(r, Article) for r in records), records
+    full, teaser = records[0], records[2]
+    assert full.title == TOPICS[0][0] and "Paragraph 11 of the story" in full.text and "alert" not in full.text
+    assert full.meta["url"] == f"{site}/missing/0" and full.meta["site"] == "Loopback Full"
+    assert "The report 2 gives the details." in teaser.text  # its page, not the teaser
+    saved = tmp_path / "full.rss"  # saved, and read with no network at all: the full items need none
+    saved.write_bytes(Fetcher().fetch(f"{site}/full.xml").body.replace(site.encode(), b"http://127.0.0.1:9"))
+    offline = list(read_articles(str(saved), fetcher=Fetcher()))
+    assert [type(r) for r in offline] == [Article, Article, Failure]
+    r = run(["score", f"{site}/full.xml", "--out", "s.jsonl", "-q", "--host-delay", "0"], cwd=tmp_path)
+    check(r, code=0)
+    rows = r.rows(tmp_path / "s.jsonl")
+    assert [row["id"] for row in rows] == [rec.id for rec in records] and all(row["brief"] for row in rows)
 
 
 def test_an_atom_feed_and_a_saved_feed_file(site: str, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ naming the URL and the reason.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,23 @@ def page_record(page: Page, id_: str, meta: dict[str, Any]) -> Record:
     return make_article(id_, str(meta["title"]), record.text, source, record.meta)  # the feed's headline
 
 
+def content_page(item: FeedItem) -> Page | None:
+    """The article a feed item carries (`FeedItem.content`) as the page it links to would be read; None when the
+    item carries none, and its page is to be fetched."""
+    if not item.content:
+        return None
+    title = html.escape(str(item.meta.get("title", "")))
+    body = f"<html><head><title>{title}</title></head><body><article>{item.content}</article></body></html>"
+    ctype = "text/html; charset=utf-8"
+    return Page(item.url, item.url, 200, ctype, "utf-8", body.encode("utf-8", "replace"))
+
+
+def item_record(fetcher: Fetcher, item: FeedItem) -> Record:
+    """The article a feed or sitemap item links to: the one it carries, or its page fetched."""
+    page = content_page(item)
+    return fetch_record(fetcher, item.url, item.meta) if page is None else page_record(page, item.url, dict(item.meta))
+
+
 def fetch_record(fetcher: Fetcher, url: str, meta: dict[str, Any] | None = None) -> Record:
     """The article at `url` (one page), or a failure."""
     try:
@@ -73,7 +91,7 @@ def read_url(url: str, fields: Fields, fetcher: Fetcher) -> Iterator[Record]:
         yield page_record(page, url, {})
         return
     for item in listed_items(page.body, url, fetcher, base=page.final_url):
-        yield item if isinstance(item, Failure) else fetch_record(fetcher, item.url, item.meta)
+        yield item if isinstance(item, Failure) else item_record(fetcher, item)
 
 
 def listed_items(
@@ -137,4 +155,4 @@ def feed_file_items(path: Path, fmt: str, fetcher: Fetcher) -> Iterator[FeedItem
 def read_feed_file(path: Path, fmt: str, fields: Fields, fetcher: Fetcher) -> Iterator[Record]:
     """The articles a saved feed or sitemap file links to, fetched one by one."""
     for item in feed_file_items(path, fmt, fetcher):
-        yield item if isinstance(item, Failure) else fetch_record(fetcher, item.url, item.meta)
+        yield item if isinstance(item, Failure) else item_record(fetcher, item)
