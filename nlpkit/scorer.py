@@ -271,7 +271,11 @@ class ScoreRequest:
             columns={c: types.get(c, "string") for c in self.options.columns()},
             errors=self.errors,
             summary=ScoreSummary(
-                out=str(self.out), engine=engine, workers=self.workers, claims_file=str(self.claims_out or "") or None
+                out=str(self.out),
+                engine=engine,
+                workers=self.workers,
+                claims_file=str(self.claims_out or "") or None,
+                claims_given=len(self.options.claims),
             ),
             side=side,
         )

@@ -55,7 +55,7 @@ def score_command(
         str | None,
         typer.Option(
             "--claims",
-            help="A file of claims (one per line, or JSONL with id and claim): each article's stance toward every "
+            help="A file of claims (one per line, JSONL with id and claim, or a CSV or TSV with those columns): each article's stance toward every "
             "claim it bears on, one row per article and claim, in --claims-out.",
         ),
     ] = None,
@@ -200,7 +200,11 @@ def summary_text(summary: Any) -> str:
     if summary.stance_skipped:
         lines.append(f"stance:  left empty for {summary.stance_skipped} articles with no target (see stance_skipped)")
     if summary.claims_file:
-        lines.append(f"claims:  {len(summary.claims)} claims bear on some article; stance per claim:")
+        bearing, given = len(summary.claims), summary.claims_given
+        if bearing:
+            lines.append(f"claims:  {bearing} of the {given} bear on some article; stance per claim:")
+        else:
+            lines.append(f"claims:  none of the {given} bears on any article (shares enough of its words with one)")
         busiest = sorted(summary.claims.items(), key=lambda kv: -sum(kv[1].values()))[:10]
         for cid, tally in busiest:
             lines.append(f"  {printable(cid)}: " + tally_text(tally))

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from nlpkit.errors import InputError, describe
+from nlpkit.io.decoding import csv_delimiter, decode
 from nlpkit.types import Failure
 
 #: Compressions undone on any format (a `.tar.gz`, `.tar.bz2` or `.tar.xz` is a tar that tarfile undoes).
@@ -254,7 +255,7 @@ def url_list(path: str | Path) -> list[str]:
         data = f.read(MAX_URL_LIST_BYTES + 1)
     if len(data) > MAX_URL_LIST_BYTES:
         raise InputError(f"{shown(source)}: a URL list over {MAX_URL_LIST_BYTES:,} bytes; split it")
-    lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
+    lines = [line.strip() for line in decode(data, shown(source))[0].splitlines()]  # Excel's Windows-1252 too
     urls = [line for line in lines if line and not line.startswith("#")]
     if not urls:
         raise InputError(f"{shown(source)}: nothing in it (one item per line)")
@@ -262,8 +263,8 @@ def url_list(path: str | Path) -> list[str]:
 
 
 def claim_list(path: str | Path) -> list[tuple[str, str]]:
-    """(id, claim) pairs of a claims file: one claim per line (ids `c1`, `c2`, ...), or JSONL with `id` and
-    `claim` (or `text`) per line.
+    """(id, claim) pairs of a claims file: one claim per line (ids `c1`, `c2`, ...), JSONL with `id` and
+    `claim` (or `text`) per line, or a CSV or TSV table with those columns (a spreadsheet's export).
 
     Example:
         >>> import tempfile, pathlib
@@ -275,20 +276,45 @@ def claim_list(path: str | Path) -> list[tuple[str, str]]:
     import json
 
     lines = url_list(path)  # the same reading: a text file of lines, blank lines and # comments skipped
-    if not str(path).lower().endswith((".jsonl", ".ndjson")):
+    name = str(path).lower()
+    if name.endswith((".csv", ".tsv")):
+        out = _claim_table(lines, shown(Path(path)))
+    elif not name.endswith((".jsonl", ".ndjson")):
         return [(f"c{i}", line) for i, line in enumerate(lines, start=1)]
-    out = []
-    for n, line in enumerate(lines, start=1):
-        try:
-            row = json.loads(line)
-            claim = row.get("claim", row.get("text")) if isinstance(row, dict) else None
-        except ValueError:
-            claim, row = None, None
-        if not isinstance(claim, str) or not claim.strip():
-            raise InputError(f'{shown(Path(path))}:{n}: not a JSON object with a "claim" (or "text") string')
-        out.append((str(row.get("id", f"c{n}")) if isinstance(row, dict) else f"c{n}", claim.strip()))
+    else:
+        out = []
+        for n, line in enumerate(lines, start=1):
+            try:
+                row = json.loads(line)
+                claim = row.get("claim", row.get("text")) if isinstance(row, dict) else None
+            except ValueError:
+                claim, row = None, None
+            if not isinstance(claim, str) or not claim.strip():
+                raise InputError(f'{shown(Path(path))}:{n}: not a JSON object with a "claim" (or "text") string')
+            out.append((str(row.get("id", f"c{n}")) if isinstance(row, dict) else f"c{n}", claim.strip()))
     if len({cid for cid, _ in out}) != len(out):
         raise InputError(f"{shown(Path(path))}: two claims share an id; give each its own")
+    return out
+
+
+def _claim_table(lines: list[str], source: str) -> list[tuple[str, str]]:
+    """(id, claim) pairs of a CSV or TSV table's lines: its `claim` (or `text`) column, and `id` where it has one."""
+    import csv
+
+    rows = csv.reader(lines, delimiter=csv_delimiter(lines[0]))
+    header = [cell.strip().lower() for cell in next(rows)]
+    column = next((header.index(c) for c in ("claim", "text") if c in header), None)
+    if column is None:
+        raise InputError(f"{source}: no 'claim' (or 'text') column (columns: {', '.join(header)})")
+    ids = header.index("id") if "id" in header else None
+    out = []
+    for n, row in enumerate(rows, start=1):
+        claim = row[column].strip() if column < len(row) else ""
+        if not claim:
+            raise InputError(f"{source}: claim {n} is empty")
+        out.append((row[ids].strip() if ids is not None and ids < len(row) and row[ids].strip() else f"c{n}", claim))
+    if not out:
+        raise InputError(f"{source}: a header and no claims")
     return out
 
 

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 import nlpkit
 from nlpkit.cli import app
-from nlpkit.errors import OutputError, UsageError
+from nlpkit.errors import InputError, OutputError, UsageError
+from nlpkit.io.paths import claim_list
 from nlpkit.scoring import ScoreOptions, score_archive
 
 runner = CliRunner()
@@ -290,6 +291,34 @@ def test_claims_give_one_row_per_article_and_related_claim(tmp_path: Path) -> No
     assert set(summary["claims"]) == {row["claim_id"] for row in rows}
     assert sum(sum(v.values()) for v in summary["claims"].values()) == len(rows)
     assert len(_rows(out)) == 6  # the article table stays one row per article
+
+
+def test_claims_from_a_spreadsheet_and_the_summary_of_how_many_bear(tmp_path: Path) -> None:
+    """A CSV of claims (Excel's: `;` between cells, Windows-1252) is read by its columns, not as lines."""
+    data = Path(__file__).parents[2] / "data"
+    claims = tmp_path / "claims.csv"
+    rows = [
+        "id;claim;note",
+        "ban;Porto Velho bans large cruise ships from its historic harbour;é",
+        "c;Café prices soar;",
+    ]
+    claims.write_bytes("\r\n".join(rows).encode("cp1252"))
+    assert claim_list(claims) == [
+        ("ban", "Porto Velho bans large cruise ships from its historic harbour"),
+        ("c", "Café prices soar"),
+    ]
+    out, side = tmp_path / "scored.jsonl", tmp_path / "claims-rows.jsonl"
+    args = ["score", str(data / "article.txt"), "--out", str(out), "--claims", str(claims), "--claims-out", str(side)]
+    r = runner.invoke(app, [*args, "-w", "1"])
+    assert r.exit_code == 0, r.output
+    assert [row["claim_id"] for row in _rows(side)] == ["ban"]
+    assert "claims:  1 of the 2 bear on some article" in r.output and "  ban: agree 1" in r.output
+    claims.write_text("id,claim\nx,Striker signs a new deal\n")
+    r = runner.invoke(app, [*args, "-w", "1", "--force"])
+    assert "none of the 1 bears on any article" in r.output
+    claims.write_text("id,headline\nx,Striker signs a new deal\n")
+    with pytest.raises(InputError, match=r"no 'claim' \(or 'text'\) column \(columns: id, headline\)"):
+        claim_list(claims)
 
 
 def test_a_resumed_claims_job_keeps_claim_rows_exact(tmp_path: Path) -> None:
