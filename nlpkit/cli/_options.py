@@ -29,7 +29,10 @@ Paths = Annotated[
         show_default=False,
     ),
 ]
-Urls = Annotated[str | None, typer.Option("--urls", help="A file of URLs, one article page per line.")]
+Urls = Annotated[
+    str | None,
+    typer.Option("--urls", help="A file of URLs, one article page per line (or a CSV/TSV with a url column)."),
+]
 Cache = Annotated[
     str | None,
     typer.Option(

@@ -238,7 +238,8 @@ MAX_URL_LIST_BYTES = 64 * 1024 * 1024
 
 
 def url_list(path: str | Path) -> list[str]:
-    """The URLs of a file, one per line (blank lines and `#` comments skipped), in order.
+    """The URLs of a file, one per line (blank lines and `#` comments skipped), in order; of a CSV or TSV table,
+    its `url` (or `link`) column.
 
     Example:
         >>> import tempfile, pathlib
@@ -247,19 +248,31 @@ def url_list(path: str | Path) -> list[str]:
         >>> url_list(p)
         ['https://example.org/a', 'https://example.org/b']
     """
+    lines = _list_lines(path, "--urls")
+    if _is_table(path):
+        return [url for _, url in _table_column(lines, shown(Path(path)), ("url", "link"))]
+    return lines
+
+
+def _list_lines(path: str | Path, option: str) -> list[str]:
+    """The lines of a list file given to `option`, stripped, blank lines and `#` comments skipped."""
     source = Path(path)
     problem = not_a_regular_file(source)
     if problem:
-        raise InputError(problem if source.exists() else f"{shown(source)}: no such file (--urls)")
+        raise InputError(problem if source.exists() else f"{shown(source)}: no such file ({option})")
     with source.open("rb") as f:
         data = f.read(MAX_URL_LIST_BYTES + 1)
     if len(data) > MAX_URL_LIST_BYTES:
-        raise InputError(f"{shown(source)}: a URL list over {MAX_URL_LIST_BYTES:,} bytes; split it")
+        raise InputError(f"{shown(source)}: a list over {MAX_URL_LIST_BYTES:,} bytes ({option}); split it")
     lines = [line.strip() for line in decode(data, shown(source))[0].splitlines()]  # Excel's Windows-1252 too
-    urls = [line for line in lines if line and not line.startswith("#")]
-    if not urls:
+    items = [line for line in lines if line and not line.startswith("#")]
+    if not items:
         raise InputError(f"{shown(source)}: nothing in it (one item per line)")
-    return urls
+    return items
+
+
+def _is_table(path: str | Path) -> bool:
+    return str(path).lower().endswith((".csv", ".tsv"))
 
 
 def claim_list(path: str | Path) -> list[tuple[str, str]]:
@@ -275,11 +288,13 @@ def claim_list(path: str | Path) -> list[tuple[str, str]]:
     """
     import json
 
-    lines = url_list(path)  # the same reading: a text file of lines, blank lines and # comments skipped
-    name = str(path).lower()
-    if name.endswith((".csv", ".tsv")):
-        out = _claim_table(lines, shown(Path(path)))
-    elif not name.endswith((".jsonl", ".ndjson")):
+    lines = _list_lines(path, "--claims")
+    if _is_table(path):
+        out = [
+            (cid or f"c{n}", claim)
+            for n, (cid, claim) in enumerate(_table_column(lines, shown(Path(path)), ("claim", "text")), start=1)
+        ]
+    elif not str(path).lower().endswith((".jsonl", ".ndjson")):
         return [(f"c{i}", line) for i, line in enumerate(lines, start=1)]
     else:
         out = []
@@ -297,24 +312,26 @@ def claim_list(path: str | Path) -> list[tuple[str, str]]:
     return out
 
 
-def _claim_table(lines: list[str], source: str) -> list[tuple[str, str]]:
-    """(id, claim) pairs of a CSV or TSV table's lines: its `claim` (or `text`) column, and `id` where it has one."""
+def _table_column(lines: list[str], source: str, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(id, value) of each row of a CSV or TSV table's lines: the first of the columns `names` it has, and its
+    `id` column ("" where it has none), with the delimiter its header uses."""
     import csv
 
     rows = csv.reader(lines, delimiter=csv_delimiter(lines[0]))
     header = [cell.strip().lower() for cell in next(rows)]
-    column = next((header.index(c) for c in ("claim", "text") if c in header), None)
+    column = next((header.index(c) for c in names if c in header), None)
     if column is None:
-        raise InputError(f"{source}: no 'claim' (or 'text') column (columns: {', '.join(header)})")
+        wanted = f"'{names[0]}'" + "".join(f" (or '{n}')" for n in names[1:])
+        raise InputError(f"{source}: no {wanted} column (columns: {', '.join(header)})")
     ids = header.index("id") if "id" in header else None
     out = []
     for n, row in enumerate(rows, start=1):
-        claim = row[column].strip() if column < len(row) else ""
-        if not claim:
-            raise InputError(f"{source}: claim {n} is empty")
-        out.append((row[ids].strip() if ids is not None and ids < len(row) and row[ids].strip() else f"c{n}", claim))
+        value = row[column].strip() if column < len(row) else ""
+        if not value:
+            raise InputError(f"{source}: row {n}: the {header[column]} cell is empty")
+        out.append((row[ids].strip() if ids is not None and ids < len(row) else "", value))
     if not out:
-        raise InputError(f"{source}: a header and no claims")
+        raise InputError(f"{source}: a header and no rows")
     return out
 
 

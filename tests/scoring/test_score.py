@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import nlpkit
 from nlpkit.cli import app
 from nlpkit.errors import InputError, OutputError, UsageError
-from nlpkit.io.paths import claim_list
+from nlpkit.io.paths import claim_list, url_list
 from nlpkit.scoring import ScoreOptions, score_archive
 
 runner = CliRunner()
@@ -316,9 +316,14 @@ def test_claims_from_a_spreadsheet_and_the_summary_of_how_many_bear(tmp_path: Pa
     claims.write_text("id,claim\nx,Striker signs a new deal\n")
     r = runner.invoke(app, [*args, "-w", "1", "--force"])
     assert "none of the 1 bears on any article" in r.output
+    urls = tmp_path / "urls.csv"  # a list of pages from a spreadsheet, by its url column
+    urls.write_text("title\turl\nA\thttps://example.org/a\nB\thttps://example.org/b\n")
+    assert url_list(urls) == ["https://example.org/a", "https://example.org/b"]
     claims.write_text("id,headline\nx,Striker signs a new deal\n")
     with pytest.raises(InputError, match=r"no 'claim' \(or 'text'\) column \(columns: id, headline\)"):
         claim_list(claims)
+    with pytest.raises(InputError, match=r"nofile\.txt: no such file \(--claims\)"):
+        claim_list(tmp_path / "nofile.txt")
 
 
 def test_a_resumed_claims_job_keeps_claim_rows_exact(tmp_path: Path) -> None:
