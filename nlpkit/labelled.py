@@ -25,6 +25,9 @@ from nlpkit.text.prepare import model_input, prepare
 FEW_EXAMPLES = 5
 #: Column names tried, in order, for a stance target when none is named.
 TARGET_COLUMNS = ("target", "Headline", "headline", "title", "claim")
+#: Names that label columns go by in news datasets (BBC's and HuffPost's `category`, FNC-1's `Stance`, ...),
+#: matched without case to suggest --label-field.
+LABEL_NAMES = ("label", "labels", "category", "topic", "section", "class", "stance", "genre", "tag")
 
 
 @dataclass(frozen=True)
@@ -230,19 +233,37 @@ def _resolve_columns(
         fields = replace(fields, target=next((c for c in TARGET_COLUMNS if c in columns), "target"))
     if fields.title is None and task != "stance" and "title" in columns:
         fields = replace(fields, title="title")
-    needed = {fields.text: "--text-field"}
+    needed = {fields.text: "text"}
     if require_labels:
-        needed[fields.label] = "--label-field"
+        needed[fields.label] = "label"
     if task == "stance":
-        needed[str(fields.target)] = "--target-field"
-    for col, flag in needed.items():
+        needed[str(fields.target)] = "target"
+    for col, name in needed.items():
         if col not in columns:
-            suggested = likely_text_field(first) if flag == "--text-field" else None
-            flag = f"{flag} {suggested}" if suggested else flag
-            raise DataError(f"{data}: no column {col!r} (columns: {', '.join(map(str, columns))}); use {flag}")
+            guess = {"text": likely_text_field, "label": likely_label_field}.get(name)
+            suggested = guess(first) if guess is not None else None
+            flag, python = (f" {suggested}", repr(suggested)) if suggested else ("", "...")
+            use = f"--{name}-field{flag} (LabelFields({name}={python}) in Python)"
+            raise DataError(f"{data}: no column {col!r} (columns: {', '.join(map(str, columns))}); use {use}")
     if fields.group is not None and fields.group not in columns:
         raise DataError(f"{data}: no column {fields.group!r} to group by (columns: {', '.join(map(str, columns))})")
     return fields
+
+
+def likely_label_field(row: dict[str, Any]) -> str | None:
+    """The column that looks like the label (to suggest --label-field): named as labels are (`LABEL_NAMES`, any
+    case), holding a short value.
+
+    Example:
+        >>> likely_label_field({"headline": "Rates held", "Category": "business", "body": "The bank held rates."})
+        'Category'
+    """
+    for name in LABEL_NAMES:
+        for column, value in row.items():
+            short = isinstance(value, int) or (isinstance(value, str) and 0 < len(value.split()) <= 4)
+            if str(column).lower() == name and short:
+                return str(column)
+    return None
 
 
 def _examples(rows: list[dict[str, Any]], task: str, fields: LabelFields, require_labels: bool) -> LabelledData:

@@ -136,8 +136,11 @@ def test_a_json_object_holding_its_rows_and_a_missing_text_column_suggested(tmp_
         {"label": "business", "body": "Shares fell."},
     ]
     (tmp_path / "t.json").write_text(json.dumps({"version": 2, "articles": rows}))
-    with pytest.raises(DataError, match=r"no column 'text' \(columns: label, body\); use --text-field body$"):
+    with pytest.raises(DataError, match=r"no column 'text' \(columns: label, body\); use --text-field body \("):
         load_labelled(tmp_path / "t.json", task="topic")
+    named = [{"Body": r["body"], "Category": r["label"]} for r in rows]  # a label column by another name
+    with pytest.raises(DataError, match=r"use --label-field Category \(LabelFields\(label='Category'\) in Python\)$"):
+        load_labelled(named, task="topic", fields=LabelFields(text="Body"))
     assert load_labelled(tmp_path / "t.json", task="topic", fields=LabelFields(text="body")).labels == [
         "sport",
         "business",
