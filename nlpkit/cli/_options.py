@@ -23,7 +23,7 @@ Paths = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="[PATHS]...",
-        help="Article files (.txt .md .html .mhtml .eml .json .jsonl .csv .parquet ..., also .gz .bz2 .xz), folders, "
+        help="Article files (.txt .md .html .mhtml .eml .docx .json .jsonl .csv .parquet ..., also .gz .bz2 .xz), folders, "
         "archives, web pages, news feeds and sitemaps (http:// or https://; a feed or sitemap is read as the pages "
         "it lists), saved feeds and sitemaps (.rss .atom .xml), or - for stdin.",
         show_default=False,

@@ -12,6 +12,7 @@ import glob
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from nlpkit.types import Failure
 #: Compressions undone on any format (a `.tar.gz`, `.tar.bz2` or `.tar.xz` is a tar that tarfile undoes).
 COMPRESSIONS = (".gz", ".bz2", ".xz")
 #: Formats whose every file is one article (a JSON file may hold a list of them), compressed or not.
-ONE_ARTICLE_FORMATS = frozenset(f + c for f in ("txt", "md", "html", "mhtml", "eml") for c in ("", *COMPRESSIONS))
+ONE_ARTICLE_FORMATS = frozenset(
+    f + c for f in ("txt", "md", "html", "mhtml", "eml", "docx") for c in ("", *COMPRESSIONS)
+)
 #: How standard input (`-`) can be read: `auto` tells JSONL, JSON, HTML and an e-mail from one text article
 #: (`nlpkit.io.readers.sniff_stdin`); `lines` is an article per line.
 STDIN_FORMATS = ("auto", "txt", "lines", "md", "html", "eml", "jsonl", "json", "csv", "tsv")
@@ -38,6 +41,7 @@ _EXTENSIONS = {
     ".mhtml": "mhtml",
     ".mht": "mhtml",
     ".eml": "eml",
+    ".docx": "docx",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",
@@ -54,6 +58,15 @@ _EXTENSIONS = {
     ".rss": "feed",
     ".atom": "feed",
     ".xml": "feed",
+}
+
+
+#: Documents nlpkit does not read, and what to do instead.
+_UNREAD = {
+    ".doc": "a Word 97-2003 document, which nlpkit does not read; save it as .docx (or as text) in Word",
+    ".pdf": "nlpkit does not read PDF; convert it to text first (pdftotext FILE.pdf, from poppler-utils)",
+    ".rtf": "nlpkit does not read RTF; save it as .docx or as text",
+    ".odt": "nlpkit does not read OpenDocument text; save it as .docx or as text",
 }
 
 
@@ -82,6 +95,8 @@ def detect_format(path: str) -> str:
     name, compression = split_format(path.lower())
     ext = os.path.splitext(name)[1]
     fmt = _EXTENSIONS.get(ext)
+    if fmt is None and ext in _UNREAD:
+        raise InputError(f"{path}: {_UNREAD[ext]}")
     if fmt is None:
         known = ", ".join(sorted(_EXTENSIONS))
         also = ", ".join(COMPRESSIONS)
@@ -122,6 +137,7 @@ def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> I
     base = root.resolve()
     seen: set[Path] = set()
     found: list[Path | Failure] = []
+    other: Counter[str] = Counter()  # the extensions of files not read
     for folder, dirs, files in os.walk(root, followlinks=follow_links):
         here = Path(folder)
         if here.resolve() in seen:  # a link loop
@@ -132,7 +148,13 @@ def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> I
         linked_dirs = [d for d in dirs if (here / d).is_symlink()] if not follow_links else []
         for name in [*files, *linked_dirs]:
             p = here / name
-            if name.startswith(".") or (name in files and format_of(name) is None):
+            if name.startswith("."):
+                continue
+            if name in files and format_of(name) is None:
+                ext = os.path.splitext(name)[1].lower()
+                if ext in _UNREAD:  # a document that may well be an article: said, not passed over
+                    found.append(Failure(source=shown(p), id=shown(p), error=f"{shown(p)}: {_UNREAD[ext]}"))
+                other[ext or "(no extension)"] += 1
                 continue
             target = _resolve(p)
             if target is None:
@@ -148,7 +170,9 @@ def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> I
     found.sort(key=lambda x: x if isinstance(x, Path) else Path(x.source))
     if not any(isinstance(x, Path) for x in found):
         name = shown(root)
-        found.append(Failure(source=name, id=name, error=f"{name}: folder has no readable files"))
+        others = ", ".join(f"{n} {ext}" for ext, n in other.most_common(5))
+        error = f"{name}: folder has no files nlpkit reads" + (f" (it has {others})" if others else "")
+        found.append(Failure(source=name, id=name, error=error))
     yield from found
 
 

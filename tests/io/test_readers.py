@@ -365,12 +365,103 @@ def test_invalid_utf8_is_read_with_a_warning(tmp_path: Path) -> None:
 
 def test_missing_path_folder_and_unknown_type(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    (tmp_path / "x.docx").write_text("x")
-    rows = _read(tmp_path / "nope.txt", tmp_path / "empty", tmp_path / "x.docx")
+    (tmp_path / "x.key").write_text("x")
+    rows = _read(tmp_path / "nope.txt", tmp_path / "empty", tmp_path / "x.key")
     errors = [r.error for r in rows if isinstance(r, Failure)]
     assert "no such file or folder" in errors[0]
-    assert "folder has no readable files" in errors[1]
-    assert "unknown file type '.docx'" in errors[2]
+    assert errors[1].endswith("empty: folder has no files nlpkit reads")
+    assert "unknown file type '.key'" in errors[2]
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _p(runs: str, style: str = "") -> str:
+    return f"<w:p>{f'<w:pPr><w:pStyle w:val={style!r}/></w:pPr>' if style else ''}{runs}</w:p>"
+
+
+def _r(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _docx(path: Path, body: str, *, doctype: str = "") -> Path:
+    """A Word document as Word lays one out: the parts that matter here, the text in word/document.xml."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        z.writestr(
+            "word/document.xml", f"<?xml version='1.0'?>{doctype}<w:document {W}><w:body>{body}</w:body></w:document>"
+        )
+        z.writestr("word/header1.xml", f"<w:hdr {W}>{_p(_r('PAGE HEADER'))}</w:hdr>")
+    return path
+
+
+def test_a_word_document_is_its_body_paragraphs_under_its_headline(tmp_path: Path) -> None:
+    body = _p(_r("Porto Velho bans cruise ships"), style="Title") + _p(
+        _r("The council voted on Monday, ") + _r("the mayor said.")
+    )
+    body += _p(_r("Residents had complained.") + "<w:del><w:r><w:delText>DELETED</w:delText></w:r></w:del>")
+    body += _p("<w:r><w:instrText>PAGE</w:instrText></w:r>" + _r("The ban starts in April."))
+    body += "<w:tbl><w:tr><w:tc>" + _p(_r("Press contact: Ana Silva")) + "</w:tc></w:tr></w:tbl>"
+    body += _p(
+        "<w:r><w:drawing><w:txbxContent>"
+        + _p(_r("SIDEBAR"))
+        + "</w:txbxContent></w:drawing></w:r>"
+        + _r("Shops fear a drop.")
+    )
+    body += _p("<w:r><w:t>Rua Um, 1</w:t><w:br/><w:t>Porto Velho</w:t></w:r>")
+    (a,) = _read(_docx(tmp_path / "release.docx", body))
+    assert isinstance(a, Article) and a.title == "Porto Velho bans cruise ships", a
+    assert a.text == (
+        "The council voted on Monday, the mayor said.\n\nResidents had complained.\n\nThe ban starts in April.\n\n"
+        "Shops fear a drop.\n\nRua Um, 1\nPorto Velho"
+    )
+    archive = tmp_path / "releases.zip"  # in a zip archive, as mail attachments are saved
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(tmp_path / "release.docx", "2024/release.docx")
+    (b,) = _read(archive)
+    assert isinstance(b, Article) and b.text == a.text and b.source.endswith("!2024/release.docx")
+
+
+def test_a_hostile_or_broken_word_document_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "text.docx").write_text("not a zip at all")
+    with zipfile.ZipFile(tmp_path / "sheet.docx", "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    _docx(tmp_path / "entities.docx", _p(_r("&lol;")), doctype='<!DOCTYPE d [<!ENTITY lol "lol">]>')
+    with zipfile.ZipFile(tmp_path / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", " " * 20_000_000)
+    _docx(tmp_path / "cut.docx", _p(_r("Fine so far.")) + "<w:p><w:r>")
+    names = ["text", "sheet", "entities", "bomb", "cut"]
+    errors = [r.error if isinstance(r, Failure) else "read" for r in _read(*(tmp_path / f"{n}.docx" for n in names))]
+    assert errors == [
+        f"{tmp_path}/text.docx: not a Word document (.docx is a zip archive; File is not a zip file)",
+        f"{tmp_path}/sheet.docx: not a Word document (no word/document.xml inside)",
+        f"{tmp_path}/entities.docx: a Word document with a DOCTYPE or entities; not read",
+        f"{tmp_path}/bomb.docx!word/document.xml: inflates more than 200:1 (a decompression bomb); not read",
+        errors[4],
+    ]
+    assert errors[4].startswith(f"{tmp_path}/cut.docx: a damaged Word document (")
+
+
+def test_a_folder_says_which_documents_it_does_not_read(tmp_path: Path) -> None:
+    """A PDF or an old Word file in a folder may be an article: each is an error row with what to do; images are
+    passed over, and a folder of nothing else says what it holds."""
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text("The council voted to ban cruise ships.")
+    for name in ("b.pdf", "c.doc", "logo.png"):
+        (tmp_path / "news" / name).write_bytes(b"%PDF-1.4")
+    rows = _read(tmp_path / "news")
+    assert [type(r).__name__ for r in rows] == ["Article", "Failure", "Failure"]
+    assert rows[1].error.endswith(
+        "b.pdf: nlpkit does not read PDF; convert it to text first (pdftotext FILE.pdf, from poppler-utils)"
+    )  # type: ignore[union-attr]
+    assert "c.doc: a Word 97-2003 document" in rows[2].error  # type: ignore[union-attr]
+    (tmp_path / "pics").mkdir()
+    for name in ("1.png", "2.png", "3.jpg"):
+        (tmp_path / "pics" / name).write_bytes(b"\x89PNG")
+    (failure,) = _read(tmp_path / "pics")
+    assert isinstance(failure, Failure) and failure.error.endswith(
+        "pics: folder has no files nlpkit reads (it has 2 .png, 1 .jpg)"
+    )
 
 
 def test_huge_article_is_cut_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,5 @@
-"""Plain text, Markdown and HTML files, pages saved as one file (MHTML) and e-mails (a newsletter's `.eml`): one
-article each (Markdown without its markup, HTML reduced to its main text and metadata)."""
+"""Plain text, Markdown and HTML files, pages saved as one file (MHTML), e-mails (a newsletter's `.eml`) and Word
+documents: one article each (Markdown without its markup, HTML reduced to its main text and metadata)."""
 
 from __future__ import annotations
 
@@ -117,8 +117,21 @@ def _read_mime(stream: IO[bytes], source: str, fields: Fields, *, mail: bool = F
         yield make_article(source, subject, record.text, source, record.meta)
 
 
+def _read_docx(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    """A Word document (`.docx`) as one article: its body's paragraphs, a Title or Heading 1 first its headline."""
+    from nlpkit.io.docx import docx_article
+
+    try:
+        title, text = docx_article(bounded_read(stream, source), source)
+    except InputError as e:
+        yield Failure(source=source, id=source, error=str(e))
+        return
+    yield make_article(source, title, text, source, {})
+
+
 READERS.add("txt", _read_text)
 READERS.add("md", functools.partial(_read_text, markdown=True))
 READERS.add("html", _read_html)
 READERS.add("mhtml", _read_mime)
 READERS.add("eml", functools.partial(_read_mime, mail=True))
+READERS.add("docx", _read_docx)
