@@ -70,6 +70,20 @@ _UNREAD = {
 }
 
 
+#: The format `zip_entries` gives a member that is a document nlpkit does not read (`unread_document`).
+UNREAD = "unread"
+
+
+def unread_document(name: str) -> str | None:
+    """What to do with a document nlpkit does not read (a PDF, an old Word file ...), by its name; else None.
+
+    Example:
+        >>> unread_document("2024/report.PDF")
+        'nlpkit does not read PDF; convert it to text first (pdftotext FILE.pdf, from poppler-utils)'
+    """
+    return _UNREAD.get(os.path.splitext(name.lower())[1])
+
+
 def shown(path: str | Path) -> str:
     """A path as text that can always be written (UTF-8): bytes of a name that is not UTF-8 are escaped.
 
@@ -151,10 +165,10 @@ def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> I
             if name.startswith("."):
                 continue
             if name in files and format_of(name) is None:
-                ext = os.path.splitext(name)[1].lower()
-                if ext in _UNREAD:  # a document that may well be an article: said, not passed over
-                    found.append(Failure(source=shown(p), id=shown(p), error=f"{shown(p)}: {_UNREAD[ext]}"))
-                other[ext or "(no extension)"] += 1
+                hint = unread_document(name)
+                if hint:  # a document that may well be an article: said, not passed over
+                    found.append(Failure(source=shown(p), id=shown(p), error=f"{shown(p)}: {hint}"))
+                other[os.path.splitext(name)[1].lower() or "(no extension)"] += 1
                 continue
             target = _resolve(p)
             if target is None:

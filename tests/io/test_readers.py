@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import nlpkit
 from nlpkit.errors import InputError
 from nlpkit.io.decoding import decode
 from nlpkit.io.paths import detect_format
@@ -455,6 +456,23 @@ def test_a_folder_says_which_documents_it_does_not_read(tmp_path: Path) -> None:
         "b.pdf: nlpkit does not read PDF; convert it to text first (pdftotext FILE.pdf, from poppler-utils)"
     )  # type: ignore[union-attr]
     assert "c.doc: a Word 97-2003 document" in rows[2].error  # type: ignore[union-attr]
+    with zipfile.ZipFile(tmp_path / "news.zip", "w") as z:  # and in an archive, read here or by score's workers
+        for name in ("a.txt", "b.pdf", "logo.png"):
+            z.write(tmp_path / "news" / name, name)
+    with tarfile.open(tmp_path / "news.tar.gz", "w:gz") as t:
+        t.add(tmp_path / "news", "news")
+    rows = _read(tmp_path / "news.zip", tmp_path / "news.tar.gz")
+    members = [(r.source.removeprefix(f"{tmp_path}/"), type(r).__name__) for r in rows]
+    assert sorted(members) == [
+        ("news.tar.gz!news/a.txt", "Article"),
+        ("news.tar.gz!news/b.pdf", "Failure"),
+        ("news.tar.gz!news/c.doc", "Failure"),
+        ("news.zip!a.txt", "Article"),
+        ("news.zip!b.pdf", "Failure"),
+    ]
+    out = tmp_path / "scores.jsonl"
+    summary = nlpkit.score_archive(str(tmp_path / "news.zip"), out, workers=1)
+    assert (summary.read, summary.failed) == (2, 1) and "b.pdf: nlpkit does not read PDF" in str(summary.first_error)
     (tmp_path / "pics").mkdir()
     for name in ("1.png", "2.png", "3.jpg"):
         (tmp_path / "pics" / name).write_bytes(b"\x89PNG")
