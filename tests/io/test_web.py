@@ -115,7 +115,7 @@ def test_redirects_are_followed_and_recorded(site: str) -> None:
         ("/missing", {}, r"HTTP 404 Not Found"),
         ("/gone", {}, r"HTTP 410 Gone"),
         ("/private/page.html", {}, r"robots\.txt disallows it for nlpkit; --ignore-robots"),
-        ("/report.pdf", {}, r"not an article page \(content type application/pdf\)"),
+        ("/report.pdf", {}, r"not an article page \(content type application/pdf\); nlpkit does not read PDF: save"),
     ],
 )
 def test_each_failure_is_one_clear_record(site: str, path: str, options: dict[str, float], error: str) -> None:

@@ -35,10 +35,15 @@ def page_record(page: Page, id_: str, meta: dict[str, Any]) -> Record:
             source=source, id=id_, error=f"{source}: a news feed, not an article; give it as an input to read its items"
         )
     if kind not in ("html", "text"):
+        pdf = (
+            "; nlpkit does not read PDF: save it and convert it to text (pdftotext)"
+            if "pdf" in page.content_type
+            else ""
+        )
         return Failure(
             source=source,
             id=id_,
-            error=f"{source}: not an article page (content type {page.content_type or 'unknown'})",
+            error=f"{source}: not an article page (content type {page.content_type or 'unknown'}){pdf}",
         )
     try:
         text, warning = decode_page(page.body, source, page.charset) if kind == "html" else decode(page.body, source)
