@@ -89,6 +89,7 @@ class ScoreSummary:
     claims: dict[str, dict[str, int]] = field(default_factory=dict)  # claim id -> stance -> articles
     claims_file: str | None = None
     claims_given: int = 0  # claims in the claims file
+    report: str | None = None  # the report folder (`score --report`)
     fetched: int = 0  # web pages fetched from the network this run
     seconds: float = 0.0
     engine: str = "local"

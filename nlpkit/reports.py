@@ -14,7 +14,10 @@ from nlpkit.io.files import same_file, write_atomic
 from nlpkit.metrics import expected_calibration_error, mean_se
 
 #: Every file a report folder may get.
-REPORT_FILES = ("metrics.json", "report.md", "confusion_matrix.png", "calibration.png", "rouge_gain.png")
+REPORT_FILES = (
+    *("metrics.json", "report.md", "confusion_matrix.png", "calibration.png", "rouge_gain.png"),
+    *("summary.json", "topics.png", "topics_by_day.png", "claims.png"),  # a scored archive's (score_report)
+)
 
 
 def prepare_report_dir(report: str | Path, *, force: bool, inputs: Sequence[str | Path] = ()) -> Path:
@@ -41,12 +44,25 @@ def write_json(path: Path, data: object) -> None:
     write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def _save_figure(fig: Any, path: str | Path) -> None:
+def pyplot() -> Any:
+    """matplotlib's pyplot on the Agg backend (files only: no display is needed or opened), imported when a
+    report draws its first plot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_figure(fig: Any, path: str | Path) -> None:
+    """A figure written as a PNG, atomically, and closed."""
     import io
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     write_atomic(path, buf.getvalue())
+    pyplot().close(fig)
 
 
 def rouge_table(rows: Sequence[tuple[str, dict[str, Any]]], *, markdown: bool = False) -> str:
@@ -115,10 +131,7 @@ def summary_markdown(m: dict[str, Any]) -> str:
 def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | Path) -> Path:
     """Save a histogram of the per-article ROUGE-1 gain of `method` over `lead` (x100) as a PNG, with the mean and
     the band of two standard errors around it: where the gain comes from (a few articles, or most)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     from matplotlib.ticker import MaxNLocator
 
     d = 100 * np.asarray(gains, dtype=float)
@@ -135,8 +148,7 @@ def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | 
     ax.set_ylabel("articles")
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
-    _save_figure(fig, path)
-    plt.close(fig)
+    save_figure(fig, path)
     return Path(path)
 
 
@@ -151,10 +163,7 @@ def _title(ax: Any, title: str, note: str) -> None:
 def plot_confusion_matrix(metrics: dict[str, Any], path: str | Path, *, note: str = "") -> Path:
     """Save the confusion matrix as a PNG (rows: gold, columns: predicted; shaded by row share); `note`, a
     warning the figure must not be seen without, goes under its title."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     labels = metrics["labels"]
     cm = np.asarray(metrics["confusion_matrix"])
@@ -171,18 +180,14 @@ def plot_confusion_matrix(metrics: dict[str, Any], path: str | Path, *, note: st
             ax.text(j, i, str(cm[i, j]), ha="center", va="center", color="white" if share[i, j] > 0.5 else "black")
     _title(ax, f"accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}", note)
     fig.tight_layout()
-    _save_figure(fig, path)
-    plt.close(fig)
+    save_figure(fig, path)
     return Path(path)
 
 
 def plot_calibration(correct: Any, confidence: Any, path: str | Path, bins: int = 10, *, note: str = "") -> Path:
     """Save a reliability curve (accuracy against confidence of the top label) as a PNG; `note` as for
     `plot_confusion_matrix`."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     c = np.asarray(confidence, dtype=float)
     ok = np.asarray(correct, dtype=float)
@@ -205,8 +210,7 @@ def plot_calibration(correct: Any, confidence: Any, path: str | Path, bins: int 
     hx.set_xlabel("confidence of the predicted label")
     hx.set_ylabel("examples")
     fig.tight_layout()
-    _save_figure(fig, path)
-    plt.close(fig)
+    save_figure(fig, path)
     return Path(path)
 
 

@@ -86,6 +86,7 @@ def score_archive(
     web: WebOptions | None = None,
     claims_out: str | Path | None = None,
     stdin_format: str = "auto",
+    report: str | Path | None = None,
 ) -> ScoreSummary:
     """Score every article of files, folders, globs and archives into one output file.
 
@@ -106,6 +107,9 @@ def score_archive(
             `NAME.claims.jsonl`): one row per article and claim it bears on, with the stance and evidence.
         stdin_format: How `-` is read: one of `nlpkit.io.paths.STDIN_FORMATS`; `auto` tells JSONL, JSON and
             HTML from one text article by the first line (`nlpkit.io.readers.sniff_stdin`).
+        report: A folder for the archive at a glance once the job is done (`nlpkit.score_report`): `report.md`,
+            `summary.json` and plots of its topics, topics by day published and claims. Checked before the job
+            starts (an existing report needs `force`).
 
     Example:
         >>> import json, nlpkit, tempfile, pathlib
@@ -137,4 +141,14 @@ def score_archive(
         claims_out=side,
         stdin_format=stdin_format,
     )
-    return ENGINES.get(engine)(request)
+    if report is None:
+        return ENGINES.get(engine)(request)
+    from nlpkit.reports import prepare_report_dir
+    from nlpkit.score_report import write_score_report
+
+    given = [p for p in request.inputs if p != "-"]
+    folder = prepare_report_dir(report, force=force, inputs=[*given, request.out, *([side] if side else [])])
+    summary = ENGINES.get(engine)(request)
+    write_score_report(request.out, folder, claims_out=side)
+    summary.report = str(folder)
+    return summary

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Annotated, Any
 
@@ -55,8 +56,8 @@ def score_command(
         str | None,
         typer.Option(
             "--claims",
-            help="A file of claims (one per line, JSONL with id and claim, or a CSV or TSV with those columns): each article's stance toward every "
-            "claim it bears on, one row per article and claim, in --claims-out.",
+            help="A file of claims (one per line, JSONL with id and claim, or a CSV or TSV with those columns): "
+            "each article's stance toward every claim it bears on, one row per article and claim, in --claims-out.",
         ),
     ] = None,
     claims_out: Annotated[
@@ -74,6 +75,14 @@ def score_command(
     ] = False,
     errors: Annotated[
         str | None, typer.Option("--errors", help="JSONL file for records that failed (source, id, error).")
+    ] = None,
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report",
+            help="When the job is done, write the archive at a glance to this folder: report.md, summary.json and "
+            "plots of topics, topics by day published and claims.",
+        ),
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (worker processes) or ray (Ray Data).")] = "local",
     ray_address: Annotated[
@@ -163,6 +172,7 @@ def score_command(
             web=web_options(cache, ignore_robots, timeout, per_host=host_connections, delay=host_delay),
             claims_out=claims_out,
             stdin_format=stdin_format,
+            report=report,
         )
     except KeyboardInterrupt:
         raise Interrupted(
@@ -213,7 +223,8 @@ def summary_text(summary: Any) -> str:
         lines.append(f"failed:  {summary.failed}; the first: {printable(summary.first_error)}{where}")
     failures = f"; failures: {summary.errors_file}" if summary.failed and summary.errors_file else ""
     claims = f"; claims: {summary.claims_file}" if summary.claims_file else ""
-    lines.append(f"output: {summary.out}{claims}{failures}")
+    report = f"; report: {os.path.join(summary.report, 'report.md')}" if summary.report else ""
+    lines.append(f"output: {summary.out}{claims}{failures}{report}")
     return "\n".join(lines)
 
 
