@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,48 @@ def test_training_and_classify_read_the_same_text(tmp_path: Path, data_dir: Path
     for i, line in enumerate(r.stdout.splitlines()):
         scores = {t["label"]: t["score"] for t in json.loads(line)["top"]}
         assert [scores[lab] for lab in model.labels] == pytest.approx(train_path[i].tolist(), abs=1e-12)
+
+
+def test_a_folder_with_a_subfolder_per_label_is_a_training_set(tmp_path: Path) -> None:
+    """The BBC and 20 Newsgroups layout (`bbc/sport/001.txt`): each article file is an example of its folder's name."""
+    root = tmp_path / "bbc"
+    texts = {
+        "sport": [
+            "The striker scored twice in the cup final.",
+            "The keeper saved a late penalty.",
+            "City won the derby.",
+        ],
+        "business": [
+            "Shares fell after a profit warning.",
+            "The bank raised interest rates.",
+            "Oil prices rose again.",
+        ],
+    }
+    for label, items in texts.items():
+        (root / label / "2024").mkdir(parents=True)  # files at any depth under the label's folder
+        for i, text in enumerate(items):
+            (root / label / "2024" / f"{i}.txt").write_text(f"Headline {label} {i}\n\n{text}")
+    (root / "sport" / "3.html").write_text(
+        "<html><head><title>Derby</title></head><body><p>United lost the derby at home.</p></body></html>"
+    )
+    (root / "README.TXT").write_text(
+        "The BBC dataset: five folders, one per label."
+    )  # beside the folders: not an example
+    (root / ".cache").mkdir()
+    (root / ".cache" / "x.txt").write_text("not an example")
+    data = load_labelled(root, task="topic")
+    examples = sorted(zip(data.labels, data.texts, strict=True))
+    assert Counter(data.labels) == {"sport": 4, "business": 3}
+    assert examples[0] == ("business", "Headline business 0\n\nShares fell after a profit warning.")
+    assert ("sport", "United lost the derby at home.") in examples and data.titles and "Derby" in data.titles
+    result = nlpkit.train("topic", root, dev_split=0.3)
+    assert nlpkit.evaluate(result.model, root)["n"] == 7
+    (root / "business" / "broken.docx").write_text("not a zip")
+    with pytest.raises(
+        DataError, match=r"broken\.docx: not a Word document .*; fix or remove it \(label folder 'business'\)"
+    ):
+        load_labelled(root, task="topic")
+    (tmp_path / "flat").mkdir()
+    (tmp_path / "flat" / "a.txt").write_text("A goal.")
+    with pytest.raises(DataError, match="a folder with no subfolders; training reads a folder with one subfolder"):
+        load_labelled(tmp_path / "flat", task="topic")

@@ -47,7 +47,8 @@ def train_command(
         str,
         typer.Argument(
             metavar="DATA",
-            help="CSV/TSV/JSON/JSONL/Parquet file, fastText's __label__ lines (.txt), a saved dataset folder, or a Hub dataset name.",
+            help="CSV/TSV/JSON/JSONL/Parquet file, fastText's __label__ lines (.txt), a folder with a subfolder of "
+            "articles per label (bbc/sport/001.txt), a saved dataset folder, or a Hub dataset name.",
         ),
     ],
     out: Annotated[str, typer.Option("--out", "-o", help="Model folder to write.")],

@@ -24,11 +24,17 @@ from nlpkit.io.decoding import (
 from nlpkit.io.paths import format_of, not_a_regular_file, split_format
 from nlpkit.io.readers.base import MAX_COLUMNS
 from nlpkit.io.readers.rows import records_in_json
+from nlpkit.types import Failure
 
 #: fastText's label prefix: a word that starts with it is a label (`__label__sport The striker scored ...`).
 FASTTEXT_LABEL = "__label__"
 #: What `read_table` reads, for the error that refuses anything else.
-FORMATS = "CSV, TSV, JSON, JSONL, Parquet, fastText's __label__ lines (.txt) or a dataset folder"
+FORMATS = (
+    "CSV, TSV, JSON, JSONL, Parquet, fastText's __label__ lines (.txt), a folder with a subfolder of articles per "
+    "label, or a dataset folder"
+)
+#: Files that mark a folder that `datasets` saved (`save_to_disk`: a Dataset's state, a DatasetDict's splits).
+HF_FOLDER_FILES = ("state.json", "dataset_dict.json")
 
 
 def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str, Any]]:
@@ -43,7 +49,9 @@ def read_table(source: str | Path, *, split: str | None = None) -> list[dict[str
     """
     path = Path(source)
     if path.is_dir():
-        return _hf_rows(str(path), split, local=True)
+        if any((path / name).is_file() for name in HF_FOLDER_FILES):
+            return _hf_rows(str(path), split, local=True)
+        return label_folder_rows(path)
     if not path.exists():
         if "/" in str(source) and not str(source).startswith((".", "/")) and path.suffix == "":
             return _hf_rows(str(source), split, local=False)
@@ -172,6 +180,38 @@ _TABLES: dict[str, Callable[[IO[Any], Path], list[dict[str, Any]]]] = {
     "json": _json_rows,
     "parquet": _parquet_rows,
 }
+
+
+def label_folder_rows(path: Path) -> list[dict[str, Any]]:
+    """The examples of a folder with one subfolder per label (`bbc/sport/001.txt`: how the BBC and 20 Newsgroups
+    sets come, and what scikit-learn's `load_files` reads): each article file under a subfolder, read as `classify`
+    reads it (text, Markdown, HTML, Word ...), is an example of that subfolder's name. Files beside the subfolders
+    (a README) are not examples; a file that cannot be read is an error naming it, as a bad line of a table is.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> for label, text in (("sport", "The striker scored."), ("business", "Shares fell.")):
+        ...     (root / label).mkdir()
+        ...     _ = (root / label / "001.txt").write_text(text)
+        >>> [(r["label"], r["text"]) for r in label_folder_rows(root)]
+        [('business', 'Shares fell.'), ('sport', 'The striker scored.')]
+    """
+    from nlpkit.io.readers import read_articles
+
+    labels = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not labels:
+        raise DataError(
+            f"{path}: a folder with no subfolders; training reads a folder with one subfolder of articles per label "
+            f"(or a dataset folder that datasets saved), else {FORMATS}"
+        )
+    rows: list[dict[str, Any]] = []
+    for folder in labels:
+        for record in read_articles(str(folder)):
+            if isinstance(record, Failure):
+                raise DataError(f"{record.error}; fix or remove it (label folder {folder.name!r})")
+            rows.append({"id": record.id, "title": record.title, "text": record.text, "label": folder.name})
+    return rows
 
 
 def _hf_rows(name: str, split: str | None, *, local: bool) -> list[dict[str, Any]]:
