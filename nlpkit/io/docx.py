@@ -1,10 +1,10 @@
 """Word documents (`.docx`): a press release or an article as Word saves it, read with the standard library.
 
-A `.docx` file is a zip archive whose `word/document.xml` holds the text, paragraph by paragraph.
-The body's paragraphs become the article's, separated by blank lines; tables and text boxes (contact
-details, sidebars) are left out, as they are from web pages, and so are deleted tracked changes, field
-codes, headers, footers and notes (parts of their own). A first paragraph styled as the title or the first heading is the headline. The part is
-inflated under the same caps as any archive member (its size and a 200:1 ratio), and XML with a
+A `.docx` file is a zip archive whose `word/document.xml` holds the text, paragraph by paragraph. The body's
+paragraphs become the article's, separated by blank lines; tables and text boxes (contact details, sidebars)
+are left out, as they are from web pages, and so are deleted tracked changes, field codes, headers, footers
+and notes (parts of their own). A first paragraph styled as the title or the first heading is the headline.
+The part is inflated under the same caps as any archive member (its size and a 200:1 ratio), and XML with a
 DOCTYPE or entities is refused: Word never writes one, and entities are how XML bombs work.
 """
 
@@ -44,7 +44,7 @@ def docx_article(data: bytes, source: str) -> tuple[str, str]:
     if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
         raise InputError(f"{source}: a Word document with a DOCTYPE or entities; not read")
     paragraphs: list[tuple[str, str]] = []  # (style, text)
-    skipped = 0  # depth inside tables, text boxes and notes
+    skipped = 0  # depth inside tables and text boxes
     try:
         for event, element in iterparse(io.BytesIO(xml), events=("start", "end")):
             tag = _local(element.tag)

@@ -1,12 +1,12 @@
 """RSS and Atom feeds (through feedparser) and sitemaps to the articles they list.
 
 A feed (a URL that answers with one, or a saved `.rss`/`.atom`/`.xml` file) becomes its items'
-links, in feed order, each with what the feed says of it (title, authors, published date, the
-feed's site name), which an article page's own metadata then completes; an item that carries its
-whole article is read from the feed, not fetched. A sitemap (`<urlset>`,
-with Google News' title, date, language and publication where it has them) is read the same way;
-a sitemap index lists sitemaps (`FeedItem.sitemap`), which the reader fetches and reads in turn.
-Gzipped sitemaps (`sitemap.xml.gz`) are inflated under the bomb guard.
+links, in feed order, each with what the feed says of it (title, authors, published date, the feed's
+site name), which an article page's own metadata then completes; an item that carries its whole
+article is read from the feed, not fetched. A sitemap (`<urlset>`, with Google News' title, date,
+language and publication where it has them) is read the same way; a sitemap index lists sitemaps
+(`FeedItem.sitemap`), which the reader fetches and reads in turn. Gzipped sitemaps
+(`sitemap.xml.gz`) are inflated under the bomb guard.
 """
 
 from __future__ import annotations
