@@ -93,6 +93,30 @@ def classification_metrics(
     return out
 
 
+def metrics_by_group(
+    groups: Sequence[str], gold: Sequence[str], pred: Sequence[str], *, labels: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Accuracy and macro-F1 (and the FNC-1 score for its labels) of each group of examples (a site, a source, a
+    stance target), the largest group first: where a model holds up and where it does not.
+
+    Example:
+        >>> rows = metrics_by_group(["bbc", "bbc", "ap"], ["a", "b", "a"], ["a", "b", "b"], labels=["a", "b"])
+        >>> [(r["value"], r["n"], r["accuracy"]) for r in rows]
+        [('bbc', 2, 1.0), ('ap', 1, 0.0)]
+    """
+    members: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(str(g), []).append(i)
+    out = []
+    for value, idx in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        m = classification_metrics([gold[i] for i in idx], [pred[i] for i in idx], labels=labels)
+        row = {"value": value, "n": m["n"], "accuracy": m["accuracy"], "macro_f1": m["macro_f1"]}
+        if "fnc_score" in m:
+            row["fnc_score"] = m["fnc_score"]
+        out.append(row)
+    return out
+
+
 def mean_metrics(folds: list[dict[str, Any]]) -> dict[str, Any]:
     """The mean (and standard deviation) of per-fold metrics; supports and confusion matrices summed."""
     out: dict[str, Any] = {}

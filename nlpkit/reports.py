@@ -16,6 +16,7 @@ from nlpkit.metrics import expected_calibration_error, mean_se
 #: Every file a report folder may get.
 REPORT_FILES = (
     *("metrics.json", "report.md", "confusion_matrix.png", "calibration.png", "rouge_gain.png"),
+    "by_group.png",
     *("summary.json", "topics.png", "topics_by_day.png", "claims.png"),  # a scored archive's (score_report)
 )
 
@@ -236,12 +237,55 @@ def format_classification_report(m: dict[str, Any]) -> str:
         lines.append(f"{lab:<{width}}" + " ".join(f"{v:8d}" for v in row))
     for note in m.get("notes", []):
         lines.append(f"note: {note}")
+    if "by" in m:
+        lines += ["", *by_group_lines(m["by"])]
     return "\n".join(lines)
+
+
+#: Groups listed in the text report of `evaluate --by` (the largest; metrics.json has them all).
+SHOWN_GROUPS = 20
+
+
+def by_group_lines(by: dict[str, Any]) -> list[str]:
+    """The per-group table of `evaluate --by`: the largest groups, each with its size, accuracy and macro-F1."""
+    groups = by["groups"]
+    more = f"; the {SHOWN_GROUPS} with most examples" if len(groups) > SHOWN_GROUPS else ""
+    shown = groups[:SHOWN_GROUPS]
+    width = min(40, max(len(by["field"]), *(len(g["value"]) for g in shown))) + 2
+    lines = [
+        f"by {by['field']} ({len(groups)} values{more})",
+        f"{by['field'][:width]:<{width}} {'n':>6} {'accuracy':>9} {'macro-F1':>9}",
+    ]
+    for g in shown:
+        lines.append(f"{g['value'][: width - 2]:<{width}} {g['n']:6d} {g['accuracy']:9.4f} {g['macro_f1']:9.4f}")
+    return lines
 
 
 def classification_markdown(m: dict[str, Any]) -> str:
     text = format_classification_report(m)
+    by = f"\n![by {m['by']['field']}](by_group.png)\n" if "by" in m else ""
     return (
         "# Classification report\n\n```\n" + text + "\n```\n\n"
-        "![confusion matrix](confusion_matrix.png)\n\n![calibration](calibration.png)\n"
+        "![confusion matrix](confusion_matrix.png)\n\n![calibration](calibration.png)\n" + by
     )
+
+
+def plot_by_group(metrics: dict[str, Any], path: str | Path, *, note: str = "") -> Path:
+    """Save the macro-F1 of each group of `evaluate --by` (the `SHOWN_GROUPS` largest) as horizontal bars, each
+    with its size, beside a line at the whole set's macro-F1; `note` as for `plot_confusion_matrix`."""
+    plt = pyplot()
+    by = metrics["by"]
+    groups = by["groups"][:SHOWN_GROUPS][::-1]
+    fig, ax = plt.subplots(figsize=(7, max(2.5, 0.35 * len(groups) + 1.4)))
+    values = [g["macro_f1"] for g in groups]
+    ax.barh([g["value"][:40] for g in groups], values, color="#5c7caf")
+    for i, g in enumerate(groups):
+        ax.text(g["macro_f1"], i, f" {g['macro_f1']:.2f} (n={g['n']:,})", va="center", fontsize=8)
+    ax.axvline(metrics["macro_f1"], color="#c62828", linestyle="--")
+    ax.set_xlim(0, 1.25)
+    ax.set_xlabel("macro-F1 (dashed: the whole set's)")
+    more = f", the {SHOWN_GROUPS} largest" if len(by["groups"]) > SHOWN_GROUPS else ""
+    _title(ax, f"macro-F1 by {by['field']}{more} (whole set: {metrics['macro_f1']:.2f})", note)
+    fig.tight_layout()
+    save_figure(fig, path)
+    return Path(path)

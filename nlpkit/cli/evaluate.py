@@ -47,6 +47,14 @@ def evaluate_command(
     report: Annotated[
         str | None, typer.Option("--report", help="Write metrics.json, report.md (and plots) to this folder.")
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Classifiers: accuracy and macro-F1 for each value of this field too (a site, a source, a stance "
+            "target): where the model holds up and where it does not.",
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     text_field: TextField = "text",
     title_field: TitleField = "title",
@@ -93,6 +101,7 @@ def evaluate_command(
         report=report,
         force=force,
         device=device,
+        by=by,
     )
     print(json.dumps(result) if fmt == "json" else format_classification_report(result))
 

@@ -86,6 +86,32 @@ def test_evaluate_stance_reports_fnc_score(data_dir: Path) -> None:
     assert 0 <= json.loads(r.stdout)["fnc_score"] <= 1
 
 
+def test_evaluate_by_a_field_scores_each_of_its_values(data_dir: Path, tmp_path: Path) -> None:
+    """`--by target`: the stance model's figures for each claim, which the whole set's figure hides."""
+    from collections import defaultdict
+
+    rep = tmp_path / "rep"
+    args = ["evaluate", "stance", str(data_dir / "stance.jsonl"), "--by", "target", "--report", str(rep), "-f", "json"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    m = json.loads(r.stdout)
+    rows = [json.loads(line) for line in (data_dir / "stance.jsonl").read_text().splitlines()]
+    sizes: dict[str, int] = defaultdict(int)
+    for row in rows:
+        sizes[row["target"]] += 1
+    groups = m["by"]["groups"]
+    assert m["by"]["field"] == "target" and {g["value"]: g["n"] for g in groups} == sizes
+    assert [g["n"] for g in groups] == sorted(sizes.values(), reverse=True)
+    assert sum(g["accuracy"] * g["n"] for g in groups) == pytest.approx(m["accuracy"] * m["n"])
+    assert (rep / "by_group.png").read_bytes()[:4] == b"\x89PNG" and "![by target](by_group.png)" in (
+        rep / "report.md"
+    ).read_text()
+    text = runner.invoke(app, ["evaluate", "stance", str(data_dir / "stance.jsonl"), "--by", "target"])
+    assert f"by target ({len(sizes)} values)" in text.stdout
+    missing = runner.invoke(app, ["evaluate", "stance", str(data_dir / "stance.jsonl"), "--by", "site"])
+    assert missing.exit_code == 1 and "no column 'site' to group by" in missing.stderr
+
+
 def test_models_lists_bundled_and_shows_a_card(model_dir: Path) -> None:
     r = runner.invoke(app, ["models"])
     assert r.exit_code == 0 and "topic" in r.stdout and "stance" in r.stdout
