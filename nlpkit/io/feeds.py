@@ -26,9 +26,13 @@ MAX_ITEMS = 10_000
 #: Most links read from one sitemap: the sitemaps protocol's own limit.
 MAX_SITEMAP_URLS = 50_000
 #: Fewest words in a feed item's own content for it to be read as the article (a shorter one is a teaser, and
-#: the page is fetched). A feed's description is never read as the article: it is the teaser's place.
+#: the page is fetched, as it is for one that says it stops short). A feed's description is never read as the
+#: article: it is the teaser's place.
 MIN_CONTENT_WORDS = 100
 _TAG = re.compile(r"<[^>]*>")
+#: How a feed says its content stops short of the article ("... Continue reading", "[…]", "Read more"): then the
+#: page is fetched, however long the content.
+_CUT_SHORT = re.compile(r"(?i)(continue reading|read more|read the (?:full|rest)|keep reading|\[(?:…|\.\.\.)\])\W*$")
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,8 @@ def is_sitemap(head: bytes) -> bool:
 def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
     """The linked items of an RSS/Atom feed or a sitemap, in order; `InputError` when it is neither or lists none.
 
-    An item that carries its whole article (`content:encoded`, Atom `<content>`: `MIN_CONTENT_WORDS` or more) has
-    it as `content`, so that it is read without fetching its page.
+    An item that carries its whole article (`content:encoded`, Atom `<content>`: `MIN_CONTENT_WORDS` or more, not
+    ending in "Continue reading" or "[…]") has it as `content`, so that it is read without fetching its page.
 
     Example:
         >>> rss = b'''<rss version="2.0"><channel><title>Gazette</title>
@@ -130,7 +134,10 @@ def _article_content(entry: Any) -> str:
             plain = "html" not in str(part.get("type") or "html")
             parts.append("".join(f"<p>{html.escape(p)}</p>" for p in value.split("\n\n")) if plain else value)
     best = max(parts, key=len, default="")
-    return best if len(_TAG.sub(" ", best).split()) >= MIN_CONTENT_WORDS else ""
+    text = html.unescape(_TAG.sub(" ", best))
+    if len(text.split()) < MIN_CONTENT_WORDS or _CUT_SHORT.search(text[-200:]):
+        return ""
+    return best
 
 
 def sitemap_items(data: bytes, source: str) -> Listing:

@@ -6,7 +6,8 @@ Only the loopback address is ever used. Each path is one fixture:
     /feed.xml              an RSS feed of 20 items, /items/0.html ... /items/19.html
     /atom.xml              an Atom feed of 3 items
     /full.xml              an RSS feed whose first two items carry their whole article (links to /missing/0, 1:
-                           never to be fetched) and whose third carries a teaser (/items/2.html, fetched)
+                           never to be fetched), whose third carries a teaser (/items/2.html, fetched) and whose
+                           fourth a long text that says it stops short (/items/3.html, fetched)
     /sitemap.xml           a Google News sitemap of items 0-2 (title, date, language, publication)
     /sitemap-old.xml.gz    a gzipped sitemap of items 3-4 (served as application/x-gzip)
     /sitemap_index.xml     a sitemap index: the two sitemaps above and /missing
@@ -81,7 +82,8 @@ def rss(n: int = 20) -> bytes:
 
 
 def full_rss() -> bytes:
-    """Two items with their whole article in `content:encoded` (over 100 words), then one with a teaser."""
+    """Two items with their whole article in `content:encoded` (over 100 words), then one with a teaser and one
+    with a long text that ends "Continue reading"."""
     article = "".join(f"<p>{TOPICS[0][1]} Paragraph {k} of the story adds its own details.</p>" for k in range(12))
     items = "".join(
         f"<item><title>{TOPICS[i][0]}</title><link>{{base}}/missing/{i}</link><pubDate>Thu, 02 May 2024 10:00:00 GMT"
@@ -91,6 +93,9 @@ def full_rss() -> bytes:
     items += (
         f"<item><title>{TOPICS[2][0]}</title><link>{{base}}/items/2.html</link>"
         "<content:encoded><![CDATA[<p>A teaser: read the story on the site.</p>]]></content:encoded></item>"
+        f"<item><title>{TOPICS[3][0]}</title><link>{{base}}/items/3.html</link>"
+        f"<content:encoded><![CDATA[{article}<p><a href='/items/3.html'>Continue reading &#8230;</a></p>]]>"
+        "</content:encoded></item>"
     )
     content = "http://purl.org/rss/1.0/modules/content/"
     channel = f"<channel><title>Loopback Full</title>{items}</channel>"

@@ -48,16 +48,18 @@ def test_an_rss_feed_is_its_items(site: str) -> None:
 def test_a_feed_item_that_carries_its_article_is_read_without_fetching_it(site: str, tmp_path: Path) -> None:
     """Their links answer 404: the two full items are read from the feed; the teaser's page is fetched."""
     records = list(read_articles(f"{site}/full.xml", fetcher=Fetcher()))
-    assert [r.id for r in records] == [f"{site}/missing/0", f"{site}/missing/1", f"{site}/items/2.html"]
+    ids = [f"{site}/missing/0", f"{site}/missing/1", f"{site}/items/2.html", f"{site}/items/3.html"]
+    assert [r.id for r in records] == ids
     assert all(isinstance(r, Article) for r in records), records
-    full, teaser = records[0], records[2]
+    full, teaser, cut_short = records[0], records[2], records[3]
+    assert "The report 3 gives the details." in cut_short.text and "Continue reading" not in cut_short.text
     assert full.title == TOPICS[0][0] and "Paragraph 11 of the story" in full.text and "alert" not in full.text
     assert full.meta["url"] == f"{site}/missing/0" and full.meta["site"] == "Loopback Full"
     assert "The report 2 gives the details." in teaser.text  # its page, not the teaser
     saved = tmp_path / "full.rss"  # saved, and read with no network at all: the full items need none
     saved.write_bytes(Fetcher().fetch(f"{site}/full.xml").body.replace(site.encode(), b"http://127.0.0.1:9"))
     offline = list(read_articles(str(saved), fetcher=Fetcher()))
-    assert [type(r) for r in offline] == [Article, Article, Failure]
+    assert [type(r) for r in offline] == [Article, Article, Failure, Failure]
     r = run(["score", f"{site}/full.xml", "--out", "s.jsonl", "-q", "--host-delay", "0"], cwd=tmp_path)
     check(r, code=0)
     rows = r.rows(tmp_path / "s.jsonl")
