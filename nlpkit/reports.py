@@ -239,7 +239,20 @@ def format_classification_report(m: dict[str, Any]) -> str:
         lines.append(f"note: {note}")
     if "by" in m:
         lines += ["", *by_group_lines(m["by"])]
+    folds = m.get("per_fold") or []
+    if folds:
+        lines += ["", "each fold's held-out part (macro-F1 over the labels it has)"]
+        lines += _part_table("held out", [(str(f["held_out"]), f) for f in folds])
     return "\n".join(lines)
+
+
+def _part_table(name: str, parts: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Aligned rows of parts of a data set (a group, a fold): the part's name, size, accuracy and macro-F1."""
+    width = min(40, max(len(name), *(len(p) for p, _ in parts))) + 2
+    lines = [f"{name[:width]:<{width}} {'n':>6} {'accuracy':>9} {'macro-F1':>9}"]
+    for part, f in parts:
+        lines.append(f"{part[: width - 2]:<{width}} {f['n']:6d} {f['accuracy']:9.4f} {f['macro_f1']:9.4f}")
+    return lines
 
 
 #: Groups listed in the text report of `evaluate --by` (the largest; metrics.json has them all).
@@ -250,15 +263,9 @@ def by_group_lines(by: dict[str, Any]) -> list[str]:
     """The per-group table of `evaluate --by`: the largest groups, each with its size, accuracy and macro-F1."""
     groups = by["groups"]
     more = f"; the {SHOWN_GROUPS} with most examples" if len(groups) > SHOWN_GROUPS else ""
-    shown = groups[:SHOWN_GROUPS]
-    width = min(40, max(len(by["field"]), *(len(g["value"]) for g in shown))) + 2
-    lines = [
-        f"by {by['field']} ({len(groups)} values{more})",
-        f"{by['field'][:width]:<{width}} {'n':>6} {'accuracy':>9} {'macro-F1':>9}",
-    ]
-    for g in shown:
-        lines.append(f"{g['value'][: width - 2]:<{width}} {g['n']:6d} {g['accuracy']:9.4f} {g['macro_f1']:9.4f}")
-    return lines
+    shown = [(str(g["value"]), g) for g in groups[:SHOWN_GROUPS]]
+    head = f"by {by['field']} ({len(groups)} values{more}; macro-F1 over the labels each has)"
+    return [head, *_part_table(by["field"], shown)]
 
 
 def classification_markdown(m: dict[str, Any]) -> str:
@@ -283,7 +290,7 @@ def plot_by_group(metrics: dict[str, Any], path: str | Path, *, note: str = "") 
         ax.text(g["macro_f1"], i, f" {g['macro_f1']:.2f} (n={g['n']:,})", va="center", fontsize=8)
     ax.axvline(metrics["macro_f1"], color="#c62828", linestyle="--")
     ax.set_xlim(0, 1.25)
-    ax.set_xlabel("macro-F1 (dashed: the whole set's)")
+    ax.set_xlabel("macro-F1 over the labels each has (dashed: the whole set's)")
     more = f", the {SHOWN_GROUPS} largest" if len(by["groups"]) > SHOWN_GROUPS else ""
     _title(ax, f"macro-F1 by {by['field']}{more} (whole set: {metrics['macro_f1']:.2f})", note)
     fig.tight_layout()

@@ -107,9 +107,24 @@ def test_evaluate_by_a_field_scores_each_of_its_values(data_dir: Path, tmp_path:
         rep / "report.md"
     ).read_text()
     text = runner.invoke(app, ["evaluate", "stance", str(data_dir / "stance.jsonl"), "--by", "target"])
-    assert f"by target ({len(sizes)} values)" in text.stdout
+    assert f"by target ({len(sizes)} values; macro-F1 over the labels each has)" in text.stdout
     missing = runner.invoke(app, ["evaluate", "stance", str(data_dir / "stance.jsonl"), "--by", "site"])
     assert missing.exit_code == 1 and "no column 'site' to group by" in missing.stderr
+
+
+def test_training_by_held_out_groups_shows_each_part(tmp_path: Path, data_dir: Path) -> None:
+    """`--cv K --group-field F`: each fold holds a group out, and the output says how each held-out part did."""
+    rows = [json.loads(line) for line in (data_dir / "topics.jsonl").read_text().splitlines()]
+    data = tmp_path / "sourced.jsonl"
+    data.write_text(
+        "".join(json.dumps({**r, "source": ["gazette", "herald", "times"][i % 3]}) + "\n" for i, r in enumerate(rows))
+    )
+    args = ["train", "topic", str(data), "--out", str(tmp_path / "m"), "--cv", "3", "--group-field", "source"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    table = r.stdout.split("each fold's held-out part (macro-F1 over the labels it has)\n")[1].splitlines()
+    assert table[0].split() == ["held", "out", "n", "accuracy", "macro-F1"]
+    assert sorted(line.split()[0] for line in table[1:4]) == ["gazette", "herald", "times"]
 
 
 def test_models_lists_bundled_and_shows_a_card(model_dir: Path) -> None:
