@@ -3,9 +3,10 @@
 The report is read back from the job's output (and claim rows) once the job is done, so a resumed
 job's report covers every row, whichever engine wrote them. It holds `summary.json` (the counts),
 `report.md` (tables: articles, topics, stances, claims, sites, why rows failed) and the plots a
-reader takes in faster than a table: `topics.png` (articles per topic), `topics_by_day.png` (topics
-over the days, weeks or months the articles were published, when their dates span two days or more)
-and `claims.png` (each claim's agree / disagree / discuss articles).
+reader takes in faster than a table: `topics.png` (articles per topic, when the job gave topics),
+`topics_by_day.png` (topics over the days, weeks or months the articles were published, when their
+dates span two days or more) and `claims.png` (each claim's agree / disagree / discuss articles, when
+claims were checked).
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ class ArchiveTally:
             self.reasons[_reason(str(row["error"]), str(row.get("source") or ""))] += 1
             return
         topic = str(row.get("topic") or "(no topic)")
-        self.topics[topic] += 1
+        if "topic" in row:  # a job without the topic task has no such column
+            self.topics[topic] += 1
         if row.get("stance"):
             self.stances[str(row["stance"])] += 1
         self.sites[str(row.get("site") or "(no site)")] += 1
@@ -154,8 +156,8 @@ def write_score_report(out: Path, report: Path, *, claims_out: Path | None = Non
     tally = tally_archive(output_rows(out), output_rows(claims_out) if claims_out is not None else ())
     written = [report / "summary.json", report / "report.md"]
     write_json(written[0], {"output": str(out), "claims": str(claims_out) if claims_out else None, **tally.to_dict()})
-    plots = [plot_topics(tally, report / "topics.png")]
-    if len({d for d, _ in tally.days}) >= 2:
+    plots = [plot_topics(tally, report / "topics.png")] if tally.topics else []
+    if tally.topics and len({d for d, _ in tally.days}) >= 2:
         plots.append(plot_topics_by_day(tally, report / "topics_by_day.png"))
     if tally.claims:
         plots.append(plot_claims(tally, report / "claims.png"))
@@ -178,7 +180,7 @@ def report_markdown(tally: ArchiveTally, out: Path, plots: list[str]) -> str:
     scored = tally.rows - tally.failed
     dated = sorted({d for d, _ in tally.days})
     lines = [f"# Scored archive: {out.name}", ""]
-    lines.append(f"{tally.rows:,} articles: {scored:,} scored, {tally.failed:,} failed.")
+    lines.append(f"{tally.rows:,} article{'' if tally.rows == 1 else 's'}: {scored:,} scored, {tally.failed:,} failed.")
     if dated:
         lines.append(f"Published {dated[0]} to {dated[-1]} ({tally.undated:,} scored articles without a date).")
     lines.append("")

@@ -75,6 +75,21 @@ def test_one_day_draws_no_timeline_and_a_report_is_not_overwritten_without_force
     assert json.loads(archive.read_text().splitlines()[0])["id"] == "a0"
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_report_draws_only_what_the_job_gave(tmp_path: Path, suffix: str) -> None:
+    """Briefs only: no topics to count or draw; every row failed: nothing to draw at all."""
+    out, report = tmp_path / f"briefs{suffix}", tmp_path / "report"
+    nlpkit.score_archive(str(_archive(tmp_path)), out, options=ScoreOptions(tasks=("brief",)), workers=1, report=report)
+    assert sorted(p.name for p in report.iterdir()) == ["report.md", "summary.json"]
+    assert "## Topics" not in (report / "report.md").read_text()
+    assert json.loads((report / "summary.json").read_text())["topics"] == {}
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text('{"id": "x", "text": ""}\n')
+    nlpkit.score_archive(str(empty), tmp_path / "none.jsonl", workers=1, report=tmp_path / "none")
+    assert sorted(p.name for p in (tmp_path / "none").iterdir()) == ["report.md", "summary.json"]
+    assert "1 article: 0 scored, 1 failed." in (tmp_path / "none" / "report.md").read_text()
+
+
 def test_dates_and_the_timeline_unit() -> None:
     assert day_published("2024-05-02") == "2024-05-02" and day_published(None) is None
     assert day_published("Thu, 02 May 2024 10:00:00 GMT") == "2024-05-02"
