@@ -9,6 +9,7 @@ import typer
 
 from nlpkit.cli import PlainUsage, handle_errors
 from nlpkit.cli._options import Bodies, BodyIdField, Device, Force, TextField, TitleField
+from nlpkit.errors import UsageError
 
 
 @handle_errors
@@ -68,6 +69,11 @@ def evaluate_command(
     if model in SUMMARIZERS or _is_summarizer_folder(model):
         from nlpkit.evaluation import evaluate_summarizer
         from nlpkit.labelled import LabelFields
+
+        if by is not None:
+            raise UsageError(
+                "--by is for classifiers; to compare a summarizer across sources, evaluate each source's file"
+            )
 
         m = evaluate_summarizer(
             model,

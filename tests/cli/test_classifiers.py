@@ -110,6 +110,8 @@ def test_evaluate_by_a_field_scores_each_of_its_values(data_dir: Path, tmp_path:
     assert f"by target ({len(sizes)} values; macro-F1 over the labels each has)" in text.stdout
     missing = runner.invoke(app, ["evaluate", "stance", str(data_dir / "stance.jsonl"), "--by", "site"])
     assert missing.exit_code == 1 and "no column 'site' to group by" in missing.stderr
+    summarizer = runner.invoke(app, ["evaluate", "lead", str(data_dir / "summaries.jsonl"), "--by", "site"])
+    assert summarizer.exit_code == 2 and "--by is for classifiers" in summarizer.stderr
 
 
 def test_training_by_held_out_groups_shows_each_part(tmp_path: Path, data_dir: Path) -> None:
