@@ -22,9 +22,13 @@ from nlpkit.types import Failure
 
 #: Compressions undone on any format (a `.tar.gz`, `.tar.bz2` or `.tar.xz` is a tar that tarfile undoes).
 COMPRESSIONS = (".gz", ".bz2", ".xz")
-#: Formats whose every file is one article (a JSON file may hold a list of them), compressed or not.
+#: The format of a document nlpkit does not read but that may hold an article (a PDF, an old Word file): its reader
+#: is one failure that says what to do with it (`unread_document`), and an archive passes such a member by unread.
+UNREAD = "unread"
+#: Formats whose every file is one article (a JSON file may hold a list of them), compressed or not; an `UNREAD`
+#: document is one failure.
 ONE_ARTICLE_FORMATS = frozenset(
-    f + c for f in ("txt", "md", "html", "mhtml", "eml", "docx") for c in ("", *COMPRESSIONS)
+    f + c for f in ("txt", "md", "html", "mhtml", "eml", "docx", UNREAD) for c in ("", *COMPRESSIONS)
 )
 #: How standard input (`-`) can be read: `auto` tells JSONL, JSON, HTML and an e-mail from one text article
 #: (`nlpkit.io.readers.sniff_stdin`); `lines` is an article per line.
@@ -61,7 +65,7 @@ _EXTENSIONS = {
 }
 
 
-#: Documents nlpkit does not read, and what to do instead.
+#: Documents nlpkit does not read (format `UNREAD`), and what to do instead.
 _UNREAD = {
     ".doc": "a Word 97-2003 document, which nlpkit does not read; save it as .docx (or as text) in Word",
     ".pdf": "nlpkit does not read PDF; convert it to text first (pdftotext FILE.pdf, from poppler-utils)",
@@ -70,18 +74,15 @@ _UNREAD = {
 }
 
 
-#: The format `zip_entries` gives a member that is a document nlpkit does not read (`unread_document`).
-UNREAD = "unread"
-
-
 def unread_document(name: str) -> str | None:
-    """What to do with a document nlpkit does not read (a PDF, an old Word file ...), by its name; else None.
+    """What to do with a document nlpkit does not read (a PDF, an old Word file ...), by its name (compressed or
+    not); else None.
 
     Example:
         >>> unread_document("2024/report.PDF")
         'nlpkit does not read PDF; convert it to text first (pdftotext FILE.pdf, from poppler-utils)'
     """
-    return _UNREAD.get(os.path.splitext(name.lower())[1])
+    return _UNREAD.get(os.path.splitext(split_format(name.lower())[0])[1])
 
 
 def shown(path: str | Path) -> str:
@@ -108,9 +109,7 @@ def detect_format(path: str) -> str:
     """
     name, compression = split_format(path.lower())
     ext = os.path.splitext(name)[1]
-    fmt = _EXTENSIONS.get(ext)
-    if fmt is None and ext in _UNREAD:
-        raise InputError(f"{path}: {_UNREAD[ext]}")
+    fmt = _EXTENSIONS.get(ext) or (UNREAD if ext in _UNREAD else None)
     if fmt is None:
         known = ", ".join(sorted(_EXTENSIONS))
         also = ", ".join(COMPRESSIONS)
@@ -165,9 +164,6 @@ def _folder_files(root: Path, follow_links: bool, exclude: frozenset[Path]) -> I
             if name.startswith("."):
                 continue
             if name in files and format_of(name) is None:
-                hint = unread_document(name)
-                if hint:  # a document that may well be an article: said, not passed over
-                    found.append(Failure(source=shown(p), id=shown(p), error=f"{shown(p)}: {hint}"))
                 other[os.path.splitext(name)[1].lower() or "(no extension)"] += 1
                 continue
             target = _resolve(p)

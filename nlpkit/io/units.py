@@ -36,7 +36,6 @@ from nlpkit.io.readers import (
     check_jsonl_head,
     jsonl_lines,
     jsonl_record,
-    member_format,
     open_input,
     read_path,
     read_stdin,
@@ -144,7 +143,7 @@ class Members:
                 for i in self.indexes:
                     info = infos[i]
                     where = f"{shown(self.archive)}!{info.filename}"
-                    out += zip_member_records(zf, info, where, member_format(info.filename) or "", fields)
+                    out += zip_member_records(zf, info, where, detect_format(info.filename), fields)
         except (zipfile.BadZipFile, *READ_ERRORS) as e:
             name = shown(self.archive)
             out.append(Failure(source=name, id=name, error=f"{name}: {describe(e)}"))

@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from nlpkit.errors import InputError, UsageError, describe
 from nlpkit.io.paths import STDIN_FORMATS, detect_format, expand_inputs, not_a_regular_file, shown, split_format
-from nlpkit.io.readers.archives import member_format, member_problem, zip_entries, zip_member_records
+from nlpkit.io.readers.archives import member_problem, zip_entries, zip_member_records
 from nlpkit.io.readers.base import (
     READERS,
     Fields,
@@ -46,7 +46,6 @@ __all__ = [
     "jsonl_lines",
     "jsonl_record",
     "make_article",
-    "member_format",
     "member_problem",
     "open_input",
     "page_article",

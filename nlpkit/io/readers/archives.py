@@ -8,7 +8,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import MAX_MEMBER_BYTES, MAX_RATIO, READ_ERRORS, bounded_read
-from nlpkit.io.paths import UNREAD, format_of, unread_document
+from nlpkit.io.paths import UNREAD, format_of, split_format, unread_document
 from nlpkit.io.readers.base import READERS, Fields, Record, read_bytes
 from nlpkit.io.readers.pages import page_article
 from nlpkit.io.warc import iter_warc_responses
@@ -19,9 +19,12 @@ if TYPE_CHECKING:  # the readers import them when an archive is read, not for ev
 
 
 def member_problem(where: str, name: str, fmt: str, size: int, compressed: int | None) -> str | None:
-    """Why an archive member is not read (unsafe path, nested archive, too large), or None."""
+    """Why an archive member is not read (unsafe path, nested archive, a document nlpkit does not read, too large),
+    or None."""
     if not _safe_name(name):
         return f"{where}: unsafe member path; skipped"
+    if split_format(fmt)[0] == UNREAD:  # said before it is inflated: reading it would only end in this failure
+        return f"{where}: {unread_document(name)}"
     if fmt in ("zip", "tar"):
         return f"{where}: an archive inside an archive is not read; extract it first"
     if size > MAX_MEMBER_BYTES:
@@ -36,17 +39,10 @@ def _safe_name(name: str) -> bool:
     return not (name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]))
 
 
-def member_format(name: str) -> str | None:
-    """The format of an archive member named `name`: its reader's, `UNREAD` for a document nlpkit does not read
-    (a failure that says what to do), or None for a file passed over (an image, a style sheet)."""
-    return format_of(name) or (UNREAD if unread_document(name) else None)
-
-
 def zip_entries(zf: zipfile.ZipFile, source: str) -> Iterator[tuple[int, zipfile.ZipInfo, str, str]]:
-    """(index, info, where, format) of each member nlpkit reads, in archive order, and of each document it does
-    not read (format `UNREAD`: a PDF, an old Word file), which is a failure saying what to do."""
+    """(index, info, where, format) of each member nlpkit reads, in archive order."""
     for i, info in enumerate(zf.infolist()):
-        fmt = member_format(info.filename)
+        fmt = format_of(info.filename)
         if not info.is_dir() and fmt is not None:
             yield i, info, f"{source}!{info.filename}", fmt
 
@@ -58,8 +54,6 @@ def zip_member_records(
     import zipfile
 
     problem = member_problem(where, info.filename, fmt, info.file_size, info.compress_size)
-    if fmt == UNREAD:
-        problem = f"{where}: {unread_document(info.filename)}"
     if problem:
         yield Failure(source=where, id=where, error=problem)
         return
@@ -110,11 +104,9 @@ def _read_tar(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record
                     yield Failure(source=source, id=source, error=error)
                     return
                 fmt = format_of(info.name)
-                where = f"{source}!{info.name}"
-                if info.isfile() and fmt is None and unread_document(info.name):
-                    yield Failure(source=where, id=where, error=f"{where}: {unread_document(info.name)}")
                 if not info.isfile() or fmt is None:
                     continue
+                where = f"{source}!{info.name}"
                 problem = member_problem(where, info.name, fmt, info.size, None)
                 member = None if problem else tf.extractfile(info)
                 if member is None:

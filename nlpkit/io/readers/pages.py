@@ -9,6 +9,7 @@ from typing import IO, Any, cast
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import bounded_read, sniff_encoding
+from nlpkit.io.paths import UNREAD, unread_document
 from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_whole
 from nlpkit.types import Failure
 
@@ -129,9 +130,16 @@ def _read_docx(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Recor
     yield make_article(source, title, text, source, {})
 
 
+def _read_unread(stream: IO[bytes], source: str, fields: Fields) -> Iterator[Record]:
+    """A document nlpkit does not read (`nlpkit.io.paths.UNREAD`: a PDF, an old Word file): one failure that says
+    what to do with it, wherever it was found (an input, a folder), its bytes left unread."""
+    yield Failure(source=source, id=source, error=f"{source}: {unread_document(source)}")
+
+
 READERS.add("txt", _read_text)
 READERS.add("md", functools.partial(_read_text, markdown=True))
 READERS.add("html", _read_html)
 READERS.add("mhtml", _read_mime)
 READERS.add("eml", functools.partial(_read_mime, mail=True))
 READERS.add("docx", _read_docx)
+READERS.add(UNREAD, _read_unread)
