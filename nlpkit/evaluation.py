@@ -147,7 +147,7 @@ def evaluate_classifier(
     """
     if by is not None:
         if fields is not None and fields.group is not None:
-            raise UsageError("a classifier is evaluated by one field: give --by, not --group-field as well")
+            raise UsageError(f"evaluate by one field: by={by!r} and fields.group={fields.group!r} name two")
         fields = replace(fields or LabelFields(), group=by)
     clf = check_model(load_model(model, device=device) if isinstance(model, str | Path) else model)
     given = [x for x in (data, fields.bodies if fields is not None else None) if isinstance(x, str | Path)]

@@ -93,12 +93,24 @@ def classification_metrics(
     return out
 
 
+def macro_f1_present(metrics: dict[str, Any]) -> float:
+    """The macro-F1 of `classification_metrics` over the labels the gold data has (a part of a data set: a fold, a
+    site), not those it lacks that the model predicted: a site without sport news has no sport F1 to average.
+
+    Example:
+        >>> macro_f1_present(classification_metrics(["a", "a"], ["a", "b"]))
+        0.6666666666666666
+    """
+    f1s = [c["f1"] for c in metrics["per_class"].values() if c["support"] > 0]
+    return sum(f1s) / max(1, len(f1s))
+
+
 def metrics_by_group(
     groups: Sequence[str], gold: Sequence[str], pred: Sequence[str], *, labels: Sequence[str]
 ) -> list[dict[str, Any]]:
     """Accuracy and macro-F1 (and the FNC-1 score for its labels) of each group of examples (a site, a source, a
     stance target), the largest group first: where a model holds up and where it does not. A group's macro-F1 is
-    over the labels it has, as a cross-validation fold's is: a site without sport news has no sport F1 to average.
+    over the labels it has (`macro_f1_present`), as a cross-validation fold's is.
 
     Example:
         >>> rows = metrics_by_group(["bbc", "bbc", "ap"], ["a", "b", "a"], ["a", "b", "b"], labels=["a", "b"])
@@ -111,8 +123,7 @@ def metrics_by_group(
     out = []
     for value, idx in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         m = classification_metrics([gold[i] for i in idx], [pred[i] for i in idx], labels=labels)
-        f1s = [c["f1"] for c in m["per_class"].values() if c["support"] > 0]
-        row = {"value": value, "n": m["n"], "accuracy": m["accuracy"], "macro_f1": sum(f1s) / max(1, len(f1s))}
+        row = {"value": value, "n": m["n"], "accuracy": m["accuracy"], "macro_f1": macro_f1_present(m)}
         if "fnc_score" in m:
             row["fnc_score"] = m["fnc_score"]
         out.append(row)

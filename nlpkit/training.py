@@ -25,7 +25,14 @@ from nlpkit.classifiers.base import TASKS, classifier_model, make_estimator
 from nlpkit.errors import DataError, UsageError
 from nlpkit.io.tables import read_table
 from nlpkit.labelled import Data, LabelFields, LabelledData, load_labelled, prepare_examples
-from nlpkit.metrics import brief_rouge, classification_metrics, mean_metrics, rouge_gains, sentence_lines
+from nlpkit.metrics import (
+    brief_rouge,
+    classification_metrics,
+    macro_f1_present,
+    mean_metrics,
+    rouge_gains,
+    sentence_lines,
+)
 from nlpkit.params import check_params
 from nlpkit.persistence import ModelMeta, check_model_target, read_card_notes, save_model
 from nlpkit.registry import Registry
@@ -257,16 +264,8 @@ def _by_cross_validation(
         m = _score(fit(data.subset(tr)), data.subset(dv), sorted(set(data.labels)))
         fold_metrics.append(m)
         # macro-F1 over the labels this part has: a held-out source lacks some labels by nature
-        f1s = [c["f1"] for c in m["per_class"].values() if c["support"] > 0]
-        folds.append(
-            {
-                "held_out": held,
-                "n": m["n"],
-                "accuracy": m["accuracy"],
-                "macro_f1": sum(f1s) / max(1, len(f1s)),
-                "ece": m.get("ece"),
-            }
-        )
+        part = {"held_out": held, "n": m["n"], "accuracy": m["accuracy"], "macro_f1": macro_f1_present(m)}
+        folds.append({**part, "ece": m.get("ece")})
     metrics = mean_metrics(fold_metrics)
     metrics["per_fold"] = folds
     metrics["evaluated_on"] = f"{k}-fold cross-validation, {split.how} (final model refit on all data)"

@@ -62,8 +62,9 @@ _CJK_TERMINAL = (
 )
 # Thai puts no stop after a sentence, only a space (spaces inside a sentence come before and after numbers
 # and foreign words): a space between two Thai letters ends a sentence, as PyThaiNLP's whitespace splitter has it.
-_THAI = re.compile("[\u0e01-\u0e5b]")
-_THAI_BREAK = re.compile("(?<=[\u0e01-\u0e5b])(?P<end>)(?P<space>[ \t\u00a0]+)(?=[\u0e01-\u0e5b])")
+THAI_LETTERS = "\u0e01-\u0e5b"
+_THAI = re.compile(f"[{THAI_LETTERS}]")
+_THAI_BREAK = re.compile(f"(?<=[{THAI_LETTERS}])(?P<end>)(?P<space>[ \t\u00a0]+)(?=[{THAI_LETTERS}])")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w'’-]+)")
 _ACRONYM = re.compile(r"(?:[a-zA-Z]\.)+[a-zA-Z]")
