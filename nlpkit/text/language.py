@@ -58,8 +58,9 @@ def _english_share(words: list[str]) -> float:
 
 def english_share(text: str, *, sample: int = 2000) -> float:
     """The share of the text's first 300 words that are English function words (0 with fewer than three of them):
-    0.31 or more in 95 % of English news articles (0.16 the least seen), 0.05-0.06 in French, German, Spanish or
-    Portuguese news, 0 in Chinese or Japanese.
+    0.30 or more in 95 % of the English news articles measured (`bbc`, `bbc_summary`, `cnndm_writer` and 5,000 of
+    `cnndm_train`'s pairs: 0.16 the least), 0 to 0.06 in a French, German, Spanish and Portuguese news sentence, 0 in
+    Chinese or Japanese.
 
     Example:
         >>> round(english_share("The council voted on Monday to ban cruise ships from the old town."), 2)
