@@ -69,6 +69,13 @@ def _check_text(text: object, wanted: str = "a str") -> None:
 
 def _records(records: Iterable[Article | Failure | str]) -> Iterator[Article | Failure]:
     """A stream's items as records: a plain string is an article of its own, its id its place in the stream."""
+    if isinstance(records, str | Article):
+        # A str is an iterable of one-letter strings, each of which would be briefed as an article.
+        one = "[text]" if isinstance(records, str) else "[article]"
+        raise TypeError(
+            f"give a stream of articles, not one {type(records).__name__}: {one} for one article, "
+            "or nlpkit.read_articles(path) for the articles of a file"
+        )
     for i, rec in enumerate(records):
         if isinstance(rec, str):
             yield Article(id=str(i), title="", text=rec, source=f"<text {i}>")

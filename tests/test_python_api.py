@@ -250,6 +250,18 @@ def test_streams_take_plain_strings_and_a_model_by_name() -> None:
         list(nlpkit.brief_articles(["A story. It ends.", {"text": "no"}]))
 
 
+@pytest.mark.parametrize("stream", ["The striker scored twice. Fans sang.", "data/articles.jsonl"])
+def test_a_lone_string_is_not_taken_for_a_stream_of_letters(stream: str) -> None:
+    # A str is an iterable of one-letter strings: each letter used to become an article of its own.
+    with pytest.raises(TypeError, match=r"a stream of articles, not one str: .*\[text\].*read_articles"):
+        list(nlpkit.brief_articles(stream))
+    with pytest.raises(TypeError, match=r"a stream of articles, not one str"):
+        list(nlpkit.classify_articles(stream, "topic"))
+    article = nlpkit.Article(id="1", title="", text="The striker scored twice. Fans sang.")
+    with pytest.raises(TypeError, match=r"a stream of articles, not one Article: .*\[article\]"):
+        list(nlpkit.brief_articles(article))  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [(None, "must be a str or a Document, not NoneType"), (b"A story.", r"not bytes \(decode bytes first")],

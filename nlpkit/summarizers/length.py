@@ -30,8 +30,13 @@ class LengthSpec:
     def parse(cls, spec: str | int | LengthSpec) -> LengthSpec:
         if isinstance(spec, LengthSpec):
             return spec
-        if isinstance(spec, int):
+        if isinstance(spec, int) and not isinstance(spec, bool):
             spec = str(spec)
+        elif not isinstance(spec, str):
+            raise TypeError(
+                f"length must be an int or a str, not {type(spec).__name__}: a sentence count (3), "
+                "a percentage ('20%') or words ('60w')"
+            )
         m = _SPEC.match(spec)
         if not m:
             raise UsageError(

@@ -26,3 +26,10 @@ def test_word_budget_and_str() -> None:
 def test_bad_specs(bad: str) -> None:
     with pytest.raises(UsageError):
         LengthSpec.parse(bad)
+
+
+@pytest.mark.parametrize("bad", [0.2, 3.0, True, None])
+def test_a_length_of_another_type_names_the_forms_it_takes(bad: object) -> None:
+    # 0.2 used to fail inside the pattern match: "expected string or bytes-like object, got 'float'".
+    with pytest.raises(TypeError, match=r"length must be .* not (float|bool|NoneType).*'20%'"):
+        LengthSpec.parse(bad)  # type: ignore[arg-type]
