@@ -10,8 +10,9 @@ import numpy as np
 
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.summarizers.standalone import Fitness
+from nlpkit.text.segment import LIST_MARKER
 from nlpkit.text.tokens import word_count
-from nlpkit.types import Document, ScoredSentence, Summary
+from nlpkit.types import Document, ScoredSentence, Sentence, Summary
 
 
 class Summarizer(Protocol):
@@ -74,11 +75,15 @@ def select(
                 closest = np.maximum(closest, diversity.sim[:, best])
     if not full:
         picker.fill()
-    picked = tuple(
-        ScoredSentence(text=s.text, start=s.start, end=s.end, index=s.index, score=float(score[i]))
-        for i, s in ((i, doc.sentences[i]) for i in sorted(picker.chosen))
-    )
+    picked = tuple(_scored(doc.sentences[i], float(score[i])) for i in sorted(picker.chosen))
     return Summary(sentences=picked, method=method, length=str(length))
+
+
+def _scored(s: Sentence, score: float) -> ScoredSentence:
+    """A chosen sentence as a brief shows it: a list item without its marker (`1.`, `-`, `•`)."""
+    marker = LIST_MARKER.match(s.text)
+    cut = marker.end() if marker else 0
+    return ScoredSentence(text=s.text[cut:], start=s.start + cut, end=s.end, index=s.index, score=score)
 
 
 class _Picker:

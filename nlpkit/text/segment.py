@@ -65,7 +65,9 @@ _CJK_TERMINAL = (
 THAI_LETTERS = "\u0e01-\u0e5b"
 _THAI = re.compile(f"[{THAI_LETTERS}]")
 _THAI_BREAK = re.compile(f"(?<=[{THAI_LETTERS}])(?P<end>)(?P<space>[ \t\u00a0]+)(?=[{THAI_LETTERS}])")
-_BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
+#: A list item's marker at the start of a line (a bullet, a dash, `1.`, `2)`, `(a)`) and the space after it:
+#: the line is a sentence of its own, and a brief shows it without the marker.
+LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
 _NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w'’-]+)")
 _ACRONYM = re.compile(r"(?:[a-zA-Z]\.)+[a-zA-Z]")
 _WORD_CHARS = frozenset("_.'’-")
@@ -116,7 +118,7 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
 def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
-    bullet = _BULLET.match(line) if line[:1] in _BULLET_STARTS or line[:1].isspace() else None
+    bullet = LIST_MARKER.match(line) if line[:1] in _BULLET_STARTS or line[:1].isspace() else None
     ends: Iterable[re.Match[str]] = _TERMINAL.finditer(line, bullet.end() if bullet else 0)
     if "。" in line or "！" in line or "？" in line:  # CJK_STOPS; `in` does not scan a line of Latin-1 text
         ends = sorted([*ends, *re.finditer(_CJK_TERMINAL, line)], key=lambda m: m.start())
@@ -140,7 +142,7 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
 
 def _joins_next(line: str, nxt: str) -> bool:
     """Whether a single line break continues the same sentence (hard-wrapped text)."""
-    if not nxt or _BULLET.match(nxt) or _BULLET.match(line):
+    if not nxt or LIST_MARKER.match(nxt) or LIST_MARKER.match(line):
         return False
     stripped = line.rstrip()
     if not stripped or stripped[-1] in '.!?…:"”’»)':

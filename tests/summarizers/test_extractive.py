@@ -170,3 +170,33 @@ def test_a_chinese_or_japanese_sentence_is_as_long_as_its_characters() -> None:
 
     doc = prepare(JAPANESE)
     assert word_counts(doc.sentences).tolist() == [sum(c not in "、。" for c in s.text) for s in doc.sentences]
+
+
+LIST_ARTICLE = """Five things we learned from the summit
+
+Leaders met in Geneva for two days of talks on trade and security. These are the main results.
+
+1. The two sides agreed to cut tariffs on steel by half from next year.
+2) A hotline between the defence ministries will reopen in March.
+- Talks on a nuclear treaty will resume in the autumn, officials said.
+* Both leaders will meet again in Washington next spring.
+\u2013 Sanctions on three banks will be lifted at once.
+\u2022 A joint fund for border towns will be set up.
+(a) The summit's final statement was signed by both leaders.
+
+Critics said the deal gave away -5 points of leverage for too little.
+"""
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_bullet_of_a_list_is_briefed_without_its_marker(method: str) -> None:
+    # "• • Income tax thresholds ..." : the article's own list marker used to stay before the sentence.
+    summary = nlpkit.summarize(LIST_ARTICLE, method=method, length=10)
+    texts = [s.text for s in summary.sentences]
+    assert "The two sides agreed to cut tariffs on steel by half from next year." in texts
+    assert "A joint fund for border towns will be set up." in texts
+    assert "The summit's final statement was signed by both leaders." in texts
+    assert not [t for t in texts if t[0] in "-*\u2022\u2013(" or t[0].isdigit()]
+    assert "Critics said the deal gave away -5 points of leverage for too little." in texts
+    for s in summary.sentences:
+        assert LIST_ARTICLE[s.start : s.end] == s.text
