@@ -6,7 +6,7 @@ cnndm_dailymail: the 73 Daily Mail pairs (bench/_data.py's `is_mail`, most of th
 1,000), in the dataset's text form -- 29 open with the byline header "By . Name . PUBLISHED: .
 03:53 EST, 23 July 2013 . | . UPDATED: ..." -- the form of most public CNN/DailyMail test articles.
 
-Each brief (3 sentences) is checked by rules written here, apart from nlpkit's own:
+Each brief (3 sentences, or --length) is checked by rules written here, apart from nlpkit's own:
   unbalanced quote   a bullet with an odd number of straight double quotes, or more opening than closing curly ones,
                      or one that opens with a single quote ('There were ...) and has no quote mark ending a word
   caption            a short bullet (<= 12 words) of the form "Label: caption", or a photo/picture credit, or a
@@ -15,7 +15,8 @@ Each brief (3 sentences) is checked by rules written here, apart from nlpkit's o
   link line          "Read more", "Click here", "Scroll down", "Watch the video", "Follow @...", "Sorry we are
                      not currently accepting comments on this article", ...
   notice             an editor's note, "The opinions expressed in this commentary are solely those of ...", "The
-                     content is produced solely by The Conversation", "E-mail to a friend", "Read this: ..."
+                     content is produced solely by The Conversation", "E-mail to a friend", "Read this: ...",
+                     "All rights reserved.", "Copyright 2007 CNN.", "CNN's Dan Rivers contributed to this report."
   connective opener  the first bullet opens with But, However, And, Yet, So, Also, Meanwhile, ...
   pronoun opener     the first bullet opens with He, She, They, It, His, Her, This, ...
   headline repeat    a bullet with the headline's words (80 % of them, both ways)
@@ -23,9 +24,12 @@ Each brief (3 sentences) is checked by rules written here, apart from nlpkit's o
                      a caption line of the CNN/DailyMail dataset's form, which ends in a spaced " .")
   stamp or byline    a time stamp with its date ("03:53 EST, 23 July 2013"), "PUBLISHED:"/"UPDATED:", or a
                      byline ("By Deni Kirkova")
+  signpost           a bullet that points at what follows ("Here are the main points.", "Here's what we know")
+  no words           a bullet with no letter ("2.", ".", "5:17).")
+  list marker        a bullet that starts with the article's list marker ("- ", "1. ", "• ")
 Targets (issue): 0 unbalanced quotes, 0 captions, <= 2 % connective openers.
 
-Usage: python bench/briefs.py [--data DIR] [--limit N] [--examples K]
+Usage: python bench/briefs.py [--data DIR] [--limit N] [--examples K] [--length 60w]
 """
 
 from __future__ import annotations
@@ -68,9 +72,15 @@ LINK = re.compile(
 )
 NOTICE = re.compile(
     r"^\W*(editor's note|the (opinions|views) expressed .{0,30}\b(solely|entirely) th|the content is produced solely|"
-    r"cnn is showcasing|e-?mail to a friend|read this:)",
+    r"cnn is showcasing|e-?mail to a friend|read this:|all rights reserved|copyright \d{4}|©|"
+    r"[\w .,'’-]{0,80} contributed to this (report|story)|(reporting|editing) by )",
     re.I,
 )
+SIGNPOST = re.compile(
+    r"^\W*(here's|here’s|here is|here are) (what|how|why|a look|some|the main|the key|\d+|five)\b", re.I
+)
+LETTER = re.compile(r"[^\W\d_]")
+MARKER = re.compile(r"^\s*([-*•·▪–—]|\d{1,3}[.)])\s")
 WORD = re.compile(r"[^\W\d_]+")
 SINGLE_OPEN = re.compile(r"['\u2018][^\W\d_]")
 SINGLE_CLOSE = re.compile(r"[^\s]['\u2019](?=[\s,.;:!?)]|$)")
@@ -79,6 +89,10 @@ STAMP = re.compile(
     r"\b\d{1,2}:\d{2}\s*(?:[AP]M\s*)?(?:EST|EDT|GMT|BST|ET),?\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
     r"^\W*(?:PUBLISHED|UPDATED|Last updated)\b|^By(?:\s+[A-Z][\w'-]*){1,5}\s*\.?$"
 )
+
+
+#: Kinds a bullet has when it starts as the pattern does.
+OPENING_KINDS = [("link line", LINK), ("notice", NOTICE), ("signpost", SIGNPOST), ("list marker", MARKER)]
 
 
 def defects(bullets: list[str], title: str) -> list[str]:
@@ -93,10 +107,7 @@ def defects(bullets: list[str], title: str) -> list[str]:
             or (long_caption and not NOT_LABEL.search(long_caption.group(1)))
         ):
             found.append("caption")
-        if LINK.match(b):
-            found.append("link line")
-        if NOTICE.match(b):
-            found.append("notice")
+        found += [kind for kind, pattern in OPENING_KINDS if pattern.match(b)]
         if i == 0 and CONNECTIVE.match(b):
             found.append("connective opener")
         if i == 0 and PRONOUN.match(b):
@@ -105,6 +116,8 @@ def defects(bullets: list[str], title: str) -> list[str]:
             found.append("no full stop")
         if STAMP.search(b):
             found.append("stamp or byline")
+        if not LETTER.search(b):
+            found.append("no words")
         tw, bw = {w.lower() for w in WORD.findall(title)}, {w.lower() for w in WORD.findall(b)}
         if tw and bw and len(tw & bw) >= 0.8 * max(len(tw), len(bw)):
             found.append("headline repeat")
@@ -114,7 +127,7 @@ def defects(bullets: list[str], title: str) -> list[str]:
 KINDS = [
     *("unbalanced quote", "caption", "link line", "notice", "connective opener", "pronoun opener"),
     "headline repeat",
-    *("no full stop", "stamp or byline"),
+    *("no full stop", "stamp or byline", "signpost", "no words", "list marker"),
 ]
 
 
@@ -123,6 +136,7 @@ def main() -> None:
     parser.add_argument("--data", help="reference data folder (default: ../shared/data or $NLPKIT_DATA)")
     parser.add_argument("--limit", type=int, default=1000, help="articles per set (default 1000)")
     parser.add_argument("--examples", type=int, default=2, help="examples to print per system and defect")
+    parser.add_argument("--length", default="3", help="brief length: sentences (3, the default) or words (60w)")
     args = parser.parse_args()
     data = data_dir(args.data)
     pairs = list(jsonl(data / "cnndm_train" / "pairs.jsonl"))
@@ -140,7 +154,8 @@ def main() -> None:
         "textrank": get_summarizer("textrank"),
         "lexrank": get_summarizer("lexrank"),
     }
-    print("defects in 3-sentence briefs (% of briefs with at least one of the kind; first bullet for openers)")
+    length = LengthSpec.parse(args.length)
+    print(f"defects in briefs of length {length} (% of briefs with at least one of the kind; first bullet for openers)")
     print(f"{'set':<15} {'system':<16} " + " ".join(f"{k:>17}" for k in KINDS))
     for set_name, items in sets.items():
         docs = [(prepare(t, title=title or None), title) for t, title in items]
@@ -148,7 +163,7 @@ def main() -> None:
             counts: dict[str, int] = defaultdict(int)
             examples: dict[str, list[str]] = defaultdict(list)
             for doc, title in docs:
-                bullets = [s.text for s in summarizer.summarize(doc, LengthSpec(sentences=3)).sentences]
+                bullets = [s.text for s in summarizer.summarize(doc, length).sentences]
                 for kind in set(defects(bullets, title or doc.title)):
                     counts[kind] += 1
                     if len(examples[kind]) < args.examples:

@@ -2,7 +2,8 @@
 
 A brief is read without the article around it, so some sentences do not belong in one:
 a quotation cut off before it closes, a photo caption or credit (or another line behind a label
-and a colon: a speaker's line in a transcript, a team list), a "Read more" line, a publisher's
+and a colon: a speaker's line in a transcript, a team list), a "Read more" line, a signpost to what
+follows ("Here are the main points."), a list number alone ("2."), a publisher's
 notice ("Editor's note: ...", "The opinions expressed in this commentary are solely those of the
 writer."), the headline again, a line with no full stop (a subheading, a linked story's headline). Others
 cannot open a brief: a sentence that starts with a connective ("But", "However") or with a
@@ -53,9 +54,25 @@ _LINK_LINE = re.compile(
 _NOTICE = re.compile(
     r"^\W*(?:editor'?s'? note\b|(?:the )?(?:opinions?|views?) expressed (?:in this \w+ |here |above )?(?:are|is) "
     r"(?:solely |entirely |only )?(?:those|that|the author|the writer)|the content is produced solely by|"
-    r"cnn is showcasing the work of|e-?mail to a friend\b|read this:|more from [\w' -]{1,40}\W*$)",
+    r"cnn is showcasing the work of|e-?mail to a friend\b|read this:|more from [\w' -]{1,40}\W*$|"
+    # credits and rights: "CNN's Dan Rivers contributed to this report.", "Reporting by ...; Editing by ...",
+    # "All rights reserved.", "Copyright 2007 Reuters."
+    r"[^!?]{0,120}?\bcontributed (?:reporting\b|(?:to )?this (?:report|story|article)\b)|"
+    r"(?:additional )?(?:reporting|writing|editing) by\b|all rights reserved\b|(?:copyright\b|©)\W*(?:\d{4}|©))",
     re.IGNORECASE,
 )
+#: A sentence that points at what follows ("Here are the main points.", "Here's what we know so far."), or a
+#: live page's greeting: it tells a reader of the brief nothing.
+_SIGNPOST = re.compile(
+    r"^\W*(?:here(?:'s|’s| is| are) (?:what|how|why|who|where|when|everything|some|a few|(?:the )?\d+|"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten)\b|a (?:(?:closer|quick) )?(?:look|list|guide|rundown|recap|"
+    r"roundup|breakdown|selection|sample|timeline)\b|the (?:main|key|latest|full|best|top|list|rest|details|"
+    r"highlights)\b)|here(?:'s|’s| is| are)\b.*:$|these are the (?:main|key|latest)\b|"
+    r"welcome to (?:our|the) (?:live|rolling|continuing)\b)",
+    re.IGNORECASE,
+)
+#: A letter of any script: a sentence without one ("2.", ".", "5:17).") is a list number or a stray stop.
+_LETTER = re.compile(r"[^\W\d_]")
 _AGENCIES = r"(getty images|afp|ap photo|ap|reuters|pa wire|pa|epa|shutterstock|alamy|rex features|bbc)"
 _CREDIT = re.compile(
     r"\b(photo|picture|image|credit|caption)s?\s*(credit)?\s*:|"  # "Photo: ...", "Picture credit: ..."
@@ -150,8 +167,8 @@ def join_quotes(doc: Document) -> Document:
 
 
 def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = frozenset()) -> str | None:
-    """What keeps a sentence out of a brief (`unbalanced quote`, `caption`, `link line`, `notice`, `headline`), or
-    None.
+    """What keeps a sentence out of a brief (`unbalanced quote`, `caption`, `link line`, `signpost`, `no words`,
+    `notice`, `headline`), or None.
 
     `title` is the headline, or its `word_set` (which a caller checking many sentences makes once). `names`
     holds the lower-cased words the article capitalises inside its sentences (`NamesIn`): a label that opens
@@ -166,6 +183,8 @@ def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = 
         True
         >>> defect("Read more: how the vote went"), defect("The council voted to ban cruise ships.")
         ('link line', None)
+        >>> defect("Here are the main points of the budget."), defect("2.")
+        ('signpost', 'no words')
         >>> defect("The opinions expressed in this commentary are solely those of the writer.")
         'notice'
     """
@@ -173,6 +192,10 @@ def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = 
         return "unbalanced quote"
     if _LINK_LINE.match(text):
         return "link line"
+    if _SIGNPOST.match(text):
+        return "signpost"
+    if not _LETTER.search(text):
+        return "no words"
     if _NOTICE.match(text):
         return "notice"
     words = len(text.split())

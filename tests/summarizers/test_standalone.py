@@ -110,6 +110,98 @@ def test_a_publishers_notice_is_kept_out(method: str) -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
+        "CNN's Dan Rivers contributed to this report.",
+        "CNN's Eliott C. McLaughlin contributed to this report.",
+        "CNN's Susannah Cullinane and Journalist Jane Roe contributed to this report from London.",
+        "Associated Press contributed to this report.",
+        "Reuters contributed reporting.",
+        "Reporting by Jane Roe; Editing by John Doe.",
+        "All rights reserved.",
+        "Copyright 2007 Reuters.",
+        "© 2024 The Associated Press.",
+    ],
+)
+def test_credits_and_rights_lines_are_notices(sentence: str) -> None:
+    # A 60-word brief of 45 in 3,109 articles filled its budget with such a line.
+    assert defect(sentence) == "notice"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Scientists who contributed to the report said the ice was melting faster.",
+        "The copyright on the song expired in 2019.",
+        "Reporting from the front line has become more dangerous, editors say.",
+    ],
+)
+def test_sentences_about_reports_and_copyright_are_not_notices(sentence: str) -> None:
+    assert defect(sentence) is None
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_signpost_to_what_follows_is_kept_out(method: str) -> None:
+    # "Here are the main points of the statement." was a bullet: it tells a reader of the brief nothing.
+    text = (
+        "Welcome to our live coverage of the budget statement in parliament today.\n\n"
+        "The chancellor set out the government's tax and spending plans in parliament on Wednesday afternoon. "
+        "Here are the main points of the statement. "
+        "Income tax thresholds will stay frozen until 2028, dragging more people into higher tax bands. "
+        "Here's what we know so far about the changes to pensions. "
+        "The state pension will rise by 4.1% in April under the triple lock, the chancellor said."
+    )
+    for length in (1, 3, "40w"):
+        brief = _brief(text, method, length)
+        assert brief and not any(s.startswith(("Here", "Welcome")) for s in brief), brief
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Here are the main points of the statement.",
+        "Here's what we know so far.",
+        "Here is a look at the key moments.",
+        "These are the key findings.",
+        "Welcome to our live coverage of the election count.",
+        "Here are TripAdvisor's top 10 beaches in the world:",
+        "Here is how six leading lobbies plan to make sure their cause is heard.",
+        "Here are five great ways to enjoy your summer.",
+    ],
+)
+def test_signposts(sentence: str) -> None:
+    assert defect(sentence) == "signpost"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Here's to the creative types who raised egotism to an art form.",
+        "These are the first elections since 2019.",
+        "Here's a dog tale about a pooch with a literal spring in his steps.",  # a feature's hook: it carries the story
+        "Here's one reboot that would be out of this world.",
+    ],
+)
+def test_sentences_opening_like_signposts_that_are_not(sentence: str) -> None:
+    assert defect(sentence) is None
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_sentence_without_a_word_is_kept_out(method: str) -> None:
+    # A 60-word brief used to fill its budget with "2." and "." (list numbers and stray stops the text kept).
+    text = (
+        "Viewers sent us hundreds of questions about the crash of the airliner in the Alps last week.\n\n"
+        "1.\n\nWhy did the plane descend so slowly if the co-pilot meant to crash it?\n\n"
+        "2.\n\nCould the cockpit door have been opened from outside by the captain?\n\n.\n\n"
+        "Investigators said the flight recorder held the answers to most of the questions."
+    )
+    for length in (3, "60w", "100%"):
+        brief = _brief(text, method, length)
+        assert brief and all(any(c.isalpha() for c in s) for s in brief), brief
+    assert defect("2.") == defect(".") == defect("5:17).") == "no words"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         "VERDICT: You can't see the chunky honeycomb until you open the lid, because the honey is pale.",
         "Keeping the faith: A Palestinian man who fled the Yarmouk refugee camp prays inside a school in Damascus.",
         "Under fire: Faculty at Columbia University have said some of his tactics have sullied their reputation.",
