@@ -22,7 +22,14 @@ _NEVER_END = frozenset(
     """mr mrs ms messrs dr prof gen col lt sgt capt cpl pte maj brig adm cmdr cdr sen rep gov pres supt
     det insp rev hon st fr jr sr mt ft ave blvd rd dept univ approx fig figs vs v no nos vol vols pp
     p ch art sec cf esp est e.g i.e viz al ref tel ext ed eds gov't jan feb mar apr jun jul aug sep
-    sept oct nov dec mon tue tues wed thu thur thurs fri sat sun""".split()
+    sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    ca bzw vgl ggf evtl inkl zzgl sog nr mio mrd tsd str hr sra srta dra sig sigg dott avv ing""".split()
+)
+# After an ordinal's full stop (German writes "am 3. Oktober", "der 1. FC", "im 20. Jahrhundert"), the words
+# that go on the sentence: a number of two digits at most before one of them is not the end of a sentence.
+_AFTER_ORDINAL = frozenset(
+    """januar jänner februar feber märz april mai juni juli august september oktober november dezember
+    jahrhundert jahrtausend fc bundesliga liga mal platz weltkrieg spieltag runde stock klasse""".split()
 )
 # Abbreviations that often end a sentence: split only if the next word starts sentences.
 _MAY_END = frozenset("""inc ltd corp co plc llc bros etc jr sr""".split())
@@ -87,6 +94,16 @@ def _next_word(text: str, at: int) -> str:
     return m.group(1) if m else ""
 
 
+def _letter_pair(text: str, stop: int, after: int) -> bool:
+    """Whether the one letter before the full stop at `stop` is half of a two-letter abbreviation written with
+    a space (German's z. B., d. h., u. a.): another letter and its stop right after it, or right before it."""
+    nxt = text[after : after + 3]
+    if len(nxt) >= 2 and nxt[0].isalpha() and nxt[1] == "." and not nxt[2:].isalpha():
+        return True
+    before = text[max(0, stop - 5) : stop - 1]
+    return len(before) >= 3 and before[-3].isalpha() and before[-2:] == ". " and not before[:-3][-1:].isalpha()
+
+
 def _is_boundary(text: str, m: re.Match[str]) -> bool:
     first = m.group("next")[-1]
     if first.islower():
@@ -96,8 +113,10 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
     if m.group("close").strip(")]"):
         return True  # full stop inside a closing quote
     word = _word_before(text, m.start())
-    if len(word) == 1 and word.isupper():
-        return False  # an initial: J. K. Rowling, George W. Bush
+    if len(word) == 1 and (word.isupper() or _letter_pair(text, m.start(), m.end())):
+        return False  # an initial (J. K. Rowling, George W. Bush) or a letter of an abbreviation (z. B., d. h.)
+    if word.isdigit() and len(word) <= 2 and _next_word(text, m.end()).lower() in _AFTER_ORDINAL:
+        return False
     bare = word.lower().strip("'’-")
     if "." not in bare and bare not in _NEVER_END and bare not in _MAY_END:
         return True  # the common case: a plain word ends the sentence

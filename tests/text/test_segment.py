@@ -47,6 +47,28 @@ def test_boundary_precision_and_recall_on_gold_set() -> None:
         ("東京で開業した。 Shares rose. 利用者は多い。", ["東京で開業した。", "Shares rose.", "利用者は多い。"]),
         ("मतदान सात चरणों में होगा। विपक्ष ने आलोचना की।", ["मतदान सात चरणों में होगा।", "विपक्ष ने आलोचना की।"]),
         ("هل ستجرى الانتخابات؟ قالت المعارضة ذلك.", ["هل ستجرى الانتخابات؟", "قالت المعارضة ذلك."]),
+        # German: an ordinal's full stop before a month or a noun, and abbreviations (z. B., ca., Mio.)
+        (
+            "Am 3. Oktober feiert Deutschland. Der 1. FC Köln gewann. Im 20. Jahrhundert war es anders.",
+            ["Am 3. Oktober feiert Deutschland.", "Der 1. FC Köln gewann.", "Im 20. Jahrhundert war es anders."],
+        ),
+        (
+            "Die Regierung plant z. B. neue Steuern. Es kamen ca. 500 Menschen. Es kostet 5 Mio. Euro. Das war d. h. gut.",
+            [
+                "Die Regierung plant z. B. neue Steuern.",
+                "Es kamen ca. 500 Menschen.",
+                "Es kostet 5 Mio. Euro.",
+                "Das war d. h. gut.",
+            ],
+        ),
+        ("Die Zahl stieg auf 12. Die Polizei ermittelt.", ["Die Zahl stieg auf 12.", "Die Polizei ermittelt."]),
+        ("He was born in 1990. October came.", ["He was born in 1990.", "October came."]),
+        # Spanish, Italian and Portuguese titles
+        (
+            "La Sra. García habló con el Dr. Pérez. Lo dijo la Dra. Ruiz.",
+            ["La Sra. García habló con el Dr. Pérez.", "Lo dijo la Dra. Ruiz."],
+        ),
+        ("Il Sig. Rossi e il dott. Bianchi.", ["Il Sig. Rossi e il dott. Bianchi."]),
         # Thai: a space between Thai letters ends a sentence; one before a number or a foreign word does not
         ("รัฐบาลลดราคาน้ำมัน 3 เดือน ประชาชนพอใจ", ["รัฐบาลลดราคาน้ำมัน 3 เดือน", "ประชาชนพอใจ"]),
         ("ธนาคาร Kasikorn ประกาศกำไร นักลงทุนดีใจ", ["ธนาคาร Kasikorn ประกาศกำไร", "นักลงทุนดีใจ"]),
