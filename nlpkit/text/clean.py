@@ -523,13 +523,18 @@ def strip_bylines(text: str) -> str:
 
 # A wire dateline opening the story: a place (and perhaps a date), the agency in brackets, a dash
 # ("LONDON (Reuters) - ", "Hong Kong (CNN)Six people"), or an upper-case place and a dash ("WASHINGTON — ").
+# An upper-case place and a colon opens the story in Indian and Pakistani papers ("NEW DELHI: The ...").
 _DATELINE = re.compile(
     r"(?:[A-Z][\w.'’-]*(?:,? +[A-Z0-9][\w.'’-]*){0,5},? +)?"
-    r"\((?P<agency>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})\)(?P<dash>\s*(?:--|[—–-])\s*)?"
+    r"\((?P<agency>[A-Za-z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})\)(?P<dash>\s*(?:--|[—–-])\s*)?"
     r"|[A-Z]{3,}(?:,? [A-Z][\w.'’-]*){0,4} (?:--|[—–]) (?=[A-Z\"“])"
+    r"|(?!(?:PUBLISHED|UPDATED|LAST UPDATED):)[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2}: (?=[A-Z\"“])"
 )
 # Agencies whose bracketed name opens a story without a dash ("Hong Kong (CNN) Six people were hurt").
-_WIRES = frozenset({"cnn", "reuters", "ap", "afp", "upi", "bloomberg", "dpa", "xinhua", "pa", "ians", "pti", "ani"})
+_WIRES = frozenset(
+    """cnn reuters ap afp upi bloomberg dpa xinhua pa ians pti ani apa sda kna epd efe ansa lusa tass yonhap kyodo
+    bernama anp belga ntb pap ctk mti""".split()
+)
 _DATELINE_LINES = 3  # a dateline opens the story: only the first lines that are not blank are looked at
 
 
@@ -539,7 +544,10 @@ def _after_dateline(text: str, at: int) -> int:
     if m is None:
         return at
     end = m.end()
-    if m.group("agency") is not None and m.group("dash") is None:
+    agency = m.group("agency")
+    if agency is not None and agency[0].islower() and agency.lower() not in _WIRES:
+        return at  # "(dpa)" is a wire agency; "(spd)" a party
+    if agency is not None and m.group("dash") is None:
         # "(CNN)Share": the agency glued to the story; "(CNN) Six": a wire agency, then the story
         blank = end
         while text[blank : blank + 1] == " ":

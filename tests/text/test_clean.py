@@ -65,6 +65,22 @@ def test_scraped_sample_loses_its_furniture(data_dir: Path) -> None:
             "WASHINGTON \u2014 The Senate passed the bill on Friday.",
             "The Senate passed the bill on Friday.",
         ),
+        # German agencies write their names in lower case; Indian and Pakistani papers put a colon after the place
+        (
+            "datelines",
+            "BERLIN (dpa) - Die Regierung hat neue Regeln beschlossen.",
+            "Die Regierung hat neue Regeln beschlossen.",
+        ),
+        (
+            "datelines",
+            "NEW DELHI: The government announced rules for online games.",
+            "The government announced rules for online games.",
+        ),
+        (
+            "datelines",
+            "Title\n\nMUMBAI: Shares rose for a third day on Monday.",
+            "Title\n\nShares rose for a third day on Monday.",
+        ),
         ("whitespace", "a  \u00a0b\n\n\n\nc", "a b\n\nc"),
         ("unicode", "zero\u200bwidth\r\nline", "zerowidth\nline"),
     ],
@@ -90,6 +106,10 @@ def test_prose_is_kept() -> None:
         "President Obama (D) - who spoke on Monday, said so.",  # lower case after the dash
         "One.\nTwo.\nThree.\nLONDON (Reuters) - A dateline this far down is a quotation of one.",
         "(CNN) -- Short.",  # nothing left that reads like a story
+        "Berlin (spd) - Die Partei hat neue Regeln beschlossen.",  # a party in brackets, not a wire agency
+        "NEW DELHI: the government announced rules for online games.",  # lower case after the colon
+        "UPDATED: Tuesday, 3 June 2014, at noon in London.",  # a time stamp's label, not a place
+        "One.\nTwo.\nThree.\nMUMBAI: A place this far down is not the story's dateline.",
     ],
 )
 def test_what_only_looks_like_a_dateline_is_kept(text: str) -> None:
