@@ -33,6 +33,11 @@ MAX_QUOTE_SENTENCES = 4
 
 _STRAIGHT = '"'
 _OPEN, _CLOSE = "\u201c", "\u201d"
+#: German and Polish open a quotation with „ (German closes it with “, the English opener); French,
+#: Spanish and Russian quote «so», German also »so«.
+_LOW_OPEN = "\u201e"
+_GUILLEMETS = "\u00ab\u00bb"
+_QUOTE = re.compile(f"[{_STRAIGHT}{_OPEN}{_LOW_OPEN}{_GUILLEMETS}]")
 
 #: Words that tie a sentence to the one before it: it cannot open a brief.
 CONNECTIVES = frozenset(
@@ -105,6 +110,7 @@ _SPEECH = re.compile(
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 #: How a sentence ends: a stop, or a closing quote or bracket (after one, or after a quoted sentence).
 _STOPS = (".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]", *SPACED_STOPS, *CJK_STOPS, *CJK_CLOSERS)
+_STOPS += ("\u201c", "\u00bb", "\u00ab")  # German closes a quotation with “ („so“) or « (»so«)
 
 
 def _ends_as_sentence(text: str) -> bool:
@@ -130,11 +136,13 @@ def _quote_balance(text: str) -> int:
     """Open quotations at the end of `text`: curly quotes counted as pairs, straight ones by parity, and a
     single-quoted quotation that opens the text and is not closed."""
     single = _single_open(text) if text[:1] in _SINGLE_OPENERS else 0  # (most sentences: no call)
-    if _STRAIGHT not in text and _OPEN not in text:  # most sentences: nothing more to count
+    if not _QUOTE.search(text):  # most sentences: nothing more to count
         return single
-    curly = text.count(_OPEN) - text.count(_CLOSE)
+    opened, low = text.count(_OPEN), text.count(_LOW_OPEN)
+    curly = low + opened - text.count(_CLOSE) - 2 * min(low, opened)  # „...“ is a pair, as “...” is
+    guillemets = abs(text.count("\u00ab") - text.count("\u00bb"))  # either way round
     straight = text.count(_STRAIGHT) % 2
-    return max(curly, 0) + straight + single
+    return max(curly, 0) + guillemets + straight + single
 
 
 def join_quotes(doc: Document) -> Document:
@@ -142,7 +150,7 @@ def join_quotes(doc: Document) -> Document:
     (at most `MAX_QUOTE_SENTENCES`), so a quotation and its attribution are one sentence. A joined
     sentence keeps the index of its first part (indices then skip the parts joined to it)."""
     sentences = doc.sentences
-    if _STRAIGHT in doc.text or _OPEN in doc.text:
+    if _QUOTE.search(doc.text):
         open_at = [_quote_balance(s.text) for s in sentences]
     elif any(s.text[:1] in _SINGLE_OPENERS for s in sentences):  # only single quotes can be open
         open_at = [_single_open(s.text) for s in sentences]
@@ -201,7 +209,7 @@ def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = 
     words = len(text.split())
     if words <= 25 and _CREDIT.search(text):  # the count first: most sentences are longer than any credit
         return "caption"
-    if words <= 12 and _CAPTION.match(text) and not any(q in text for q in '"\u201c'):
+    if words <= 12 and _CAPTION.match(text) and not _QUOTE.search(text):
         return "caption"
     if _labelled(text, names):
         return "caption"

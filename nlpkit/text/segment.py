@@ -55,9 +55,9 @@ CJK_CLOSERS = "」』”’）)"
 # closing quotes or brackets, whitespace, then an opener and a word character.
 _TERMINAL = re.compile(
     rf"""(?P<end>[.!?…{SPACED_STOPS}]+)           # the terminal punctuation (... included)
-        (?P<close>[\"'”’»)\]]*)                # closing quotes or brackets
+        (?P<close>[\"'”’“‘»«›‹)\]]*)            # closing quotes or brackets (German closes „so“ and »so«)
         (?P<space>\s+)                          # whitespace
-        (?=(?P<next>[\"'“‘«(\[]*[\w$£€¥]))      # an opener: quote/bracket then a word char
+        (?=(?P<next>[\"'“‘„‚«»‹›(\[¿¡]*[\w$£€¥]))  # an opener: quote/bracket (or Spanish ¿ ¡) then a word char
     """,
     re.VERBOSE,
 )
@@ -75,7 +75,7 @@ _THAI_BREAK = re.compile(f"(?<=[{THAI_LETTERS}])(?P<end>)(?P<space>[ \t\u00a0]+)
 #: A list item's marker at the start of a line (a bullet, a dash, `1.`, `2)`, `(a)`) and the space after it:
 #: the line is a sentence of its own, and a brief shows it without the marker.
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,3}[.)]|\(?[a-z][.)])\s+")
-_NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w'’-]+)")
+_NEXT_WORD = re.compile(r"[\"'“‘„‚«»‹›(\[¿¡]*([\w'’-]+)")
 _ACRONYM = re.compile(r"(?:[a-zA-Z]\.)+[a-zA-Z]")
 _WORD_CHARS = frozenset("_.'’-")
 

@@ -6,7 +6,7 @@ import pytest
 
 import nlpkit
 from nlpkit.summarizers.length import LengthSpec
-from nlpkit.summarizers.standalone import NamesIn, defect, join_quotes
+from nlpkit.summarizers.standalone import Fitness, NamesIn, defect, join_quotes
 from nlpkit.text.prepare import prepare
 
 METHODS = ["auto", "textrank", "lexrank", "centroid"]
@@ -136,6 +136,31 @@ def test_credits_and_rights_lines_are_notices(sentence: str) -> None:
 )
 def test_sentences_about_reports_and_copyright_are_not_notices(sentence: str) -> None:
     assert defect(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Der Kanzler sagte: „Wir schaffen das.“",  # German: „ opens, “ closes
+        "„Das ist ein guter Tag“, sagte die Bürgermeisterin am Montag.",
+        "Prezes powiedział: „To dobry dzień.”",  # Polish: „ opens, ” closes
+        "«Nous allons gagner», a dit le ministre.",
+        "»Wir gewinnen«, sagte der Trainer.",
+    ],
+)
+def test_quotations_of_other_languages_are_balanced(sentence: str) -> None:
+    # A German quotation closes with “, the English opening quote: every such sentence was an
+    # 'unbalanced quote' and a line with no full stop, and so was kept out of German briefs.
+    assert defect(sentence) is None
+    doc = prepare("Ein Titel\n\n" + sentence + " Die Opposition widersprach am Dienstag.")
+    assert Fitness.of(doc).defect(0) is None
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Der Kanzler sagte: „Wir schaffen das.", "«Nous allons gagner, a dit le ministre."]
+)
+def test_an_unclosed_quotation_of_another_language_is_kept_out(sentence: str) -> None:
+    assert defect(sentence) == "unbalanced quote"
 
 
 @pytest.mark.parametrize("method", METHODS)

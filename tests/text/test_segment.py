@@ -63,6 +63,15 @@ def test_boundary_precision_and_recall_on_gold_set() -> None:
         ),
         ("Die Zahl stieg auf 12. Die Polizei ermittelt.", ["Die Zahl stieg auf 12.", "Die Polizei ermittelt."]),
         ("He was born in 1990. October came.", ["He was born in 1990.", "October came."]),
+        # Spanish opens a question and an exclamation with ¿ and ¡; German quotes „so“ (and »so«)
+        (
+            "El gobierno aprobó el presupuesto. ¿Qué significa? ¡Nadie lo sabe! Los impuestos subirán.",
+            ["El gobierno aprobó el presupuesto.", "¿Qué significa?", "¡Nadie lo sabe!", "Los impuestos subirán."],
+        ),
+        (
+            "Der Kanzler sagte: „Wir schaffen das.“ Die Opposition widersprach. »Nein.« Dann ging er.",
+            ["Der Kanzler sagte: „Wir schaffen das.“", "Die Opposition widersprach.", "»Nein.«", "Dann ging er."],
+        ),
         # Spanish, Italian and Portuguese titles
         (
             "La Sra. García habló con el Dr. Pérez. Lo dijo la Dra. Ruiz.",
