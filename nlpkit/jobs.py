@@ -26,7 +26,7 @@ from nlpkit.io.paths import expand_inputs
 from nlpkit.io.readers import Fields
 from nlpkit.io.units import Parsed, Unit
 from nlpkit.io.writers import RowWriter, encode_rows, finish_parquet, output_format, spool_path
-from nlpkit.records import error_record
+from nlpkit.records import error_record, skip_kinds
 
 #: The stages a scoring job spends time in, in pipeline order.
 STAGES = ("read", "prepare", "topic", "stance", "brief", "encode", "write")
@@ -44,6 +44,7 @@ class Batch:
     stances: dict[str, int]
     stance_skipped: int
     seconds: dict[str, float]
+    skipped: dict[str, int] = field(default_factory=dict)  # `skip_kind` -> rows
     side: tuple[dict[str, Any], ...] = ()  # claim rows (`score --claims`), `row` counting from this batch's first
 
 
@@ -70,6 +71,7 @@ def encode_batch(
         stances=dict(stances),
         stance_skipped=sum(1 for r in ok if r.get("stance_skipped")),
         seconds=seconds,
+        skipped=dict(Counter(kind for r in ok for kind in skip_kinds(r))),
         side=tuple(side),
     )
 
@@ -86,6 +88,7 @@ class ScoreSummary:
     topics: dict[str, int] = field(default_factory=dict)
     stances: dict[str, int] = field(default_factory=dict)
     stance_skipped: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # `skip_kinds` -> articles ("topic: another language")
     claims: dict[str, dict[str, int]] = field(default_factory=dict)  # claim id -> stance -> articles
     claims_file: str | None = None
     claims_given: int = 0  # claims in the claims file
@@ -116,7 +119,7 @@ class ScoreSummary:
             self.first_error = str(batch.errors[0]["error"])
         self.scored += batch.rows - len(batch.errors)
         self.stance_skipped += batch.stance_skipped
-        for name, tally in (("topics", batch.topics), ("stances", batch.stances)):
+        for name, tally in (("topics", batch.topics), ("stances", batch.stances), ("skipped", batch.skipped)):
             totals = getattr(self, name)
             for k, v in tally.items():
                 totals[k] = totals.get(k, 0) + v
@@ -347,6 +350,8 @@ class OutputJob:
                 if row.get(key):
                     totals[row[key]] = totals.get(row[key], 0) + 1
             self.summary.stance_skipped += bool(row.get("stance_skipped"))
+            for kind in skip_kinds(row):
+                self.summary.skipped[kind] = self.summary.skipped.get(kind, 0) + 1
         self.last_id = str(rows[-1]["id"]) if rows else None
         if self.errors_path is not None:  # rebuilt from the output, so it matches it exactly
             write_atomic(self.errors_path, _jsonl(failed))

@@ -211,3 +211,15 @@ def _stance_fields(prediction: Prediction | None) -> dict[str, Any]:
 def top_labels(prediction: Prediction, k: int) -> list[tuple[str, float]]:
     """The `k` most likely labels with their probabilities, best first."""
     return sorted(prediction.scores.items(), key=lambda kv: -kv[1])[:k]
+
+
+def skip_kinds(row: dict[str, Any]) -> list[str]:
+    """Why a scored row's topic or stance is empty, as the summary counts it: `topic: another language`,
+    `stance: no target`."""
+    out = []
+    for task in ("topic", "stance"):
+        why = row.get(f"{task}_skipped")
+        if why:
+            kind = "another language" if why.startswith("written in ") else why.split(":")[0].split(";")[0]
+            out.append(f"{task}: {kind}")
+    return out

@@ -21,6 +21,7 @@ from typing import Any
 
 from nlpkit.io.files import write_atomic
 from nlpkit.io.writers import RowWriter, output_format
+from nlpkit.records import skip_kinds
 from nlpkit.reports import pyplot, save_figure, write_json
 
 #: Topics drawn one by one in `topics_by_day.png`; the rest are `other`.
@@ -62,11 +63,14 @@ class ArchiveTally:
             self.failed += 1
             self.reasons[_reason(str(row["error"]), str(row.get("source") or ""))] += 1
             return
-        topic = str(row.get("topic") or "(no topic)")
+        why = dict(kind.split(": ", 1) for kind in skip_kinds(row))  # task -> why it was left empty
+        topic = str(row.get("topic") or (f"(no topic: {why['topic']})" if "topic" in why else "(no topic)"))
         if "topic" in row:  # a job without the topic task has no such column
             self.topics[topic] += 1
         if row.get("stance"):
             self.stances[str(row["stance"])] += 1
+        elif "stance" in why:
+            self.stances[f"(no stance: {why['stance']})"] += 1
         self.sites[str(row.get("site") or "(no site)")] += 1
         if row.get("language"):
             self.languages[str(row["language"])] += 1

@@ -207,8 +207,11 @@ def summary_text(summary: Any) -> str:
         lines.append("topics:  " + tally(summary.topics))
     if summary.stances:
         lines.append("stances: " + tally(summary.stances))
-    if summary.stance_skipped:
-        lines.append(f"stance:  left empty for {summary.stance_skipped} articles with no target (see stance_skipped)")
+    for kind, n in sorted(summary.skipped.items(), key=lambda kv: (not kv[0].startswith("topic"), kv[0])):
+        task, why = kind.split(": ", 1)
+        why = "in another language than the model's" if why == "another language" else f"with {why}"
+        articles = "article" if n == 1 else "articles"
+        lines.append(f"{task + ':':<8} left empty for {n} {articles} {why} (see {task}_skipped)")
     if summary.claims_file:
         bearing, given = len(summary.claims), summary.claims_given
         if bearing:

@@ -217,6 +217,42 @@ def test_cli_summary_and_exit_codes(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "5 articles read, 5 scored, 0 failed" in r.stdout
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_summary_says_why_topics_and_stances_were_left_empty(tmp_path: Path, workers: str) -> None:
+    # A German article's topic and stance are left empty; the summary used to say nothing of the topic, and
+    # "left empty for 1 articles with no target" of the stance, though it had a headline.
+    german = Path(__file__).parents[1] / "data" / "german.txt"
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "de.txt").write_text("Stadtrat verbannt Kreuzfahrtschiffe\n\n" + german.read_text(encoding="utf-8"))
+    (src / "plain.txt").write_text(
+        "A major bridge was closed on Monday after engineers found cracks. Drivers face long diversions."
+    )
+    (src / "en.txt").write_text(
+        "Bridge closed after cracks found\n\nA major bridge was closed on Monday after engineers found cracks."
+    )
+    out = tmp_path / "o.jsonl"
+    r = runner.invoke(app, ["score", str(src), "--out", str(out), "-w", workers])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert "topic:   left empty for 1 article in another language than the model's (see topic_skipped)" in lines
+    assert "stance:  left empty for 1 article in another language than the model's (see stance_skipped)" in lines
+    assert "stance:  left empty for 1 article with no target (see stance_skipped)" in lines
+    r = runner.invoke(app, ["score", str(src), "--out", str(out), "-w", workers, "--force", "-f", "json"])
+    summary = json.loads(r.stdout)
+    assert summary["skipped"] == {"topic: another language": 1, "stance: another language": 1, "stance: no target": 1}
+    assert summary["stance_skipped"] == 2
+    # resumed after its second row, the summary counts the rows kept as well as those scored again
+    lines = out.read_text().splitlines(keepends=True)
+    out.write_text("".join(lines[:2]))
+    manifest = tmp_path / ".o.jsonl.manifest.json"
+    job = json.loads(manifest.read_text())
+    job.update(status="running", rows=2, last_id=json.loads(lines[1])["id"])
+    manifest.write_text(json.dumps(job))
+    r = runner.invoke(app, ["score", str(src), "--out", str(out), "-w", workers, "--resume", "-f", "json"])
+    assert json.loads(r.stdout)["skipped"] == summary["skipped"] and out.read_text() == "".join(lines)
+
+
 def test_one_target_for_all(tmp_path: Path) -> None:
     out = tmp_path / "o.jsonl"
     data = Path(__file__).parents[2] / "data" / "articles.jsonl"

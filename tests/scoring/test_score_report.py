@@ -97,3 +97,26 @@ def test_dates_and_the_timeline_unit() -> None:
     assert unit == "week" and periods[0] == "2024-03-04" and periods[-1] == "2024-04-22" and len(periods) == 8
     unit, periods, stray = timeline(Counter({"2023-01-15": 400, "2024-02-01": 400, "2001-09-11": 1}))
     assert unit == "month" and periods[0] == "2023-01" and len(periods) == 14 and stray == 1
+
+
+def test_a_report_says_why_topics_and_stances_were_left_empty(tmp_path: Path) -> None:
+    # A German article's topic used to be counted as "(no topic)", and empty stances not at all.
+    german = (Path(__file__).parents[1] / "data" / "german.txt").read_text(encoding="utf-8")
+    rows = [
+        {"id": "de", "title": "Stadtrat verbannt Kreuzfahrtschiffe", "text": german},
+        {"id": "plain", "text": "A major bridge was closed on Monday after engineers found cracks in its deck."},
+        {
+            "id": "en",
+            "title": "Bridge closed",
+            "text": "A major bridge was closed on Monday after engineers found cracks.",
+        },
+    ]
+    archive, report = tmp_path / "mixed.jsonl", tmp_path / "report"
+    archive.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    nlpkit.score_archive(str(archive), tmp_path / "s.jsonl", workers=1, report=report)
+    counts = json.loads((report / "summary.json").read_text())
+    assert counts["topics"]["(no topic: another language)"] == 1 and sum(counts["topics"].values()) == 3
+    assert counts["stances"]["(no stance: another language)"] == 1
+    assert counts["stances"]["(no stance: no target)"] == 1 and sum(counts["stances"].values()) == 3
+    md = (report / "report.md").read_text()
+    assert "| (no topic: another language) | 1 | 33.3% |" in md and "| (no stance: no target) | 1 | 33.3% |" in md
