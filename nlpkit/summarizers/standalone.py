@@ -60,9 +60,7 @@ _NOTICE = re.compile(
     r"^\W*(?:editor'?s'? note\b|(?:the )?(?:opinions?|views?) expressed (?:in this \w+ |here |above )?(?:are|is) "
     r"(?:solely |entirely |only )?(?:those|that|the author|the writer)|the content is produced solely by|"
     r"cnn is showcasing the work of|e-?mail to a friend\b|read this:|more from [\w' -]{1,40}\W*$|"
-    # credits and rights: "CNN's Dan Rivers contributed to this report.", "Reporting by ...; Editing by ...",
-    # "All rights reserved.", "Copyright 2007 Reuters."
-    r"[^!?]{0,120}?\bcontributed (?:reporting\b|(?:to )?this (?:report|story|article)\b)|"
+    # credits and rights: "Reporting by ...; Editing by ...", "All rights reserved.", "Copyright 2007 Reuters."
     r"(?:additional )?(?:reporting|writing|editing) by\b|all rights reserved\b|(?:copyright\b|©)\W*(?:\d{4}|©))",
     re.IGNORECASE,
 )
@@ -78,6 +76,8 @@ _SIGNPOST = re.compile(
 )
 #: A letter of any script: a sentence without one ("2.", ".", "5:17).") is a list number or a stray stop.
 _LETTER = re.compile(r"[^\W\d_]")
+#: A contributor's credit: "CNN's Dan Rivers contributed to this report." (`_credited`).
+_CONTRIBUTED = re.compile(r"\bcontributed (?:reporting\b|(?:to )?this (?:report|story|article)\b)", re.IGNORECASE)
 _AGENCIES = r"(getty images|afp|ap photo|ap|reuters|pa wire|pa|epa|shutterstock|alamy|rex features|bbc)"
 _CREDIT = re.compile(
     r"\b(photo|picture|image|credit|caption)s?\s*(credit)?\s*:|"  # "Photo: ...", "Picture credit: ..."
@@ -136,7 +136,8 @@ def _quote_balance(text: str) -> int:
     """Open quotations at the end of `text`: curly quotes counted as pairs, straight ones by parity, and a
     single-quoted quotation that opens the text and is not closed."""
     single = _single_open(text) if text[:1] in _SINGLE_OPENERS else 0  # (most sentences: no call)
-    if not _QUOTE.search(text):  # most sentences: nothing more to count
+    if _STRAIGHT not in text and _OPEN not in text and (text.isascii() or not _QUOTE.search(text)):
+        # most sentences: nothing more to count (the other quotation marks are not ASCII)
         return single
     opened, low = text.count(_OPEN), text.count(_LOW_OPEN)
     curly = low + opened - text.count(_CLOSE) - 2 * min(low, opened)  # „...“ is a pair, as “...” is
@@ -200,11 +201,12 @@ def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = 
         return "unbalanced quote"
     if _LINK_LINE.match(text):
         return "link line"
-    if _SIGNPOST.match(text):
+    first = text[:1]
+    if (first in "HhTtWw" or not first.isalnum()) and _SIGNPOST.match(text):  # (the letter first: faster)
         return "signpost"
-    if not _LETTER.search(text):
+    if not first.isalpha() and not _LETTER.search(text):
         return "no words"
-    if _NOTICE.match(text):
+    if _NOTICE.match(text) or _credited(text):
         return "notice"
     words = len(text.split())
     if words <= 25 and _CREDIT.search(text):  # the count first: most sentences are longer than any credit
@@ -217,6 +219,14 @@ def defect(text: str, title: str | frozenset[str] = "", names: Container[str] = 
     if heading and _near(word_set(text), heading):
         return "headline"
     return None
+
+
+def _credited(text: str) -> bool:
+    """A contributor's credit: the names (at most 120 characters) and "contributed to this report"."""
+    if "ontribut" not in text:  # most sentences: one scan
+        return False
+    m = _CONTRIBUTED.search(text)
+    return m is not None and m.start() <= 120
 
 
 def _labelled(text: str, names: Container[str]) -> bool:
