@@ -78,6 +78,11 @@ def test_boundary_precision_and_recall_on_gold_set() -> None:
             ["La Sra. García habló con el Dr. Pérez.", "Lo dijo la Dra. Ruiz."],
         ),
         ("Il Sig. Rossi e il dott. Bianchi.", ["Il Sig. Rossi e il dott. Bianchi."]),
+        (
+            "Los EE. UU. anunciaron sanciones. Hubo aprox. 300 heridos.",
+            ["Los EE. UU. anunciaron sanciones.", "Hubo aprox. 300 heridos."],
+        ),
+        ("Il y avait env. 500 personnes.", ["Il y avait env. 500 personnes."]),
         # Thai: a space between Thai letters ends a sentence; one before a number or a foreign word does not
         ("รัฐบาลลดราคาน้ำมัน 3 เดือน ประชาชนพอใจ", ["รัฐบาลลดราคาน้ำมัน 3 เดือน", "ประชาชนพอใจ"]),
         ("ธนาคาร Kasikorn ประกาศกำไร นักลงทุนดีใจ", ["ธนาคาร Kasikorn ประกาศกำไร", "นักลงทุนดีใจ"]),
