@@ -105,9 +105,9 @@ def _letter_pair(text: str, stop: int, after: int) -> bool:
     return len(before) >= 3 and before[-3].isalpha() and before[-2:] == ". " and not before[:-3][-1:].isalpha()
 
 
-def _is_boundary(text: str, m: re.Match[str]) -> bool:
+def _is_boundary(text: str, m: re.Match[str], caseless: bool = False) -> bool:
     first = m.group("next")[-1]
-    if first.islower():
+    if first.islower() and not caseless:
         return False  # "?" she asked / ... and so on
     if m.group("end") != ".":
         return True  # ! ? ... or mixed: a lowercase follower was the only reason not to split
@@ -124,6 +124,8 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
     last = bare.rsplit(".", 1)[-1]
     if "." in word and _ACRONYM.fullmatch(word):
         # An acronym with dots (U.S., a.m.): a boundary only before a typical sentence start.
+        if caseless:
+            return False  # "in the u.s. on friday": with no capitals a starter word tells nothing
         nxt = _next_word(text, m.end())
         return (nxt.lower() in _STARTERS and nxt.lower() not in {"a", "i"}) or nxt == "I"
     if bare in _MONTHS or last in _MONTHS:
@@ -135,7 +137,7 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
     return True
 
 
-def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
+def _split_line(line: str, offset: int, caseless: bool = False) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     bullet = LIST_MARKER.match(line) if line[:1] in _BULLET_STARTS or line[:1].isspace() else None
@@ -145,7 +147,7 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     if not line.isascii() and _THAI.search(line):
         ends = sorted([*ends, *_THAI_BREAK.finditer(line)], key=lambda m: m.start())
     for m in ends:
-        if m.re is _TERMINAL and not _is_boundary(line, m):
+        if m.re is _TERMINAL and not _is_boundary(line, m, caseless):
             continue
         spans.append((start, m.start("space")))
         start = m.end()
@@ -182,6 +184,9 @@ def rule_segment(text: str) -> Document:
         ['Mr. Smith paid $1.13bn.', 'The U.S. agreed.']
     """
     sentences: list[Sentence] = []
+    # Text lower-cased throughout (some dataset copies are) has no capital to open a sentence: there a stop
+    # before a lower-case word ends one too, abbreviations and initials aside.
+    caseless = text[:3000].islower()
     paragraph = 0
     pos = 0
     lines = text.split("\n")
@@ -207,7 +212,7 @@ def rule_segment(text: str) -> Document:
             pending = (combined_start, combined)
             continue
         pending = None
-        for a, b in _split_line(combined, combined_start):
+        for a, b in _split_line(combined, combined_start, caseless):
             sentences.append(Sentence(text[a:b], a, b, len(sentences), paragraph))  # (keywords cost 0.4 us a sentence)
     return Document(text=text, sentences=tuple(sentences))
 
