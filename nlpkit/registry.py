@@ -45,7 +45,15 @@ class Registry(Generic[T]):
 
         return deco
 
+    def _known(self, name: str) -> str:
+        """`name` as registered: the names are lower case, and `TextRank` is `textrank`."""
+        if name in self._items or name in self._lazy:
+            return name
+        lower = name.lower()
+        return lower if lower in self._items or lower in self._lazy else name
+
     def get(self, name: str) -> T:
+        name = self._known(name)
         if name in self._lazy:
             import importlib
 
@@ -68,7 +76,10 @@ class Registry(Generic[T]):
         return sorted([*self._items, *self._lazy])
 
     def __contains__(self, name: object) -> bool:
-        return name in self._items or name in self._lazy
+        if not isinstance(name, str):
+            return False
+        known = self._known(name)
+        return known in self._items or known in self._lazy
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())

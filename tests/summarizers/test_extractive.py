@@ -79,6 +79,14 @@ def test_unknown_method_lists_known_ones() -> None:
         nlpkit.summarize("Text.", method="nope")
 
 
+def test_a_method_name_is_read_in_any_case(doc: nlpkit.Document) -> None:
+    # "-m TextRank" used to say "unknown summarization method 'TextRank'; known: ..., textrank".
+    assert get_summarizer("TextRank").summarize(doc, LengthSpec(sentences=2)) == get_summarizer("textrank").summarize(
+        doc, LengthSpec(sentences=2)
+    )
+    assert nlpkit.summarize("Shops shut early. Staff went home.", method="LEAD", length=1).method == "lead"
+
+
 def test_long_article_is_fast_enough_to_finish() -> None:
     text = " ".join(f"Sentence number {i} talks about topic {i % 7} and item {i % 13}." for i in range(3000))
     s = nlpkit.summarize(text, method="textrank", length=3)
