@@ -141,6 +141,29 @@ def test_an_e_mail_piped_in_by_a_mail_filter_is_briefed() -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="closes file descriptor 0")
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_a_table_on_stdin_is_read_by_its_header(sep: str) -> None:
+    # `csvcut ... | nlpkit summarize -` used to brief the header and each row's cells as one text article.
+    rows = [
+        ["id", "title", "text"],
+        ["b1", "Bridge shut", "A major bridge was closed on Monday. Drivers face diversions."],
+    ]
+    rows.append(["b2", "Striker signs", "The striker signed a new five-year deal on Friday. Fans cheered."])
+    table = "".join(sep.join(f'"{c}"' if " " in c and sep != "\t" else c for c in row) + "\n" for row in rows)
+    r = _run("summarize", "-", "--length", "1", input=table)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines() == [
+        "Bridge shut",
+        "  • A major bridge was closed on Monday.",
+        "",
+        "Striker signs",
+        "  • The striker signed a new five-year deal on Friday.",
+    ]
+    story = "id, title and text: what a story's first line may be, when it is prose. It goes on."
+    r = _run("summarize", "-", "--length", "1", input=story)
+    assert r.exit_code == 0 and "• id, title and text" in r.stdout
+
+
 def test_closed_stdin_is_one_clear_error() -> None:
     import os
 

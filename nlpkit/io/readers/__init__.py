@@ -137,11 +137,24 @@ def read_articles(
             yield from read_path(item, fields, fetcher=fetcher)
 
 
-def sniff_stdin(first_line: bytes) -> str:
+_HEADER_CELL = re.compile(rb'"?[A-Za-z_][\w .-]{0,39}"?')
+
+
+def _table_header(line: bytes, text_field: str) -> str | None:
+    """`tsv` or `csv` when `line` is a table's header: names cut by one delimiter, one of them `text_field`."""
+    for sep, fmt in ((b"\t", "tsv"), (b",", "csv"), (b";", "csv"), (b"|", "csv")):
+        cells = [c.strip() for c in line.split(sep)]
+        if len(cells) >= 2 and all(_HEADER_CELL.fullmatch(c) for c in cells):
+            if text_field.encode() in (c.strip(b'"') for c in cells):
+                return fmt
+    return None
+
+
+def sniff_stdin(first_line: bytes, text_field: str = "text") -> str:
     """What `auto` reads standard input as, from its first line: JSONL when it opens a JSON object with its first
     key, JSON when an object or an array opens alone on it (`jq .`'s way) or an array of objects opens, HTML with
-    a doctype or `<html>`, an e-mail with a header that only mail has (a mail filter piping one in), else one
-    text article.
+    a doctype or `<html>`, an e-mail with a header that only mail has (a mail filter piping one in), CSV or TSV
+    when it is a table's header naming `text_field` (`id,title,text`), else one text article.
 
     Example:
         >>> [sniff_stdin(b) for b in (b'{"id": "1", "text": "Oil rose."}', b"{", b'[{"text": "Oil rose."}]')]
@@ -150,6 +163,8 @@ def sniff_stdin(first_line: bytes) -> str:
         ['txt', 'html', 'txt']
         >>> [sniff_stdin(b) for b in (b"Return-Path: <brief@example.org>", b"From: our correspondent in Rome")]
         ['eml', 'txt']
+        >>> [sniff_stdin(b) for b in (b"id,title,text", b"id\\ttext", b'"id";"text"', b"Oil, gas and text prices")]
+        ['csv', 'tsv', 'csv', 'txt']
     """
     line = first_line.removeprefix(b"\xef\xbb\xbf").strip()
     if re.match(rb'\{\s*"', line):
@@ -160,7 +175,7 @@ def sniff_stdin(first_line: bytes) -> str:
         return "html"
     if re.match(rb"(?:Return-Path|Received|Delivered-To|X-Original-To|Message-ID|MIME-Version):", line, re.I):
         return "eml"
-    return "txt"
+    return _table_header(line, text_field) or "txt"
 
 
 class _Prefixed(io.RawIOBase):
@@ -194,7 +209,7 @@ def read_stdin(fields: Fields, fmt: str = "auto") -> Iterator[Record]:
     stream: IO[bytes] = sys.stdin.buffer
     if fmt == "auto":
         first = stream.readline(1 << 16)
-        fmt = sniff_stdin(first)
+        fmt = sniff_stdin(first, fields.text)
         stream = io.BufferedReader(_Prefixed(first, stream))
     for rec in read_stream(stream, "<stdin>", fmt, fields):
         yield replace(rec, id="stdin") if isinstance(rec, Article) and rec.id == "<stdin>" else rec
