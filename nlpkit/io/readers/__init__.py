@@ -144,9 +144,9 @@ def _table_header(line: bytes, text_field: str) -> str | None:
     """`tsv` or `csv` when `line` is a table's header: names cut by one delimiter, one of them `text_field`."""
     for sep, fmt in ((b"\t", "tsv"), (b",", "csv"), (b";", "csv"), (b"|", "csv")):
         cells = [c.strip() for c in line.split(sep)]
-        if len(cells) >= 2 and all(_HEADER_CELL.fullmatch(c) for c in cells):
-            if text_field.encode() in (c.strip(b'"') for c in cells):
-                return fmt
+        names = len(cells) >= 2 and all(_HEADER_CELL.fullmatch(c) for c in cells)
+        if names and text_field.encode() in (c.strip(b'"') for c in cells):
+            return fmt
     return None
 
 
