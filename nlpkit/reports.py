@@ -56,6 +56,13 @@ def pyplot() -> Any:
     return plt
 
 
+def whole_counts(axis: Any) -> None:
+    """Ticks at whole numbers only, on an axis that counts articles or examples (not 0.25 of one)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def save_figure(fig: Any, path: str | Path) -> None:
     """A figure written as a PNG, atomically, and closed."""
     import io
@@ -133,8 +140,6 @@ def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | 
     """Save a histogram of the per-article ROUGE-1 gain of `method` over `lead` (x100) as a PNG, with the mean and
     the band of two standard errors around it: where the gain comes from (a few articles, or most)."""
     plt = pyplot()
-    from matplotlib.ticker import MaxNLocator
-
     d = 100 * np.asarray(gains, dtype=float)
     mean, se = mean_se(d.tolist())
     fig, ax = plt.subplots(figsize=(6, 3.6))
@@ -142,7 +147,7 @@ def plot_rouge_gain(gains: Sequence[float], method: str, lead: str, path: str | 
     ax.axvspan(mean - 2 * se, mean + 2 * se, color="orange", alpha=0.3, label="mean ± 2 standard errors", zorder=1)
     ax.axvline(mean, color="orange", label=f"mean {mean:+.2f}", zorder=3)
     ax.axvline(0.0, color="grey", linestyle="--", linewidth=1, zorder=3)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of articles
+    whole_counts(ax.yaxis)
     better, worse = int((d > 0).sum()), int((d < 0).sum())
     ax.set_title(f"{method} - {lead}: better on {better}, worse on {worse}, level on {len(d) - better - worse}")
     ax.set_xlabel("ROUGE-1 F1 gain per article (x100)")
@@ -210,6 +215,7 @@ def plot_calibration(correct: Any, confidence: Any, path: str | Path, bins: int 
     hx.bar(xs, ns, width=0.08)
     hx.set_xlabel("confidence of the predicted label")
     hx.set_ylabel("examples")
+    whole_counts(hx.yaxis)
     fig.tight_layout()
     save_figure(fig, path)
     return Path(path)

@@ -22,7 +22,7 @@ from typing import Any
 from nlpkit.io.files import write_atomic
 from nlpkit.io.writers import RowWriter, output_format
 from nlpkit.records import skip_kinds
-from nlpkit.reports import pyplot, save_figure, write_json
+from nlpkit.reports import pyplot, save_figure, whole_counts, write_json
 
 #: Topics drawn one by one in `topics_by_day.png`; the rest are `other`.
 TOP_TOPICS = 8
@@ -224,6 +224,7 @@ def plot_topics(tally: ArchiveTally, path: Path) -> Path:
     for i, (_, v) in enumerate(counts):
         ax.text(v, i, f" {v:,}", va="center", fontsize=9)
     ax.set_xlabel("articles")
+    whole_counts(ax.xaxis)
     scored = tally.rows - tally.failed
     ax.set_title(f"Topics of {scored:,} scored articles" + (f" ({tally.failed:,} failed)" if tally.failed else ""))
     ax.margins(x=0.12)
@@ -307,6 +308,7 @@ def plot_topics_by_day(tally: ArchiveTally, path: Path) -> Path:
     step = max(1, len(periods) // 12)
     ax.set_xticks(range(0, len(periods), step), periods[::step], rotation=45, ha="right")
     ax.set_ylabel("articles")
+    whole_counts(ax.yaxis)
     drawn = sum(per_day.values()) - left_out
     stray = f", {left_out:,} with a stray date" if left_out else ""
     note = f"{drawn:,} articles ({tally.undated:,} without a date{stray}, not drawn)"
@@ -330,6 +332,7 @@ def plot_claims(tally: ArchiveTally, path: Path) -> Path:
         ax.barh(labels, widths, left=left, label=stance, color=STANCE_COLOURS.get(stance, "#888888"))
         left = [a + w for a, w in zip(left, widths, strict=True)]
     ax.set_xlabel("articles that bear on the claim")
+    whole_counts(ax.xaxis)
     more = f" (the {TOP_CLAIMS} with most articles)" if len(tally.claims) > TOP_CLAIMS else ""
     ax.set_title(f"Stance of the articles toward each claim{more}")
     ax.legend(fontsize=8, loc="lower right")

@@ -120,3 +120,17 @@ def test_a_report_says_why_topics_and_stances_were_left_empty(tmp_path: Path) ->
     assert counts["stances"]["(no stance: no target)"] == 1 and sum(counts["stances"].values()) == 3
     md = (report / "report.md").read_text()
     assert "| (no topic: another language) | 1 | 33.3% |" in md and "| (no stance: no target) | 1 | 33.3% |" in md
+
+
+def test_count_axes_tick_whole_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Topics of a few articles were drawn against 0.25, 0.5, 0.75 of an article.
+    from nlpkit import score_report
+
+    drawn = []
+    monkeypatch.setattr(score_report, "save_figure", lambda fig, path: drawn.append(fig))
+    tally = score_report.ArchiveTally()
+    for topic in ("business", "business", "sport"):
+        tally.add({"topic": topic, "published": None})
+    score_report.plot_topics(tally, tmp_path / "topics.png")
+    ticks = drawn[0].axes[0].get_xticks()
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks)
