@@ -10,7 +10,7 @@ import numpy as np
 
 from nlpkit.summarizers.length import LengthSpec
 from nlpkit.summarizers.standalone import Fitness
-from nlpkit.text.segment import LIST_MARKER
+from nlpkit.text.segment import marker_end
 from nlpkit.text.tokens import word_count
 from nlpkit.types import Document, ScoredSentence, Sentence, Summary
 
@@ -81,8 +81,7 @@ def select(
 
 def _scored(s: Sentence, score: float) -> ScoredSentence:
     """A chosen sentence as a brief shows it: a list item without its marker (`1.`, `-`, `•`)."""
-    marker = LIST_MARKER.match(s.text)
-    cut = marker.end() if marker else 0
+    cut = marker_end(s.text)
     return ScoredSentence(text=s.text[cut:], start=s.start + cut, end=s.end, index=s.index, score=score)
 
 

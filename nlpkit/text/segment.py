@@ -81,6 +81,22 @@ _ACRONYM = re.compile(r"(?:[a-zA-Z]\.)+[a-zA-Z]")
 _WORD_CHARS = frozenset("_.'’-")
 
 
+def marker_end(sentence: str) -> int:
+    """Where a sentence starts after a list item's marker (`LIST_MARKER`), or 0: a German ordinal opening a line
+    ("1. FC Köln gewann", "3. Oktober") is not a marker.
+
+    Example:
+        >>> marker_end("2) A hotline will reopen."), marker_end("1. FC Köln gewann."), marker_end("Shares fell.")
+        (3, 0, 0)
+    """
+    m = LIST_MARKER.match(sentence)
+    if m is None:
+        return 0
+    if sentence.lstrip()[:1].isdigit() and _next_word(sentence, m.end()).lower() in _AFTER_ORDINAL:
+        return 0
+    return m.end()
+
+
 def _word_before(text: str, end: int) -> str:
     """The run of word characters, dots, apostrophes and hyphens ending at `end` (at most 40 back)."""
     i = end

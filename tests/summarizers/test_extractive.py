@@ -208,3 +208,8 @@ def test_a_bullet_of_a_list_is_briefed_without_its_marker(method: str) -> None:
     assert "Critics said the deal gave away -5 points of leverage for too little." in texts
     for s in summary.sentences:
         assert LIST_ARTICLE[s.start : s.end] == s.text
+    german = "Bundesliga am Samstag\n\n1. FC Köln gewann gegen Bayern mit 2:1.\n3. Oktober bleibt ein Feiertag in Deutschland."
+    assert [s.text for s in nlpkit.summarize(german, method=method, length=2).sentences] == [
+        "1. FC Köln gewann gegen Bayern mit 2:1.",
+        "3. Oktober bleibt ein Feiertag in Deutschland.",
+    ]
