@@ -42,9 +42,8 @@ class Batch:
     errors: tuple[dict[str, Any], ...]
     topics: dict[str, int]
     stances: dict[str, int]
-    stance_skipped: int
     seconds: dict[str, float]
-    skipped: dict[str, int] = field(default_factory=dict)  # `skip_kind` -> rows
+    skipped: dict[str, int] = field(default_factory=dict)  # `skip_kinds` -> rows ("stance: no target")
     side: tuple[dict[str, Any], ...] = ()  # claim rows (`score --claims`), `row` counting from this batch's first
 
 
@@ -69,7 +68,6 @@ def encode_batch(
         errors=tuple(error_record(r) for r in rows if r.get("error")),
         topics=dict(topics),
         stances=dict(stances),
-        stance_skipped=sum(1 for r in ok if r.get("stance_skipped")),
         seconds=seconds,
         skipped=dict(Counter(kind for r in ok for kind in skip_kinds(r))),
         side=tuple(side),
@@ -87,7 +85,7 @@ class ScoreSummary:
     resumed_after: int = 0
     topics: dict[str, int] = field(default_factory=dict)
     stances: dict[str, int] = field(default_factory=dict)
-    stance_skipped: int = 0
+    stance_skipped: int = 0  # articles with an empty stance, for any reason (`skipped` has why)
     skipped: dict[str, int] = field(default_factory=dict)  # `skip_kinds` -> articles ("topic: another language")
     claims: dict[str, dict[str, int]] = field(default_factory=dict)  # claim id -> stance -> articles
     claims_file: str | None = None
@@ -118,7 +116,7 @@ class ScoreSummary:
         if self.first_error is None and batch.errors:
             self.first_error = str(batch.errors[0]["error"])
         self.scored += batch.rows - len(batch.errors)
-        self.stance_skipped += batch.stance_skipped
+        self.stance_skipped += sum(n for kind, n in batch.skipped.items() if kind.startswith("stance: "))
         for name, tally in (("topics", batch.topics), ("stances", batch.stances), ("skipped", batch.skipped)):
             totals = getattr(self, name)
             for k, v in tally.items():

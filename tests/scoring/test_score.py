@@ -277,14 +277,22 @@ def test_bad_options(tmp_path: Path) -> None:
 def test_ray_engine_matches_local(tmp_path: Path) -> None:
     pytest.importorskip("ray")
     src = _archive(tmp_path, 12)
+    (src / "plain.txt").write_text("A major bridge was closed on Monday after engineers found cracks in its deck.")
     local = tmp_path / "local.jsonl"
-    score_archive([str(src)], local, workers=1)
+    here = score_archive([str(src)], local, workers=1)
     ray_out = tmp_path / "ray.jsonl"
     s = score_archive([str(src)], ray_out, engine="ray", workers=1, errors=tmp_path / "ray-errors.jsonl")
     ray_rows = sorted(_rows(ray_out), key=lambda r: r["id"])
     local_rows = sorted(_rows(local), key=lambda r: r["id"])
     assert ray_rows == local_rows
     assert s.read == len(local_rows) and s.failed == 3
+    assert (s.topics, s.stances, s.skipped, s.stance_skipped) == (
+        here.topics,
+        here.stances,
+        here.skipped,
+        here.stance_skipped,
+    )
+    assert s.skipped == {"stance: no target": 1}  # plain.txt has no headline
 
 
 def test_abstractive_briefs(tmp_path: Path, tiny_bart: Path, data_dir: Path) -> None:
