@@ -17,6 +17,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+from urllib.parse import urljoin
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import GZIP_MAGIC, READ_ERRORS, bounded_read, decompress, strip_controls
@@ -48,10 +49,12 @@ class FeedItem:
 
 
 class Listing(NamedTuple):
-    """What a feed or sitemap lists: its items, and how many more it has past the cap (not read)."""
+    """What a feed or sitemap lists: its items, how many more it has past the cap, and how many items have
+    neither a link nor their article (neither is read)."""
 
     items: list[FeedItem]
     left_out: int = 0
+    unlinked: int = 0
 
 
 #: Root tags of the documents that list articles: RSS, Atom and RDF feeds; sitemaps and sitemap indexes.
@@ -95,10 +98,17 @@ def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
     if not entries and not parsed.get("version"):
         raise InputError(f"{source}: not an RSS or Atom feed, nor a sitemap")
     site = _text(parsed.get("feed", {}).get("title"))
+    # A relative item link ("/news/1") is read against the feed's own address, or a saved feed's site link.
+    home = next((u for u in (base, _text(parsed.get("feed", {}).get("link"))) if u and _absolute(u)), "")
     items: list[FeedItem] = []
+    relative = unlinked = 0
     for entry in entries[:MAX_ITEMS]:  # the rest are `left_out`
         link = _text(entry.get("link"))
-        if not link.lower().startswith(("http://", "https://")):
+        if link and not _absolute(link):
+            relative += 1
+            link = urljoin(home, link) if home else ""
+        if not _absolute(link):
+            unlinked += 1
             continue
         meta = {
             "title": _text(entry.get("title")),
@@ -109,8 +119,13 @@ def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
         }
         items.append(FeedItem(link, {k: v for k, v in meta.items() if v}, content=_article_content(entry)))
     if not items:
-        raise InputError(f"{source}: the feed lists no article links")
-    return Listing(items, max(0, len(entries) - MAX_ITEMS))
+        why = f" ({relative} relative links and no address to read them against)" if relative and not home else ""
+        raise InputError(f"{source}: the feed lists no article links{why}")
+    return Listing(items, max(0, len(entries) - MAX_ITEMS), unlinked)
+
+
+def _absolute(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
 
 
 def _published(entry: Any) -> str:

@@ -73,6 +73,31 @@ def test_an_atom_feed_and_a_saved_feed_file(site: str, tmp_path: Path) -> None:
     assert len(list(read_articles(str(saved)))) == 20
 
 
+def test_a_saved_feed_with_relative_links_reads_them_against_its_site(site: str, tmp_path: Path) -> None:
+    # Many feeds link their items as "/news/1": a saved one said "the feed lists no article links".
+    body = " ".join(["The council voted on Monday to ban large cruise ships from the historic harbour."] * 10)
+    items = (
+        "<item><title>Council bans ships</title><link>/missing/9</link>"
+        f"<content:encoded><![CDATA[<p>{body}</p>]]></content:encoded></item>"
+        "<item><title>Item</title><link>items/1.html</link></item>"
+        "<item><title>No link</title><description>A teaser, and nothing to read.</description></item>"
+    )
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel><title>Local</title><link>{site}/</link>{items}</channel></rss>"
+    )
+    saved = tmp_path / "local.rss"
+    saved.write_text(rss)
+    records = list(read_articles(str(saved), fetcher=Fetcher()))
+    assert [type(r) for r in records] == [Article, Article, Failure], records
+    assert records[0].id == f"{site}/missing/9" and records[0].title == "Council bans ships"
+    assert records[1].id == f"{site}/items/1.html" and records[1].text
+    assert records[2].error == f"{saved}: 1 item has no link to an article, nor the article itself; not read"
+    saved.write_text(rss.replace(f"<link>{site}/</link>", ""))  # no site to read the links against
+    (failed,) = read_articles(str(saved), fetcher=Fetcher())
+    assert isinstance(failed, Failure) and "2 relative links and no address to read them against" in failed.error
+
+
 def test_a_news_sitemap_is_its_links_with_their_news_metadata(site: str) -> None:
     records = list(read_articles(f"{site}/sitemap.xml", fetcher=Fetcher()))
     assert [r.id for r in records] == [f"{site}/items/{i}.html" for i in range(3)]  # not the images' links

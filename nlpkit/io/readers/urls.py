@@ -133,7 +133,12 @@ def listed_items(
 
 
 def _left_out(source: str, listing: Listing) -> Iterator[Failure]:
-    """One failure for the items of a feed or sitemap past the cap, which are not read."""
+    """One failure for the items of a feed or sitemap past the cap, which are not read, and one for its items with
+    neither a link nor their article."""
+    if listing.unlinked:
+        items = "1 item has" if listing.unlinked == 1 else f"{listing.unlinked:,} items have"
+        error = f"{source}: {items} no link to an article, nor the article itself; not read"
+        yield Failure(source=source, id=source, error=error)
     if listing.left_out:
         error = (
             f"{source}: {listing.left_out:,} more items than the {len(listing.items):,} read (the most nlpkit reads "
