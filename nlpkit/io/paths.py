@@ -42,6 +42,8 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    # a page saved with its server's extension (`wget https://site/news/index.php`)
+    **dict.fromkeys((".shtml", ".shtm", ".php", ".phtml", ".asp", ".aspx", ".jsp", ".jspx", ".cfm"), "html"),
     ".mhtml": "mhtml",
     ".mht": "mhtml",
     ".eml": "eml",
@@ -113,9 +115,13 @@ def detect_format(path: str) -> str:
     if fmt is None:
         known = ", ".join(sorted(_EXTENSIONS))
         also = ", ".join(COMPRESSIONS)
-        raise InputError(
-            f"{path}: unknown file type {ext or '(no extension)'!r}; nlpkit reads {known} (and {also} of them)"
-        )
+        if not ext:
+            stem = os.path.basename(path)
+            raise InputError(
+                f"{path}: no file extension to tell its type by; name it {stem}.txt, {stem}.html (a saved page) or "
+                f"another type nlpkit reads ({known})"
+            )
+        raise InputError(f"{path}: unknown file type {ext!r}; nlpkit reads {known} (and {also} of them)")
     return fmt if fmt == "tar" else fmt + compression
 
 

@@ -374,6 +374,25 @@ def test_missing_path_folder_and_unknown_type(tmp_path: Path) -> None:
     assert "unknown file type '.key'" in errors[2]
 
 
+@pytest.mark.parametrize("name", ["index.php", "story.aspx", "news.shtml", "item.jsp", "page.asp", "a.cfm"])
+def test_a_page_saved_with_its_servers_extension_is_html(tmp_path: Path, name: str, data_dir: Path) -> None:
+    # `wget https://site/news/index.php` keeps the server's extension: "unknown file type '.php'".
+    page = tmp_path / name
+    page.write_bytes((data_dir / "article.html").read_bytes())
+    (a,) = _read(page)
+    assert isinstance(a, Article) and a.title == "Wind farm to power 300,000 homes approved"
+    (folder,) = _read(tmp_path)
+    assert isinstance(folder, Article) and folder.title == a.title
+
+
+def test_a_file_without_an_extension_is_told_how_to_name_it(tmp_path: Path) -> None:
+    (tmp_path / "story").write_text("Shops shut early. Staff went home.")
+    (failed,) = _read(tmp_path / "story")
+    assert isinstance(failed, Failure)
+    assert failed.error.startswith(f"{tmp_path / 'story'}: no file extension to tell its type by")
+    assert "name it story.txt, story.html" in failed.error
+
+
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
