@@ -23,8 +23,8 @@ _NEVER_END = frozenset(
     det insp rev hon st fr jr sr mt ft ave blvd rd dept univ approx fig figs vs v no nos vol vols pp
     p ch art sec cf esp est e.g i.e viz al ref tel ext ed eds gov't jan feb mar apr jun jul aug sep
     sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    ca bzw vgl ggf evtl inkl zzgl sog nr mio mrd tsd str hr sra srta dra sig sigg dott avv ing
-    ee aprox núm pág env abs geb gest jh bd hrsg std""".split()
+    bzw vgl ggf evtl inkl zzgl sog nr mio mrd tsd sra srta dra sigg dott avv aprox núm pág geb gest jh hrsg
+    dhr mevr drs""".split()
 )
 # After an ordinal's full stop (German writes "am 3. Oktober", "der 1. FC", "im 20. Jahrhundert"), the words
 # that go on the sentence: a number of two digits at most before one of them is not the end of a sentence.
@@ -33,7 +33,9 @@ _AFTER_ORDINAL = frozenset(
     jahrhundert jahrtausend fc bundesliga liga mal platz weltkrieg spieltag runde stock klasse""".split()
 )
 # Abbreviations that often end a sentence: split only if the next word starts sentences.
-_MAY_END = frozenset("""inc ltd corp co plc llc bros etc jr sr usw""".split())
+# (Other languages' abbreviations that are also English words or names -- "Los EE. UU." and the mobile firm EE,
+# "ca. 500" and Los Angeles, CA, "Ing. Rossi" and the bank ING -- are among them.)
+_MAY_END = frozenset("""inc ltd corp co plc llc bros etc jr sr usw ee ca ing abs std hr sig str env bd""".split())
 _MONTHS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 # Words that very often start a sentence; used to settle ambiguous full stops.
 _BULLET_STARTS = frozenset("-*•·▪–—(0123456789abcdefghijklmnopqrstuvwxyz")

@@ -94,6 +94,19 @@ def test_boundary_precision_and_recall_on_gold_set() -> None:
             ["Los EE. UU. anunciaron sanciones.", "Hubo aprox. 300 heridos."],
         ),
         ("Il y avait env. 500 personnes.", ["Il y avait env. 500 personnes."]),
+        ("Dhr. Jansen en mevr. De Vries waren het oneens.", ["Dhr. Jansen en mevr. De Vries waren het oneens."]),
+        # ... while the English words and names they spell still end a sentence
+        (
+            "Customers of EE. The firm said so. Shares in ING. The bank fell. He moved to Los Angeles, CA. It rained.",
+            [
+                "Customers of EE.",
+                "The firm said so.",
+                "Shares in ING.",
+                "The bank fell.",
+                "He moved to Los Angeles, CA.",
+                "It rained.",
+            ],
+        ),
         # Thai: a space between Thai letters ends a sentence; one before a number or a foreign word does not
         ("รัฐบาลลดราคาน้ำมัน 3 เดือน ประชาชนพอใจ", ["รัฐบาลลดราคาน้ำมัน 3 เดือน", "ประชาชนพอใจ"]),
         ("ธนาคาร Kasikorn ประกาศกำไร นักลงทุนดีใจ", ["ธนาคาร Kasikorn ประกาศกำไร", "นักลงทุนดีใจ"]),
