@@ -385,6 +385,22 @@ def test_a_page_saved_with_its_servers_extension_is_html(tmp_path: Path, name: s
     assert isinstance(folder, Article) and folder.title == a.title
 
 
+def test_a_text_file_of_web_addresses_is_told_to_be_given_as_urls(tmp_path: Path) -> None:
+    # `nlpkit summarize urls.txt` briefed the list itself: "• https://example.org/a https://example.org/b".
+    urls = tmp_path / "urls.txt"
+    urls.write_text("# today's links\nhttps://example.org/a\n\nhttps://example.org/b\n")
+    (failed,) = _read(urls)
+    assert isinstance(failed, Failure)
+    assert failed.error == (
+        f"{urls}: a list of web addresses, not an article; to read the pages they name, give it as --urls {urls} "
+        "(in Python, its lines to nlpkit.read_articles)"
+    )
+    story = tmp_path / "story.txt"
+    story.write_text("Read the report at https://example.org/a\nhttps://example.org/b\n")
+    (article,) = _read(story)
+    assert isinstance(article, Article)
+
+
 def test_a_file_without_an_extension_is_told_how_to_name_it(tmp_path: Path) -> None:
     (tmp_path / "story").write_text("Shops shut early. Staff went home.")
     (failed,) = _read(tmp_path / "story")

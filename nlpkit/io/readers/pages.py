@@ -4,6 +4,7 @@ documents: one article each (Markdown without its markup, HTML reduced to its ma
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from typing import IO, Any, cast
 
@@ -13,6 +14,9 @@ from nlpkit.io.paths import UNREAD, unread_document
 from nlpkit.io.readers.base import READERS, Fields, Record, make_article, read_whole
 from nlpkit.types import Failure
 
+#: A text file that is only web addresses, one a line (and `#` comments): the list `--urls` reads, not an article.
+_URL_LIST = re.compile(r"\s*(?:(?:https?://\S+|#[^\n]*)\s*\n\s*)*https?://\S+\s*", re.IGNORECASE)
+
 
 def _read_text(stream: IO[bytes], source: str, fields: Fields, *, markdown: bool = False) -> Iterator[Record]:
     """The file as one article: as written, or (`markdown`) without its markup and with its headline."""
@@ -20,6 +24,13 @@ def _read_text(stream: IO[bytes], source: str, fields: Fields, *, markdown: bool
         text, warning = read_whole(stream, source)
     except InputError as e:
         yield Failure(source=source, id=source, error=str(e))
+        return
+    if not markdown and _URL_LIST.fullmatch(text):
+        error = (
+            f"{source}: a list of web addresses, not an article; to read the pages they name, give it as "
+            f"--urls {source} (in Python, its lines to nlpkit.read_articles)"
+        )
+        yield Failure(source=source, id=source, error=error)
         return
     title = ""
     if markdown:
