@@ -528,7 +528,7 @@ _DATELINE = re.compile(
     r"(?:[A-Z][\w.'’-]*(?:,? +[A-Z0-9][\w.'’-]*){0,5},? +)?"
     r"\((?P<agency>[A-Za-z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})\)(?P<dash>\s*(?:--|[—–-])\s*)?"
     r"|[A-Z]{3,}(?:,? [A-Z][\w.'’-]*){0,4} (?:--|[—–]) (?=[A-Z\"“])"
-    r"|(?!(?:PUBLISHED|UPDATED|LAST UPDATED):)[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2}: (?=[A-Z\"“])"
+    r"|(?P<colon>(?!(?:PUBLISHED|UPDATED|LAST UPDATED):)[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2}: )(?=[A-Z\"“])"
 )
 # Agencies whose bracketed name opens a story without a dash ("Hong Kong (CNN) Six people were hurt").
 _WIRES = frozenset(
@@ -557,6 +557,12 @@ def _after_dateline(text: str, at: int) -> int:
         end = blank
     story = text[end : end + 200].split("\n", 1)[0]  # the start of the line's story
     opens = story[:1].isupper() or story[:1].isdigit() or story[:1] in ('"', "“")
+    if m.group("colon") is not None:
+        # "NEW DELHI: The government ... ." is a lede's dateline; "NHS: Waiting lists at record high" a headline's
+        # label, which stays: only a line that ends as a sentence does loses it
+        nl = text.find("\n", end)
+        line = text[end : nl if nl >= 0 else len(text)]
+        opens = opens and line.rstrip().endswith((".", "!", "?", '"', "”", "'", "’"))
     return end if opens and len(story.split()) >= 4 else at
 
 

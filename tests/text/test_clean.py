@@ -109,6 +109,7 @@ def test_prose_is_kept() -> None:
         "Berlin (spd) - Die Partei hat neue Regeln beschlossen.",  # a party in brackets, not a wire agency
         "NEW DELHI: the government announced rules for online games.",  # lower case after the colon
         "UPDATED: Tuesday, 3 June 2014, at noon in London.",  # a time stamp's label, not a place
+        "NHS: Waiting lists at record high\n\nThe number of patients waiting rose again in May.",  # a headline's label
         "One.\nTwo.\nThree.\nMUMBAI: A place this far down is not the story's dateline.",
     ],
 )
