@@ -21,6 +21,8 @@ from nlpkit.errors import InputError
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 #: Largest compression ratio accepted once more than a megabyte has come out of a stream.
 MAX_RATIO = 200
+
+
 #: The first two bytes of gzip data (a gzipped sitemap served as a file, not as a transfer encoding).
 GZIP_MAGIC = b"\x1f\x8b"
 #: Errors while reading compressed or damaged data (zlib's own error is not an OSError).
@@ -28,6 +30,21 @@ READ_ERRORS = (OSError, EOFError, zlib.error)
 
 #: Control characters (all but tab and line ends) and lone UTF-16 surrogates (from JSON escapes).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def member_size_problem(where: str, size: int, compressed: int | None, *, limit: int = MAX_MEMBER_BYTES) -> str | None:
+    """Why a compressed member (of an archive, of a Word document) is not inflated: `size` bytes out over `limit`,
+    or more than a megabyte at over `MAX_RATIO` times its `compressed` size (a bomb); else None.
+
+    Example:
+        >>> member_size_problem("a.zip!big.txt", 20_000_000, 10_000)
+        'a.zip!big.txt: inflates more than 200:1 (a decompression bomb); not read'
+    """
+    if size > limit:
+        return f"{where}: member is {size:,} bytes uncompressed, over the {limit:,} byte limit"
+    if compressed and size > 1_000_000 and size > MAX_RATIO * compressed:
+        return f"{where}: inflates more than {MAX_RATIO}:1 (a decompression bomb); not read"
+    return None
 
 
 def decode(data: bytes, source: str) -> tuple[str, str | None]:

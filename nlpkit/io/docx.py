@@ -15,7 +15,8 @@ import zipfile
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
 from nlpkit.errors import InputError, describe
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, MAX_RATIO, READ_ERRORS, bounded_read
+from nlpkit.io.decoding import READ_ERRORS, bounded_read, member_size_problem
+from nlpkit.io.xmlsafe import local_name, refuse_declarations
 
 #: The part that holds a document's text.
 DOCUMENT_PART = "word/document.xml"
@@ -41,13 +42,12 @@ def docx_article(data: bytes, source: str) -> tuple[str, str]:
         ('Rates held', 'The bank held rates.')
     """
     xml = _document_xml(data, source)
-    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-        raise InputError(f"{source}: a Word document with a DOCTYPE or entities; not read")
+    refuse_declarations(xml, f"{source}: a Word document")
     paragraphs: list[tuple[str, str]] = []  # (style, text)
     skipped = 0  # depth inside tables and text boxes
     try:
         for event, element in iterparse(io.BytesIO(xml), events=("start", "end")):
-            tag = _local(element.tag)
+            tag = local_name(element.tag)
             if tag in _SKIPPED:
                 skipped += 1 if event == "start" else -1
             elif event == "end" and tag == "p":
@@ -72,10 +72,9 @@ def _document_xml(data: bytes, source: str) -> bytes:
                 info = zf.getinfo(DOCUMENT_PART)
             except KeyError:
                 raise InputError(f"{source}: not a Word document (no {DOCUMENT_PART} inside)") from None
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise InputError(f"{where}: {info.file_size:,} bytes uncompressed, over the {MAX_MEMBER_BYTES:,} limit")
-            if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(1, info.compress_size):
-                raise InputError(f"{where}: inflates more than {MAX_RATIO}:1 (a decompression bomb); not read")
+            problem = member_size_problem(where, info.file_size, info.compress_size)
+            if problem:
+                raise InputError(problem)
             with zf.open(info) as part:
                 return bounded_read(part, where)
     except zipfile.BadZipFile as e:
@@ -89,7 +88,7 @@ def _paragraph(p: Element) -> tuple[str, str]:
     style = ""
     parts: list[str] = []
     for node in p.iter():
-        tag = _local(node.tag)
+        tag = local_name(node.tag)
         if tag == "t":
             parts.append(node.text or "")
         elif tag == "tab":
@@ -97,12 +96,7 @@ def _paragraph(p: Element) -> tuple[str, str]:
         elif tag in ("br", "cr"):
             parts.append("\n")
         elif tag == "pStyle":
-            value = next((v for k, v in node.attrib.items() if _local(k) == "val"), "")
+            value = next((v for k, v in node.attrib.items() if local_name(k) == "val"), "")
             style = value.lower().replace(" ", "")
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return style, "\n".join(line for line in lines if line)
-
-
-def _local(tag: str) -> str:
-    """An XML name without its namespace (`{http://...}t` -> `t`)."""
-    return tag.rpartition("}")[2]

@@ -21,6 +21,8 @@ from urllib.parse import urljoin
 
 from nlpkit.errors import InputError, describe
 from nlpkit.io.decoding import GZIP_MAGIC, READ_ERRORS, bounded_read, decompress, strip_controls
+from nlpkit.io.paths import is_url
+from nlpkit.io.xmlsafe import local_name, refuse_declarations
 
 #: Most items read from one feed.
 MAX_ITEMS = 10_000
@@ -99,15 +101,15 @@ def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
         raise InputError(f"{source}: not an RSS or Atom feed, nor a sitemap")
     site = _text(parsed.get("feed", {}).get("title"))
     # A relative item link ("/news/1") is read against the feed's own address, or a saved feed's site link.
-    home = next((u for u in (base, _text(parsed.get("feed", {}).get("link"))) if u and _absolute(u)), "")
+    home = next((u for u in (base, _text(parsed.get("feed", {}).get("link"))) if u and is_url(u)), "")
     items: list[FeedItem] = []
     relative = unlinked = 0
     for entry in entries[:MAX_ITEMS]:  # the rest are `left_out`
         link = _text(entry.get("link"))
-        if link and not _absolute(link):
+        if link and not is_url(link):
             relative += 1
             link = urljoin(home, link) if home else ""
-        if not _absolute(link):
+        if not is_url(link):
             unlinked += 1
             continue
         meta = {
@@ -122,10 +124,6 @@ def feed_items(data: bytes, source: str, *, base: str | None = None) -> Listing:
         why = f" ({relative} relative links and no address to read them against)" if relative and not home else ""
         raise InputError(f"{source}: the feed lists no article links{why}")
     return Listing(items, max(0, len(entries) - MAX_ITEMS), unlinked)
-
-
-def _absolute(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://"))
 
 
 def _published(entry: Any) -> str:
@@ -172,24 +170,23 @@ def sitemap_items(data: bytes, source: str) -> Listing:
     """
     from xml.etree.ElementTree import ParseError, iterparse
 
-    if b"<!ENTITY" in data or b"<!DOCTYPE" in data:  # no sitemap needs one; entities are how XML bombs work
-        raise InputError(f"{source}: a sitemap with a DOCTYPE or entities; not read")
+    refuse_declarations(data, f"{source}: a sitemap")
     items: list[FeedItem] = []
     left_out = 0
     try:
         for _, element in iterparse(io.BytesIO(data)):
-            kind = _local(element.tag)
+            kind = local_name(element.tag)
             if kind not in ("url", "sitemap"):
                 continue
             if len(items) >= MAX_SITEMAP_URLS:
                 left_out += 1
                 element.clear()
                 continue
-            fields = {_local(child.tag): child for child in element}
-            news = {_local(e.tag): _text(e.text) for e in fields["news"].iter()} if "news" in fields else {}
+            fields = {local_name(child.tag): child for child in element}
+            news = {local_name(e.tag): _text(e.text) for e in fields["news"].iter()} if "news" in fields else {}
             url = _text(fields["loc"].text) if "loc" in fields else ""
             element.clear()
-            if not url.lower().startswith(("http://", "https://")):
+            if not is_url(url):
                 continue
             meta = {
                 "title": news.get("title"),
@@ -204,11 +201,6 @@ def sitemap_items(data: bytes, source: str) -> Listing:
     if not items:
         raise InputError(f"{source}: the sitemap lists no links")
     return Listing(items, left_out)
-
-
-def _local(tag: str) -> str:
-    """An XML tag without its namespace (`{http://...}loc` -> `loc`)."""
-    return tag.rpartition("}")[2]
 
 
 def _text(value: Any) -> str:

@@ -92,11 +92,6 @@ class Page:
         return "other"
 
 
-def is_url(item: str) -> bool:
-    """Whether an input names a web page (`http://` or `https://`)."""
-    return item[:8].lower().startswith(("http://", "https://"))
-
-
 def _split_type(value: str) -> tuple[str, str | None]:
     """`text/html; charset=ISO-8859-1` -> ("text/html", "iso-8859-1")."""
     parts = [p.strip() for p in value.split(";")]

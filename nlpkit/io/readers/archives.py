@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from nlpkit.errors import InputError, describe
-from nlpkit.io.decoding import MAX_MEMBER_BYTES, MAX_RATIO, READ_ERRORS, bounded_read
+from nlpkit.io.decoding import MAX_MEMBER_BYTES, READ_ERRORS, bounded_read, member_size_problem
 from nlpkit.io.paths import UNREAD, format_of, split_format, unread_document
 from nlpkit.io.readers.base import READERS, Fields, Record, read_bytes
 from nlpkit.io.readers.pages import page_article
@@ -27,11 +27,7 @@ def member_problem(where: str, name: str, fmt: str, size: int, compressed: int |
         return f"{where}: {unread_document(name)}"
     if fmt in ("zip", "tar"):
         return f"{where}: an archive inside an archive is not read; extract it first"
-    if size > MAX_MEMBER_BYTES:
-        return f"{where}: member is {size:,} bytes uncompressed, over the {MAX_MEMBER_BYTES:,} byte limit"
-    if compressed is not None and compressed > 0 and size / compressed > MAX_RATIO and size > 1_000_000:
-        return f"{where}: compression ratio {size / compressed:.0f}:1 looks like a zip bomb; skipped"
-    return None
+    return member_size_problem(where, size, compressed, limit=MAX_MEMBER_BYTES)
 
 
 def _safe_name(name: str) -> bool:
