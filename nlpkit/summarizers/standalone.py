@@ -109,8 +109,13 @@ _SPEECH = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 #: How a sentence ends: a stop, or a closing quote or bracket (after one, or after a quoted sentence).
-_STOPS = (".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]", *SPACED_STOPS, *CJK_STOPS, *CJK_CLOSERS)
-_STOPS += ("\u201c", "\u00bb", "\u00ab")  # German closes a quotation with “ („so“) or « (»so«)
+#: (German closes a quotation with “ or «: „so“, »so«.)
+_STOPS = (
+    *(".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", "\u201c", "\u00bb", "\u00ab", ")", "]"),
+    *SPACED_STOPS,
+    *CJK_STOPS,
+    *CJK_CLOSERS,
+)
 
 
 def _ends_as_sentence(text: str) -> bool:

@@ -559,10 +559,9 @@ def _after_dateline(text: str, at: int) -> int:
     opens = story[:1].isupper() or story[:1].isdigit() or story[:1] in ('"', "“")
     if m.group("colon") is not None:
         # "NEW DELHI: The government ... ." is a lede's dateline; "NHS: Waiting lists at record high" a headline's
-        # label, which stays: only a line that ends as a sentence does loses it
+        # label, which stays
         nl = text.find("\n", end)
-        line = text[end : nl if nl >= 0 else len(text)]
-        opens = opens and line.rstrip().endswith((".", "!", "?", '"', "”", "'", "’"))
+        opens = opens and not looks_like_headline(text[end : nl if nl >= 0 else len(text)])
     return end if opens and len(story.split()) >= 4 else at
 
 
