@@ -85,7 +85,6 @@ class ScoreSummary:
     resumed_after: int = 0
     topics: dict[str, int] = field(default_factory=dict)
     stances: dict[str, int] = field(default_factory=dict)
-    stance_skipped: int = 0  # articles with an empty stance, for any reason (`skipped` has why)
     skipped: dict[str, int] = field(default_factory=dict)  # `skip_kinds` -> articles ("topic: another language")
     claims: dict[str, dict[str, int]] = field(default_factory=dict)  # claim id -> stance -> articles
     claims_file: str | None = None
@@ -100,13 +99,18 @@ class ScoreSummary:
     stages: dict[str, float] = field(default_factory=dict)
 
     @property
+    def stance_skipped(self) -> int:
+        """Articles whose stance was left empty, for any reason (`skipped` says which)."""
+        return sum(n for kind, n in self.skipped.items() if kind.startswith("stance: "))
+
+    @property
     def rate(self) -> float:
         """Articles per second over this run (not counting rows kept from before a resume)."""
         done = self.read - self.resumed_after
         return done / self.seconds if self.seconds > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        out = {**asdict(self), "rate": round(self.rate, 1)}
+        out = {**asdict(self), "stance_skipped": self.stance_skipped, "rate": round(self.rate, 1)}
         out["stages"] = {k: round(v, 3) for k, v in self.stages.items()}
         return out
 
@@ -116,7 +120,6 @@ class ScoreSummary:
         if self.first_error is None and batch.errors:
             self.first_error = str(batch.errors[0]["error"])
         self.scored += batch.rows - len(batch.errors)
-        self.stance_skipped += sum(n for kind, n in batch.skipped.items() if kind.startswith("stance: "))
         for name, tally in (("topics", batch.topics), ("stances", batch.stances), ("skipped", batch.skipped)):
             totals = getattr(self, name)
             for k, v in tally.items():
@@ -347,7 +350,6 @@ class OutputJob:
             for key, totals in (("topic", self.summary.topics), ("stance", self.summary.stances)):
                 if row.get(key):
                     totals[row[key]] = totals.get(row[key], 0) + 1
-            self.summary.stance_skipped += bool(row.get("stance_skipped"))
             for kind in skip_kinds(row):
                 self.summary.skipped[kind] = self.summary.skipped.get(kind, 0) + 1
         self.last_id = str(rows[-1]["id"]) if rows else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from nlpkit.text.language import is_other_language_reason
 from nlpkit.types import Article, Brief, Failure, Prediction, Summary
 
 #: What a score row holds for each task, in column order.
@@ -220,6 +221,6 @@ def skip_kinds(row: dict[str, Any]) -> list[str]:
     for task in ("topic", "stance"):
         why = row.get(f"{task}_skipped")
         if why:
-            kind = "another language" if why.startswith("written in ") else why.split(":")[0].split(";")[0]
+            kind = "another language" if is_other_language_reason(why) else why.split(":")[0].split(";")[0]
             out.append(f"{task}: {kind}")
     return out

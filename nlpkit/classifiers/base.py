@@ -20,7 +20,7 @@ from nlpkit.classifiers.claims import article_facts, evidence
 from nlpkit.errors import ModelError, UsageError, require
 from nlpkit.params import check_params
 from nlpkit.persistence import ModelMeta, model_ident, save_model
-from nlpkit.text.language import is_other_language
+from nlpkit.text.language import OTHER_LANGUAGE, is_other_language
 from nlpkit.types import Evidence, Prediction
 
 Pair = tuple[str, str]
@@ -129,7 +129,7 @@ class ClassifierModel:
         if self.language is None:
             return None
         other = is_other_language(text, self.language)
-        return f"written in {other}; the model reads {self.language}" if other else None
+        return OTHER_LANGUAGE.format(found=other, reads=self.language) if other else None
 
     @property
     def ident(self) -> str:

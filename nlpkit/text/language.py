@@ -71,6 +71,15 @@ def english_share(text: str, *, sample: int = 2000) -> float:
     return _english_share(_WORD.findall(text[:sample].lower()))
 
 
+#: Why a model leaves a text unlabelled because of its language (a row's `topic_skipped` or `stance_skipped`).
+OTHER_LANGUAGE = "written in {found}; the model reads {reads}"
+
+
+def is_other_language_reason(why: str) -> bool:
+    """Whether a skip reason is `OTHER_LANGUAGE`'s (and not, say, a missing target)."""
+    return why.startswith(OTHER_LANGUAGE.partition("{")[0])
+
+
 def is_other_language(text: str, expected: str, *, confidence: float = 0.9) -> str | None:
     """The language of `text` when it is confidently not `expected` (ISO 639-1), else None.
 
