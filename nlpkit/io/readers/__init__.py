@@ -8,6 +8,7 @@ encodings, bombs); which files an input names is `io.paths`'s business.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from nlpkit.errors import InputError, UsageError, describe
+from nlpkit.io.decoding import csv_delimiter
 from nlpkit.io.paths import STDIN_FORMATS, detect_format, expand_inputs, not_a_regular_file, shown, split_format
 from nlpkit.io.readers.archives import member_problem, zip_entries, zip_member_records
 from nlpkit.io.readers.base import (
@@ -137,16 +139,17 @@ def read_articles(
             yield from read_path(item, fields, fetcher=fetcher)
 
 
-_HEADER_CELL = re.compile(rb'"?[A-Za-z_][\w .-]{0,39}"?')
+_HEADER_CELL = re.compile(r"[A-Za-z_][\w .-]{0,39}")
 
 
 def _table_header(line: bytes, text_field: str) -> str | None:
-    """`tsv` or `csv` when `line` is a table's header: names cut by one delimiter, one of them `text_field`."""
-    for sep, fmt in ((b"\t", "tsv"), (b",", "csv"), (b";", "csv"), (b"|", "csv")):
-        cells = [c.strip() for c in line.split(sep)]
-        names = len(cells) >= 2 and all(_HEADER_CELL.fullmatch(c) for c in cells)
-        if names and text_field.encode() in (c.strip(b'"') for c in cells):
-            return fmt
+    """`tsv` or `csv` when `line` is a table's header: names cut by its delimiter (`csv_delimiter`, as every CSV
+    nlpkit reads), one of them `text_field`."""
+    head = line.decode("utf-8", "replace")
+    sep = csv_delimiter(head)
+    cells = [c.strip() for c in next(csv.reader([head], delimiter=sep), [])]
+    if len(cells) >= 2 and text_field in cells and all(_HEADER_CELL.fullmatch(c) for c in cells):
+        return "tsv" if sep == "\t" else "csv"
     return None
 
 
