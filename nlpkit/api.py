@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # imported where used: a brief needs no classifier code
 
 
 def summarize(
-    text: str | Document,
+    text: str | Article | Document,
     *,
     method: str = "auto",
     length: str | int | LengthSpec = 3,
@@ -30,7 +30,8 @@ def summarize(
     """Summarize one article.
 
     Args:
-        text: The article (raw or cleaned text), or an already segmented `Document`.
+        text: The article (raw or cleaned text), an `Article` from `read_articles` (its headline is the
+            title unless `title` is given; offsets index its `text`), or an already segmented `Document`.
         method: A registered method (`auto`, `lead`, `textrank`, `lexrank`, `centroid`) or a
             trained summarizer's folder.
         length: `3` sentences, `"20%"` of them, or a `"60w"` word budget.
@@ -54,14 +55,19 @@ def summarize(
     """
     if isinstance(text, Document):
         return get_summarizer(method, **options).summarize(text, LengthSpec.parse(length))
-    _check_text(text, "a str or a Document")
+    if isinstance(text, Article):
+        title, text = title if title is not None else (text.title or None), text.text
+    _check_text(text, "a str, an Article or a Document")
     doc = prepare(text, title=title, clean=clean)
     summary = get_summarizer(method, **options).summarize(doc, LengthSpec.parse(length))
     return in_given_text(summary, text, doc, title_given=title is not None)
 
 
-def _check_text(text: object, wanted: str = "a str") -> None:
-    """A `TypeError` that says what was given, where an article's text is not a string."""
+def _check_text(text: object, wanted: str) -> None:
+    """A `TypeError` that says what was given, where an article's text is not a string; the error of a
+    record `read_articles` could not read."""
+    if isinstance(text, Failure):
+        raise InputError(text.error)
     if not isinstance(text, str):
         hint = " (decode bytes first: data.decode('utf-8'))" if isinstance(text, bytes | bytearray) else ""
         raise TypeError(f"the article's text must be {wanted}, not {type(text).__name__}{hint}")
@@ -191,7 +197,7 @@ NO_TARGET_GIVEN = "no target: give target=, or title= (the headline is checked w
 
 
 def classify(
-    text: str,
+    text: str | Article,
     model: str | ClassifierModel = "topic",
     *,
     target: str | None = None,
@@ -199,8 +205,10 @@ def classify(
     clean: bool = True,
 ) -> Prediction | Skipped:
     """Label one article as `nlpkit classify` does: prepared as in training, the target echoed (stance),
-    the evidence sentence named with offsets into `text`. An article the model cannot label (another
-    language; stance with no target and no headline) is `Skipped`, with the reason.
+    the evidence sentence named with offsets into `text`. `text` may be an `Article` from `read_articles`:
+    its headline is used unless `title` is given (and stands as the stance target when none is).
+    An article the model cannot label (another language; stance with no target and no headline) is
+    `Skipped`, with the reason.
 
     Example:
         >>> import nlpkit
@@ -210,14 +218,20 @@ def classify(
         >>> p.target, p.target_source
         ('Council bans ships', 'given')
     """
-    _check_text(text)
-    article = Article(id="text", title=title or "", text=text, source="<text>")
+    if isinstance(text, Article):
+        article = text if title is None else replace(text, title=title)
+    else:
+        _check_text(text, "a str or an Article")
+        article = Article(id="text", title=title or "", text=text, source="<text>")
     (result,) = classify_articles([article], model, target=target, clean=clean)
     if isinstance(result, Failure):
         raise InputError(result.error.removeprefix("<text>: "))
     if isinstance(result, Skipped):
-        reason = result.reason.removeprefix("<text>: ")
-        return Skipped(article, NO_TARGET_GIVEN if reason == NO_TARGET else reason)
+        where = f"{article.source}: "
+        reason = result.reason.removeprefix(where)
+        if reason == NO_TARGET:  # in the words of this function's arguments, not the command's options
+            reason = NO_TARGET_GIVEN
+        return Skipped(article, reason if article.source == "<text>" else where + reason)
     return result[1]
 
 

@@ -264,15 +264,43 @@ def test_a_lone_string_is_not_taken_for_a_stream_of_letters(stream: str) -> None
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [(None, "must be a str or a Document, not NoneType"), (b"A story.", r"not bytes \(decode bytes first")],
+    [(None, "must be a str, an Article or a Document, not NoneType"), (b"A story.", r"not bytes \(decode bytes first")],
 )
 def test_a_text_that_is_not_a_string_is_one_clear_type_error(text: object, message: str) -> None:
     with pytest.raises(TypeError, match=message):
         nlpkit.summarize(text)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="must be a str, not"):
+    with pytest.raises(TypeError, match="must be a str or an Article, not"):
         nlpkit.classify(text)  # type: ignore[arg-type]
 
 
 def test_stance_without_a_target_says_which_argument_to_give() -> None:
     skipped = nlpkit.classify("The council voted on Monday to ban cruise ships.", "stance")
     assert isinstance(skipped, Skipped) and "target=" in skipped.reason and "--target" not in skipped.reason
+
+
+def test_an_article_read_from_a_file_can_be_summarized_and_classified_as_it_is() -> None:
+    # What read_articles yields is what summarize and classify take: its headline is the title.
+    article = next(a for a in nlpkit.read_articles("data/articles.jsonl") if isinstance(a, nlpkit.Article))
+    summary = nlpkit.summarize(article, length=1)
+    assert summary.title == article.title
+    (s,) = summary.sentences
+    assert article.text[s.start : s.end] == s.text
+    assert nlpkit.summarize(article, title="Another headline").title == "Another headline"
+    prediction = nlpkit.classify(article, "stance")
+    assert isinstance(prediction, nlpkit.Prediction)
+    assert (prediction.target, prediction.target_source) == (article.title, "headline")
+    assert prediction.evidence is not None
+    assert article.text[prediction.evidence.start : prediction.evidence.end] == prediction.evidence.text
+    skipped = nlpkit.classify(article, "stance", title="")
+    assert isinstance(skipped, Skipped)
+    assert skipped.reason.startswith(f"{article.source}: no target") and "target=" in skipped.reason
+    assert "--target" not in skipped.reason
+
+
+def test_a_record_that_could_not_be_read_raises_its_own_error() -> None:
+    (failure,) = nlpkit.read_articles(["no-such-article.txt"])
+    assert isinstance(failure, nlpkit.Failure)
+    with pytest.raises(nlpkit.NlpkitError, match=r"no-such-article\.txt: no such file"):
+        nlpkit.summarize(failure)  # type: ignore[arg-type]
+    with pytest.raises(nlpkit.NlpkitError, match=r"no-such-article\.txt: no such file"):
+        nlpkit.classify(failure)  # type: ignore[arg-type]
