@@ -441,10 +441,7 @@ def model_card(meta: ModelMeta) -> str:
         *_card_definitions(data.get("label_definitions")),
         "## Training data",
         "",
-        f"- source: `{data.get('source', '?')}`",
-        f"- examples used: {data.get('n_train', '?')} train, {data.get('n_dev', 0)} dev",
-        f"- fingerprint (SHA-256 of the examples): `{data.get('fingerprint', '?')}`",
-        *(f"- {note}" for note in data.get("notes", [])),
+        *_card_data(data),
         "",
         "## Evaluation",
         "",
@@ -455,9 +452,13 @@ def model_card(meta: ModelMeta) -> str:
         "",
         "## Reproduce",
         "",
-        "```console",
-        meta.command,
-        "```",
+        *(
+            ["```console", meta.command, "```"]
+            if meta.command
+            else [
+                "Not recorded: fitted in Python and saved with `nlpkit.save_model`; the parameters are in `nlpkit.json`."
+            ]
+        ),
         "",
         "## Versions",
         "",
@@ -467,6 +468,17 @@ def model_card(meta: ModelMeta) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _card_data(data: dict[str, Any]) -> list[str]:
+    if "source" not in data:  # an estimator fitted in Python: nlpkit never saw its data
+        return ["Not recorded: fitted in Python and saved with `nlpkit.save_model`."]
+    return [
+        f"- source: `{data['source']}`",
+        f"- examples used: {data.get('n_train', '?')} train, {data.get('n_dev', 0)} dev",
+        f"- fingerprint (SHA-256 of the examples): `{data.get('fingerprint', '?')}`",
+        *(f"- {note}" for note in data.get("notes", [])),
+    ]
 
 
 def _card_definitions(definitions: Any) -> list[str]:
@@ -568,7 +580,8 @@ def _card_selection(selection: dict[str, Any]) -> list[str]:
     lines += ["| candidate | CV score | seconds |", "| --- | ---: | ---: |"]
     for c in candidates:
         mark = " (chosen)" if c.get("name") == selection.get("chosen") else ""
-        lines.append(f"| {c.get('name')}{mark} | {c.get('score', float('nan')):.4f} | {c.get('seconds', 0):.1f} |")
+        score = f"{c['score']:.4f}" if "score" in c else f"not scored: {c.get('skipped', '?')}"
+        lines.append(f"| {c.get('name')}{mark} | {score} | {c.get('seconds', 0):.1f} |")
     return lines
 
 

@@ -103,3 +103,13 @@ def test_bundled_models_load_from_any_directory(tmp_path: Path, monkeypatch: pyt
         stance.predict(("Storm hits coast", "A storm hit the coast overnight, cutting power to homes."))
         in stance.labels
     )
+
+
+def test_the_card_of_an_estimator_fitted_in_python_says_what_is_not_known(tmp_path: Path) -> None:
+    from nlpkit.classifiers.tfidf import TfidfClassifier
+
+    est = TfidfClassifier(cv=2).fit(["A late goal won it.", "Profits fell."] * 4, ["sport", "business"] * 4)
+    card = (nlpkit.save_model(est, tmp_path / "m") / "README.md").read_text()
+    assert "`?`" not in card and "? train" not in card and "```console\n\n```" not in card
+    assert card.count("Not recorded: fitted in Python and saved with `nlpkit.save_model`") == 2
+    assert "## Model selection" in card and "(chosen)" in card  # how the estimator chose its settings

@@ -259,6 +259,7 @@ def fitted_model(estimator: Any, *, name: str | None = None) -> TopicModel | Sta
         name=name or f"{task}-{backend}",
         labels=tuple(str(c) for c in estimator.classes_),
         params=params,
+        selection=getattr(estimator, "selection_", None) or {},
     )
     return classifier_model(estimator.predictor(), meta)
 

@@ -3,6 +3,7 @@ cross-validated candidate is scored and the best one picked, score alignment, te
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,8 +32,11 @@ def align(scores: np.ndarray, have: np.ndarray, want: np.ndarray) -> np.ndarray:
 
 
 def fit_temperature(scores: np.ndarray, y: Sequence[str], classes: Sequence[str]) -> float:
-    """The scale T minimising the log-loss of softmax(T * scores) on held-out scores."""
+    """The scale T minimising the log-loss of softmax(T * scores) on held-out scores (1 with none)."""
     from scipy.optimize import minimize_scalar
+
+    if len(y) == 0:
+        return 1.0
 
     index = {c: i for i, c in enumerate(classes)}
     gold = np.array([index[v] for v in y])
@@ -84,14 +88,35 @@ def cv_result(name: str, scores: np.ndarray, y: np.ndarray, classes: np.ndarray,
     """A candidate's cross-validation result: macro-F1 and accuracy of its out-of-fold scores' argmax
     (rows left NaN, which no fold held out, are not counted)."""
     rows = np.flatnonzero(~np.isnan(scores).any(axis=1))
+    if not rows.size:  # folds that keep every headline and body apart may leave nothing to score
+        return {"name": name, "skipped": "no fold could be scored (too few distinct texts)", "seconds": seconds}
     pred = classes[scores[rows].argmax(axis=1)]
     m = classification_metrics(list(y[rows]), list(pred), labels=list(classes))
     return {"name": name, "score": m["macro_f1"], "accuracy": m["accuracy"], "seconds": seconds}
 
 
+def say_tried(
+    verbose: int, results: Sequence[dict[str, Any]], done: int, total: int, what: str, seconds: float
+) -> None:
+    """One progress line on stderr (when `verbose`) for a step of the cross-validated choice that took
+    `seconds`: the best candidate of `results` with its scores, and how many of the `total` `what` are done."""
+    if not verbose or not results:
+        return
+    r = results[best_result(results)]
+    scored = f"macro-F1 {r['score']:.3f}, accuracy {r['accuracy']:.3f}" if "score" in r else r["skipped"]
+    print(
+        f"nlpkit: choosing settings: {done} of {total} {what} cross-validated ({seconds:.0f} s); {r['name']}: {scored}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def best_result(results: Sequence[dict[str, Any]]) -> int:
-    """The index of the best scored result: macro-F1, then accuracy, then the cheaper (earlier) candidate."""
+    """The index of the best scored result: macro-F1, then accuracy, then the cheaper (earlier) candidate;
+    the first with none scored."""
     scored = [i for i, r in enumerate(results) if "score" in r]
+    if not scored:
+        return 0
     return max(scored, key=lambda i: (results[i]["score"], results[i]["accuracy"], -i))
 
 

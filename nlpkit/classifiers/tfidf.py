@@ -28,6 +28,7 @@ from nlpkit.classifiers.svm import (
     best_result,
     cv_result,
     fit_temperature,
+    say_tried,
     short_texts,
     stack,
     tfidf_vectorizers,
@@ -55,7 +56,8 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
     fitted inside each fold): `cv`-fold stratified, or, when `fit` is given the examples' sources as
     `groups`, one source held out at a time — as the model will meet a new outlet. What `budget`
     seconds do not reach is skipped. The winner is refitted on all the data, and its out-of-fold
-    scores fit the temperature of its probabilities. `selection_` records every candidate's score.
+    scores fit the temperature of its probabilities. `selection_` records every candidate's score;
+    `verbose=1` prints a line on stderr as each feature set is cross-validated.
 
     Example:
         >>> clf = TfidfClassifier(min_df=1, cv=2).fit(
@@ -83,6 +85,7 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         class_weight: str | None = None,
         budget: float = 600.0,
         random_state: int = 0,
+        verbose: int = 0,
     ) -> None:
         self.features = features
         self.min_df = min_df
@@ -95,6 +98,7 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.budget = budget
         self.random_state = random_state
+        self.verbose = verbose
 
     def _feature_sets(self, texts: Sequence[str]) -> list[str]:
         if self.features != "auto":  # one feature set, or several to choose among ("words,words+bigrams")
@@ -190,6 +194,9 @@ class TfidfClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
                 results.append(cv_result(_candidate(name, c, w), scores[c, w], y, self.classes_, seconds))
                 keys.append((name, c, w))
                 oof.append(scores[c, w])
+            if len(names) > 1:
+                done, took = len(results) // len(settings), seconds * len(settings)
+                say_tried(self.verbose, results[-len(settings) :], done, len(names), "feature sets", took)
         best = best_result(results)
         self.selection_ = {
             "how": f"{how}, by macro-F1 (then accuracy)",

@@ -16,7 +16,8 @@ motions (IBM). Three candidates cover them:
 
 `model="auto"` scores the candidates the data's shape allows by cross-validation on the
 training data — folds by headline and body, as `nlpkit train` holds out its dev split — and
-keeps the best by macro-F1. `selection_` records every candidate's score.
+keeps the best by macro-F1. `selection_` records every candidate's score; `verbose=1` prints a line
+on stderr as each is cross-validated.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from nlpkit.classifiers.svm import (
     best_result,
     cv_result,
     fit_temperature,
+    say_tried,
     short_texts,
     stack,
     tfidf_vectorizers,
@@ -176,6 +178,7 @@ class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         claims: bool = True,
         split_by: str = "auto",
         random_state: int = 0,
+        verbose: int = 0,
     ) -> None:
         self.model = model
         self.claims = claims
@@ -189,6 +192,7 @@ class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.class_weight = class_weight
         self.random_state = random_state
+        self.verbose = verbose
 
     def _candidates(self, pairs: list[Pair], y: np.ndarray) -> list[str]:
         if self.model != "auto":
@@ -240,8 +244,10 @@ class TfidfStanceClassifier(PredictFromProba, ClassifierMixin, BaseEstimator):
                     continue
                 fitted = self._make(name).fit([pairs[i] for i in tr], y[tr], self.classes_)
                 scores[te] = fitted.scores([pairs[i] for i in te])
-            results.append(cv_result(name, scores, y, self.classes_, time.perf_counter() - start))
+            took = time.perf_counter() - start
+            results.append(cv_result(name, scores, y, self.classes_, took))
             oof.append(scores)
+            say_tried(self.verbose, results[-1:], len(results), len(names), "models", took)
         best = best_result(results)
         self.selection_ = {
             "how": f"{k}-fold cross-validation on the training data, {split.how}, by macro-F1 (then accuracy)",

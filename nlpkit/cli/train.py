@@ -116,8 +116,9 @@ def train_command(
     if device is not None:
         params["device"] = device
     backend = backend or ("extractive" if task is Task.summarizer else "tfidf")
-    if backend in ("transformer", "seq2seq"):
-        params.setdefault("verbose", 1)  # progress bar and one line per epoch on stderr
+    if backend in ("transformer", "seq2seq") or (backend == "tfidf" and task is not Task.summarizer):
+        # progress on stderr: a bar and one line per epoch, or one line per candidate cross-validated
+        params.setdefault("verbose", 1)
 
     def log(msg: str) -> None:
         print(f"nlpkit: {msg}", file=sys.stderr, flush=True)
@@ -183,9 +184,8 @@ def train_command(
     m = dict(result.metrics)
     m.setdefault("data", m.get("evaluated_on"))
     m["model"] = str(result.path)
-    print(f"evaluated on {result.metrics['evaluated_on']}; trained in {result.seconds:.1f} s")
-    print(format_classification_report(m))
-    print(f"model written to {result.path}")
+    print(format_classification_report(m))  # its first line says what it was evaluated on
+    print(f"trained in {result.seconds:.1f} s; model written to {result.path}")
 
 
 def register(app: typer.Typer) -> None:

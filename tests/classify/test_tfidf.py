@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.base import clone
 
+import nlpkit
 from nlpkit.classifiers.pairs import pair_cues
 from nlpkit.classifiers.stance_features import PairFeatures
 from nlpkit.classifiers.tfidf import TfidfClassifier, TfidfStanceClassifier
@@ -83,3 +86,36 @@ def test_stance_classifier_learns_relatedness() -> None:
     clf = TfidfStanceClassifier(svd_components=2, max_iter=30).fit(pairs, labels)
     assert clf.predict([("Storm hits coast", "The storm hit the coast.")]).tolist() == ["agree"]
     assert clf.predict([("Storm hits coast", "Oil prices rose.")]).tolist() == ["unrelated"]
+
+
+def test_verbose_shows_each_candidate_as_it_is_cross_validated(capsys: pytest.CaptureFixture[str]) -> None:
+    TfidfClassifier(min_df=1, features="words,words+bigrams", cv=2).fit(TEXTS, LABELS)
+    assert capsys.readouterr().err == ""  # quiet unless asked
+    TfidfClassifier(min_df=1, features="words,words+bigrams", cv=2, verbose=1).fit(TEXTS, LABELS)
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" cross-validated")[0] for line in lines] == [
+        "nlpkit: choosing settings: 1 of 2 feature sets",
+        "nlpkit: choosing settings: 2 of 2 feature sets",
+    ]
+    assert "; words, C=" in lines[0] and "; words+bigrams, C=" in lines[1] and "macro-F1 1.000" in lines[0]
+    pairs = [
+        p for i in range(8) for p in [("Dog bites man", f"A dog bit man {i}."), ("Dog bites man", f"Oil up {i}%.")]
+    ]
+    TfidfStanceClassifier(svd_components=2, max_iter=20, cv=2, verbose=1).fit(pairs, ["agree", "unrelated"] * 8)
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" cross-validated")[0] for line in lines] == [
+        "nlpkit: choosing settings: 1 of 2 models",
+        "nlpkit: choosing settings: 2 of 2 models",
+    ]
+    assert "; text-linear: macro-F1" in lines[0] and "; pair-trees: macro-F1" in lines[1]
+
+
+def test_stance_folds_that_score_nothing_leave_the_first_model_not_a_crash(tmp_path: Path) -> None:
+    # Two bodies, each with one label: folds by body leave a one-label training part, so no candidate is scored.
+    pairs = [("Dog bites man", "A dog bit a man."), ("Dog bites man", "Oil prices rose.")] * 6
+    clf = TfidfStanceClassifier(svd_components=2, max_iter=20, cv=2).fit(pairs, ["agree", "unrelated"] * 6)
+    assert clf.selection_["chosen"] == "text-linear"
+    assert {c["skipped"] for c in clf.selection_["candidates"]} == {"no fold could be scored (too few distinct texts)"}
+    assert clf.predict([("Dog bites man", "A dog bit a man.")]).tolist() == ["agree"]
+    card = (nlpkit.save_model(clf, tmp_path / "m") / "README.md").read_text()
+    assert "| text-linear (chosen) | not scored: no fold could be scored" in card and "nan" not in card

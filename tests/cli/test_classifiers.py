@@ -19,6 +19,11 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     r = runner.invoke(app, ["train", "topic", str(data), "--out", str(out), "--dev-split", "0.25"])
     assert r.exit_code == 0, r.output
     assert "macro-F1" in r.stdout and "model written to" in r.stdout
+    # the settings are chosen by cross-validation, one progress line per feature set tried, on stderr
+    tried = [line for line in r.stderr.splitlines() if line.startswith("nlpkit: choosing settings: ")]
+    assert tried and re.fullmatch(
+        r".*: 1 of \d feature sets cross-validated \(\d+ s\); .*macro-F1 [\d.]+, .*", tried[0]
+    )
     return out
 
 
