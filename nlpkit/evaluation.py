@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from nlpkit.catalog import get_summarizer, load_model
 from nlpkit.classifiers.base import check_model
-from nlpkit.errors import DataError, UsageError
+from nlpkit.errors import DataError, UsageError, describe
 from nlpkit.io.files import write_atomic
 from nlpkit.io.readers import Fields, read_articles
-from nlpkit.labelled import Data, LabelFields, load_labelled, prepare_examples
-from nlpkit.metrics import brief_rouge, classification_metrics, metrics_by_group, rouge_gains, sentence_lines
+from nlpkit.labelled import Data, LabelFields, LabelledData, load_labelled, prepare_examples
+from nlpkit.metrics import (
+    brief_rouge,
+    classification_metrics,
+    macro_f1_present,
+    metrics_by_group,
+    rouge_gains,
+    sentence_lines,
+)
 from nlpkit.persistence import peek_meta
 from nlpkit.reports import (
     classification_markdown,
@@ -126,6 +134,116 @@ def _is_summarizer(model: str | Path) -> bool:
 #: Share of a data set's checked examples found in the model's training data above which `evaluate` warns.
 SEEN_WARNING = 0.5
 
+#: A label map: `{data label or glob: model label}` (`""` leaves the examples out), or a file of them (a
+#: JSON object, or a CSV/TSV with the columns `label,model_label`), or a list of files and `FROM=TO` strings.
+LabelMap = Mapping[str, str] | str | Path | Sequence[str]
+MAP_COLUMNS = ("label", "model_label")
+
+
+def read_label_map(spec: LabelMap) -> list[tuple[str, str]]:
+    """A label map's rules as (pattern, model label) pairs, in the order given (the first that matches wins).
+
+    Example:
+        >>> read_label_map(["news/uk-politics=politics", "sport/*=sport", "news/in-pictures="])
+        [('news/uk-politics', 'politics'), ('sport/*', 'sport'), ('news/in-pictures', '')]
+    """
+    if isinstance(spec, Mapping):
+        return [(str(k), str(v)) for k, v in spec.items()]
+    rules: list[tuple[str, str]] = []
+    for item in [spec] if isinstance(spec, str | Path) else spec:
+        if isinstance(item, str) and "=" in item and not Path(item).is_file():
+            source, _, target = item.partition("=")
+            rules.append((source.strip(), target.strip()))
+        elif not Path(item).is_file():
+            raise UsageError(f"label map {str(item)!r}: no such file; give FROM=TO or a file of label,model_label")
+        else:
+            rules += _label_map_file(Path(item))
+    if not rules or any(not source for source, _ in rules):
+        raise UsageError(f"label map {spec!r}: give FROM=TO pairs (FROM a data label or a glob such as 'sport/*')")
+    return rules
+
+
+def _label_map_file(path: Path) -> list[tuple[str, str]]:
+    import csv
+    import json
+
+    wanted = f"a JSON object or a CSV of {','.join(MAP_COLUMNS)}"
+    found: Any = None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix.lower() == ".json":
+            found = json.loads(text)
+        else:
+            dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+            rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
+    except (OSError, UnicodeError, ValueError, csv.Error) as e:
+        raise DataError(f"{path}: cannot be read as {wanted} ({describe(e)})") from e
+    if path.suffix.lower() == ".json":
+        if not isinstance(found, dict):
+            raise DataError(f"{path}: not a label map: give {wanted}")
+        return [(str(k), "" if v is None else str(v)) for k, v in found.items()]
+    if not rows or any(c not in rows[0] for c in MAP_COLUMNS):
+        raise DataError(f"{path}: not a label map: give {wanted} (a header row naming both columns)")
+    return [(str(r[MAP_COLUMNS[0]] or "").strip(), str(r[MAP_COLUMNS[1]] or "").strip()) for r in rows]
+
+
+def relabel(
+    data: LabelledData, model_labels: Sequence[str], rules: Sequence[tuple[str, str]], *, skip_unknown: bool = False
+) -> LabelledData:
+    """The examples with their labels in the model's words: each label renamed by the first rule whose
+    pattern (a label or a glob) matches it; examples mapped to `""` left out, and those whose label the
+    model lacks left out (`skip_unknown`) or refused. What was changed is added to the notes."""
+    from collections import Counter
+    from fnmatch import fnmatchcase
+
+    known = set(model_labels)
+    bad = sorted({to for _, to in rules if to and to not in known})
+    if bad:
+        raise UsageError(
+            f"label map: {', '.join(bad)} {'is not a label' if len(bad) == 1 else 'are not labels'} of the model; "
+            f"its labels: {', '.join(model_labels)}"
+        )
+    renamed = {}
+    for label in sorted(set(data.labels)):
+        renamed[label] = next((to for pattern, to in rules if fnmatchcase(label, pattern)), label)
+    labels = [renamed[lab] for lab in data.labels]
+    notes = []
+    moved = sum(1 for old, new in zip(data.labels, labels, strict=True) if new and old != new)
+    if rules:
+        notes.append(f"the label map renamed the labels of {_examples(moved)}")
+        unused = [p for p, _ in rules if not any(fnmatchcase(lab, p) for lab in renamed)]
+        if unused:
+            notes.append(f"label map rules that matched no label: {', '.join(unused)}")
+    dropped = Counter(old for old, new in zip(data.labels, labels, strict=True) if not new)
+    if dropped:
+        notes.append(f"{_examples(dropped.total())} left out by the label map: {_tally(dropped)}")
+    unknown = Counter(old for old, new in zip(data.labels, labels, strict=True) if new and new not in known)
+    if unknown and not skip_unknown:
+        raise DataError(
+            f"{data.source}: {_examples(unknown.total())} with labels the model does not know: {_tally(unknown)}; "
+            f"the model's labels: {', '.join(model_labels)}. Map them with --label-map FROM=TO (or a CSV of "
+            f"{','.join(MAP_COLUMNS)}), or leave them out with --skip-unknown-labels"
+        )
+    if unknown:
+        notes.append(f"{_examples(unknown.total())} left out, with labels the model does not know: {_tally(unknown)}")
+    keep = [i for i, lab in enumerate(labels) if lab in known]
+    if not keep:
+        raise DataError(f"{data.source}: no example left to evaluate once labels the model does not know are left out")
+    out = data.subset(keep)
+    out.labels = [labels[i] for i in keep]
+    out.notes = [*data.notes, *notes]
+    return out
+
+
+def _examples(n: int) -> str:
+    return f"{n} example" if n == 1 else f"{n} examples"
+
+
+def _tally(counts: Any, shown: int = 8) -> str:
+    """The most common labels with their counts (`news/uk 173, sport/tennis 46, ... and 80 more labels`)."""
+    top = ", ".join(f"{lab} {n}" for lab, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:shown])
+    return top + (f", and {len(counts) - shown} more labels" if len(counts) > shown else "")
+
 
 def evaluate_classifier(
     model: Any,
@@ -136,8 +254,15 @@ def evaluate_classifier(
     force: bool = False,
     device: str | None = None,
     by: str | None = None,
+    label_map: LabelMap | None = None,
+    skip_unknown_labels: bool = False,
 ) -> dict[str, Any]:
     """Evaluate a classifier (folder, bundled name or loaded model) on labelled data.
+
+    Data labelled in other words than the model's (another outlet's sections, say) is put in the model's
+    words by `label_map` (`read_label_map`: `{"news/uk-politics": "politics", "sport/*": "sport"}`);
+    examples whose label the model still lacks are refused, or left out with `skip_unknown_labels`. The
+    notes say how many examples were renamed and left out.
 
     Returns fractions in [0, 1]: `accuracy`, `macro_f1`, `per_class`, `confusion_matrix`,
     `labels`, `n`, `ece`, and `fnc_score` for the four FNC-1 labels; with `by` (a field: a site,
@@ -154,14 +279,13 @@ def evaluate_classifier(
     out_dir = prepare_report_dir(report, force=force, inputs=given) if report is not None else None
     # the examples as the model reads them at prediction time, as in training
     data_set = prepare_examples(load_labelled(data, task=clf.task, fields=fields, dedupe=False), clf.task)
-    unknown = sorted(set(data_set.labels) - set(clf.labels))
-    if unknown:
-        raise DataError(
-            f"{data}: labels the model does not know: {', '.join(unknown)} (model labels: {', '.join(clf.labels)})"
-        )
+    rules = read_label_map(label_map) if label_map is not None else []
+    data_set = relabel(data_set, clf.labels, rules, skip_unknown=skip_unknown_labels)
     proba = clf.predict_proba(data_set.inputs())
     pred = [clf.labels[i] for i in proba.argmax(axis=1)]
     metrics = classification_metrics(data_set.labels, pred, proba=proba, labels=clf.labels)
+    if len(set(data_set.labels)) < len(clf.labels):  # macro-F1 counts the labels the data lacks as 0
+        metrics["macro_f1_present"] = macro_f1_present(metrics)
     if by is not None:
         groups = metrics_by_group(data_set.groups or [], data_set.labels, pred, labels=clf.labels)
         metrics["by"] = {"field": by, "groups": groups}

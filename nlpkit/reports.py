@@ -229,6 +229,12 @@ def format_classification_report(m: dict[str, Any]) -> str:
         f"accuracy {m['accuracy']:.4f}   macro-F1 {m['macro_f1']:.4f}"
         + (f"   ECE {m['ece']:.4f}" if "ece" in m else "")
     )
+    absent = [lab for lab, r in m["per_class"].items() if not r["support"]]
+    if absent and "macro_f1_present" in m:  # a label the data lacks has an F1 of 0 in the macro-F1 above
+        shown = len(m["per_class"]) - len(absent)
+        lines.append(
+            f"macro-F1 over the {shown} labels the data has {m['macro_f1_present']:.4f} (none of: {', '.join(absent)})"
+        )
     if "fnc_score" in m:
         lines.append(f"FNC-1 score {m['fnc_score']:.4f}")
     width = max(len(lab) for lab in m["labels"]) + 2

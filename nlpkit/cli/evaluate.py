@@ -56,6 +56,21 @@ def evaluate_command(
             "target): where the model holds up and where it does not.",
         ),
     ] = None,
+    label_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--label-map",
+            help="Classifiers: rename the data's labels to the model's: FROM=TO (FROM a label or a glob such as "
+            "'sport/*'; TO empty leaves them out), or a JSON object or CSV of label,model_label (repeatable; "
+            "the first rule that matches wins).",
+        ),
+    ] = None,
+    skip_unknown_labels: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unknown-labels", help="Classifiers: leave out (and count) examples whose label the model lacks."
+        ),
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     text_field: TextField = "text",
     title_field: TitleField = "title",
@@ -74,6 +89,8 @@ def evaluate_command(
             raise UsageError(
                 "--by is for classifiers; to compare a summarizer across sources, evaluate each source's file"
             )
+        if label_map or skip_unknown_labels:
+            raise UsageError("--label-map and --skip-unknown-labels are for classifiers")
 
         m = evaluate_summarizer(
             model,
@@ -102,12 +119,19 @@ def evaluate_command(
         model,
         data,
         fields=LabelFields(
-            text=text_field, label=label_field, target=target_field, bodies=bodies, body_id=body_id_field
+            text=text_field,
+            label=label_field,
+            target=target_field,
+            title=title_field,
+            bodies=bodies,
+            body_id=body_id_field,
         ),
         report=report,
         force=force,
         device=device,
         by=by,
+        label_map=label_map,
+        skip_unknown_labels=skip_unknown_labels,
     )
     print(json.dumps(result) if fmt == "json" else format_classification_report(result))
 

@@ -155,7 +155,7 @@ def topic_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("case", "error"),
     [
-        ("unknown_labels", r"u\.jsonl: labels the model does not know: weather"),
+        ("unknown_labels", r"u\.jsonl: \d+ examples? with labels the model does not know: weather"),
         ("empty_data", r"e\.jsonl: no rows"),
         ("report_is_input", r"d\.jsonl: exists and is not a folder"),
         ("report_under_a_file", r"plain/r"),
