@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from nlpkit.catalog import get_summarizer
-from nlpkit.classifiers.base import TASKS, classifier_model, make_estimator
+from nlpkit.classifiers.base import TASKS, classifier_model, make_estimator, recorded_params
 from nlpkit.errors import DataError, UsageError
 from nlpkit.io.tables import read_table
 from nlpkit.labelled import Data, LabelFields, LabelledData, load_labelled, prepare_examples
@@ -376,7 +376,7 @@ def _classifier_meta(**kw: Any) -> ModelMeta:
         backend=kw["backend"],
         name=kw["name"],
         labels=tuple(str(c) for c in estimator.classes_),
-        params={k: list(v) if isinstance(v, tuple) else v for k, v in kw["params"].items()},
+        params=recorded_params(kw["params"]),
         fields={"text": fields.text, "label": fields.label, "target": fields.target, "title": fields.title},
         data={
             "source": data.source,

@@ -236,6 +236,12 @@ class StanceModel(ClassifierModel):
         return super().predict(X, batch_size=batch_size)
 
 
+def recorded_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as a model's description keeps them (JSON lists for tuples); how much fitting printed
+    (`verbose`) is not part of the model."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items() if k != "verbose"}
+
+
 def fitted_model(estimator: Any, *, name: str | None = None) -> TopicModel | StanceModel:
     """A fitted nlpkit estimator (`TfidfClassifier`, ...) as the model `nlpkit.save_model` writes.
 
@@ -252,7 +258,7 @@ def fitted_model(estimator: Any, *, name: str | None = None) -> TopicModel | Sta
     if getattr(estimator, "classes_", None) is None:
         raise UsageError(f"this {type(estimator).__name__} is not fitted yet: call fit first")
     task = getattr(estimator, "task_", None) or estimator.task
-    params = {k: list(v) if isinstance(v, tuple) else v for k, v in estimator.get_params().items()}
+    params = recorded_params(estimator.get_params())
     meta = ModelMeta(
         task=task,
         backend=backend,

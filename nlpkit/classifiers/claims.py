@@ -4,7 +4,7 @@ The article sentence that shares the most of the claim's content words is its ev
 kept, for a reader to check). Against that sentence, and against the whole article, the claim's
 checkable facts are compared (`nlpkit.text.facts`): negation on one side only, a word whose
 opposite the article uses, numbers, dates and names the article does not state, two names in the
-opposite order. These are the features a stance model needs to tell a contradicted claim from a
+opposite order, and how much of the claim's wording (numbers aside) the evidence has. These are the features a stance model needs to tell a contradicted claim from a
 supported one; they need no fitting.
 """
 
@@ -38,6 +38,7 @@ CLAIM_FEATURES = (
     "names_not_in_article",
     "names_swapped",
     "dates_not_in_article",
+    "words_in_evidence",
 )
 #: Sentences of an article looked at (its start: where news puts what it claims).
 MAX_SENTENCES = 200
@@ -144,6 +145,9 @@ def claim_features(claim: str, article: ArticleFacts) -> list[float]:
     mine = numbers(claim)
     theirs = article.sentence_numbers[at]
     claim_names = set(names(claim, opener=True))
+    # the share of the claim's words (numbers aside) in the evidence: a claim that says all the sentence says
+    # but another number overlaps it less the shorter it is, though it contradicts it just as plainly
+    claim_words = {w for w in content(tokens) if not any(c.isdigit() for c in w)}
     return [
         best,
         second,
@@ -161,6 +165,7 @@ def claim_features(claim: str, article: ArticleFacts) -> list[float]:
         float(sum(1 for n in claim_names if any(w not in article.vocabulary for w in n.split()))),
         float(swapped(claim, sentence.text)),
         float(len(dates(claim) - article.dates)),
+        len(claim_words & article.stems[at]) / max(1, len(claim_words)),
     ]
 
 

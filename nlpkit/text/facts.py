@@ -14,7 +14,8 @@ import re
 
 from nlpkit.text.tokens import lowered, word_pattern
 
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[,.]\d+)*(?:\s?%|\s?per\s?cent)?(?=(?:bn|m|tn|k)\b|[^\w]|$)")
+#: A number, with what follows it glued on left to `numbers` (`1.2bn`) or dropped (a unit: `8km`, `5ft`, `1990s`).
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[,.]\d+)*(?:\s?%|\s?per\s?cent)?(?=[^\W\d_]{1,3}\b|[^\w]|$)")
 #: Number words and what they stand for ("twelve" -> "12"), shared with the abstractive faithfulness guard.
 NUMBER_WORDS = {
     word: str(i)
@@ -133,11 +134,14 @@ def _norm_number(raw: str) -> str:
 
 
 def numbers(text: str) -> set[str]:
-    """The numbers a text states, normalised (`2,000` is `2000`; `two` is `2`; `£1.2bn` is `1.2bn`).
+    """The numbers a text states, normalised (`2,000` is `2000`; `two` is `2`; `£1.2bn` is `1.2bn`; a unit
+    glued on is dropped: `8km` is `8`, as `8 km` is).
 
     Example:
         >>> sorted(numbers("Two men paid £1.2bn, up 3% from 2,000 in 2019."))
         ['1.2bn', '2', '2000', '2019', '3']
+        >>> sorted(numbers("A terminal 8km away, a 40mph limit, built in the 1990s, not the G7's A380."))
+        ['1990', '40', '8']
     """
     found = set()
     for m in _NUMBER.finditer(text):

@@ -65,6 +65,15 @@ def test_the_checks_see_negation_numbers_opposites_and_swaps() -> None:
     assert f["negation_differs"] == 1.0 and f["numbers_not_in_article"] == 1.0
 
 
+def test_a_short_claim_with_another_number_has_all_the_evidence_words_but_its_number() -> None:
+    # A unit glued to its number (`8km`) is a number too, and the claim's words, numbers aside, are all there.
+    art = ArticleFacts("Ships will dock at a new terminal 8km along the coast. Work starts in spring.")
+    f = dict(zip(CLAIM_FEATURES, claim_features("The terminal is 20km along the coast", art), strict=True))
+    assert f["numbers_not_in_evidence"] == 1.0 and f["words_in_evidence"] == 1.0 and f["best_overlap"] < 1.0
+    same = dict(zip(CLAIM_FEATURES, claim_features("The terminal is 8km along the coast", art), strict=True))
+    assert same["numbers_not_in_evidence"] == 0.0 and same["numbers_in_evidence"] == 1.0
+
+
 def test_a_small_model_catches_negation_numbers_and_unrelated_claims() -> None:
     rng = random.Random(0)
     X, y, _ = pairs(range(48), rng)
@@ -132,3 +141,22 @@ def test_classify_says_which_target_it_checked(tmp_path: Path, where: str) -> No
     assert row["target"] == ("Cruise ships banned" if where == "given" else "Council bans cruise ships")
     ev = row["evidence"]
     assert text[ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_a_model_fitted_on_fewer_claim_checks_still_predicts_as_it_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # New checks go at the end of CLAIM_FEATURES: trees fitted before one was added never read the new column.
+    import numpy as np
+
+    from nlpkit.classifiers import pairs as pair_module
+
+    real = pair_module.claims_matrix
+    monkeypatch.setattr(pair_module, "claims_matrix", lambda p: real(p)[:, :-1])
+    X, y, _ = pairs(range(24), random.Random(0))
+    clf = TfidfStanceClassifier(model="pair-trees", svd_components=4, max_iter=30).fit(X, y)
+    before = clf.predict_proba(X[:6])
+    folder = nlpkit.save_model(clf, tmp_path / "old")
+    monkeypatch.setattr(pair_module, "claims_matrix", real)
+    model = nlpkit.load_model(folder, task="stance")
+    assert np.allclose([[p.scores[lab] for lab in model.labels] for p in model.predict_scores(X[:6])], before)

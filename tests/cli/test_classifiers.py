@@ -24,6 +24,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert tried and re.fullmatch(
         r".*: 1 of \d feature sets cross-validated \(\d+ s\); .*macro-F1 [\d.]+, .*", tried[0]
     )
+    assert "verbose" not in json.loads((out / "nlpkit.json").read_text())["params"]  # not part of the model
     return out
 
 
