@@ -290,8 +290,26 @@ def url_list(path: str | Path) -> list[str]:
     """
     lines = _list_lines(path, "--urls")
     if _is_table(path):
-        return [url for _, url in _table_column(lines, shown(Path(path)), ("url", "link"))]
-    return lines
+        lines = [url for _, url in _table_column(lines, shown(Path(path)), ("url", "link"))]
+    return _once(lines, shown(Path(path)))
+
+
+def _once(urls: list[str], where: str) -> list[str]:
+    """The URLs in order, each page once (a `#fragment` names a place on a page, not another page); a
+    warning says how many repeats were dropped."""
+    import warnings
+
+    seen: set[str] = set()
+    out = []
+    for url in urls:
+        page = url.split("#", 1)[0]
+        if page not in seen:
+            seen.add(page)
+            out.append(url)
+    if len(out) < len(urls):
+        repeats = len(urls) - len(out)
+        warnings.warn(f"{where}: {repeats} repeated URL{'s' if repeats > 1 else ''} read once", stacklevel=3)
+    return out
 
 
 def _list_lines(path: str | Path, option: str) -> list[str]:

@@ -370,6 +370,19 @@ def test_claims_from_a_spreadsheet_and_the_summary_of_how_many_bear(tmp_path: Pa
         claim_list(tmp_path / "nofile.txt")
 
 
+def test_a_page_listed_twice_is_read_once(tmp_path: Path) -> None:
+    urls = tmp_path / "urls.txt"
+    urls.write_text(
+        "https://example.org/a\nhttps://example.org/b\nhttps://example.org/a#comments\nhttps://example.org/a\n"
+    )
+    with pytest.warns(UserWarning, match=r"urls\.txt: 2 repeated URLs read once"):
+        assert url_list(urls) == ["https://example.org/a", "https://example.org/b"]
+    table = tmp_path / "urls.csv"
+    table.write_text("title,url\nA,https://example.org/a\nA again,https://example.org/a\n")
+    with pytest.warns(UserWarning, match=r"urls\.csv: 1 repeated URL read once"):
+        assert url_list(table) == ["https://example.org/a"]
+
+
 def test_a_resumed_claims_job_keeps_claim_rows_exact(tmp_path: Path) -> None:
     src = _archive(tmp_path, 30)
     opts = ScoreOptions(tasks=("topic",), claims=(("c1", "Bakery chain opens new shops"), ("c2", "Striker signs deal")))
