@@ -3,7 +3,8 @@
 Claims are made from articles no model here trained on (the 20 % of cnndm_train's articles that
 `models/stance-data/claims.py` keeps out, and a quarter of bbc_summary's): each article's own
 highlights or summary sentences (`supported`, should be agree), the same claims negated, with an
-opposite word, a number the article never states, or two names swapped (should be disagree), and
+opposite word, a number the article never states, two of its numbers or two names swapped (should
+be disagree), and
 another article's claims (`unrelated`). For each model: recall per kind, disagree F1 and macro-F1
 over agree / disagree / unrelated (a prediction of `discuss` counts as a miss), and time.
 
@@ -29,7 +30,7 @@ from nlpkit.metrics import classification_metrics
 from nlpkit.text.prepare import prepare
 
 EXPECTED = {"supported": "agree", "unrelated": "unrelated"}
-KINDS = ("supported", "negated", "opposite", "number", "swapped", "unrelated")
+KINDS = ("supported", "negated", "opposite", "number", "reordered", "swapped", "unrelated")
 
 
 def main() -> None:
@@ -68,7 +69,9 @@ def main() -> None:
             + " ".join(f"{recall[k]:9.3f}" for k in KINDS)
             + f" {m['per_class']['disagree']['f1']:8.3f} {m['macro_f1']:8.3f} {rate:8.0f}"
         )
-    print("recall per kind: supported -> agree, negated/opposite/number/swapped -> disagree, unrelated -> unrelated")
+    print(
+        "recall per kind: supported -> agree, negated/opposite/number/reordered/swapped -> disagree, unrelated -> unrelated"
+    )
 
 
 if __name__ == "__main__":

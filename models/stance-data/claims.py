@@ -3,13 +3,14 @@
 Following FactCC (Kryscinski et al. 2020), a claim the article supports is turned into one it
 contradicts by a rule: negation ("will" -> "will not", "approved" -> "did not approve"), an
 opposite word (approves -> rejects, rose -> fell, won -> lost), a number the article never states,
-or two names swapped (who did what). Supported claims are the articles' own highlights
+two of its numbers swapped (41 votes to 19 -> 19 votes to 41), or two names swapped (who did what). Supported claims are the articles' own highlights
 (CNN/DailyMail) or lead sentences; unrelated claims are another article's.
 
     python models/stance-data/claims.py OUT.jsonl [--data DIR] [--part train|bench]
 
 writes `{"id", "target", "text", "label", "kind", "source"}` rows with FNC-1's labels: `agree`
-(kind `supported`), `disagree` (kinds `negated`, `opposite`, `number`, `swapped`) and `unrelated`.
+(kind `supported`), `disagree` (kinds `negated`, `opposite`, `number`, `reordered`, `swapped`) and
+`unrelated`.
 `--part train` uses 80 % of cnndm_train's articles and the FNC-1 training bodies; `--part bench`
 the other 20 % and bbc_summary's articles (never trained on), for `bench/claims.py`.
 """
@@ -110,6 +111,20 @@ def renumber(claim: str, article: str, rng: random.Random) -> str | None:
     return None
 
 
+def reorder(claim: str) -> str | None:
+    """The claim with its first two different numbers swapped (a vote of 41 to 19 made 19 to 41); None when it
+    has fewer than two."""
+    found = list(re.finditer(r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?(?![\w,])", claim))
+    for other in found[1:]:
+        first = found[0]
+        if other.group() != first.group():
+            return (
+                claim[: first.start()] + other.group() + claim[first.end() : other.start()] + first.group()
+                + claim[other.end() :]
+            )
+    return None
+
+
 def swap_names(claim: str, article: str, rng: random.Random) -> str | None:
     """The claim with two of its names swapped, or one replaced by another name from the article."""
     found = list(dict.fromkeys(names(claim)))
@@ -136,6 +151,7 @@ def transformed(claim: str, article: str, rng: random.Random) -> Iterator[tuple[
         ("negated", negate(claim)),
         ("opposite", oppose(claim)),
         ("number", renumber(claim, article, rng)),
+        ("reordered", reorder(claim)),
         ("swapped", swap_names(claim, article, rng)),
     ):
         if made and made != claim:
@@ -189,6 +205,8 @@ def claim_rows(data: Path, part: str, seed: int = 0) -> list[dict[str, Any]]:
             kinds = list(made) if part == "bench" else [k for k in ("number", "opposite", "negated", "swapped") if k in made][:1]
             if part != "bench" and kinds and kinds[0] in ("negated", "swapped"):
                 kinds = [rng.choice([k for k in ("negated", "swapped") if k in made])]
+            if part != "bench" and "reordered" in made and rng.random() < 0.5:  # as rare as a claim with two numbers
+                kinds = ["reordered"]
             for kind in kinds:
                 rows.append({**base, "id": f"{aid}:{j}:{kind}", "target": made[kind], "label": "disagree", "kind": kind})
             other = arts[(n + 1 + rng.randrange(len(arts) - 1)) % len(arts)]

@@ -4,7 +4,8 @@ The article sentence that shares the most of the claim's content words is its ev
 kept, for a reader to check). Against that sentence, and against the whole article, the claim's
 checkable facts are compared (`nlpkit.text.facts`): negation on one side only, a word whose
 opposite the article uses, numbers, dates and names the article does not state, two names in the
-opposite order, and how much of the claim's wording (numbers aside) the evidence has. These are the features a stance model needs to tell a contradicted claim from a
+opposite order, two numbers in the opposite order, and how much of the claim's wording (numbers
+aside) the evidence has. These are the features a stance model needs to tell a contradicted claim from a
 supported one; they need no fitting.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlpkit.text.facts import dates, names, negated, numbers, opposites, swapped, words
+from nlpkit.text.facts import dates, names, negated, numbers, opposites, reordered, swapped, words
 from nlpkit.text.segment import segment
 from nlpkit.text.tokens import content_of
 from nlpkit.types import Evidence, Sentence
@@ -39,6 +40,7 @@ CLAIM_FEATURES = (
     "names_swapped",
     "dates_not_in_article",
     "words_in_evidence",
+    "numbers_reordered",
 )
 #: Sentences of an article looked at (its start: where news puts what it claims).
 MAX_SENTENCES = 200
@@ -118,7 +120,8 @@ def _evidence_at(
         ev_words = article.words[-i]
         theirs = article.sentence_numbers[-i]
         other_numbers = bool(mine) and len(theirs) >= len(mine) and bool(mine - theirs)  # numbers told otherwise
-        if opposites(tokens, ev_words) or other_numbers or negated(ev_words) != claim_negated:
+        told_otherwise = other_numbers or reordered(claim, article.sentences[-i].text)
+        if opposites(tokens, ev_words) or told_otherwise or negated(ev_words) != claim_negated:
             return score, -i
     return best, -ranked[0][1]
 
@@ -166,6 +169,7 @@ def claim_features(claim: str, article: ArticleFacts) -> list[float]:
         float(swapped(claim, sentence.text)),
         float(len(dates(claim) - article.dates)),
         len(claim_words & article.stems[at]) / max(1, len(claim_words)),
+        float(reordered(claim, sentence.text)),
     ]
 
 

@@ -133,6 +133,22 @@ def _norm_number(raw: str) -> str:
     return core.rstrip(".").removesuffix(".0")
 
 
+def number_order(text: str) -> list[str]:
+    """The numbers written in digits, normalised as `numbers` does, in the order the text gives them.
+
+    Example:
+        >>> number_order("The ban passed by 41 votes to 19, two years after 2,000 people marched.")
+        ['41', '19', '2000']
+    """
+    return [_norm_number(m.group()) + _scale_after(text, m.end()) for m in _NUMBER.finditer(text)]
+
+
+def _scale_after(text: str, end: int) -> str:
+    """`m` or `bn` where "million" or "bn" follows a number ending at `end`, else empty."""
+    after = text[end : end + 12].lower().lstrip()
+    return next((v for k, v in _SCALE.items() if after.startswith(k) and not after[len(k) : len(k) + 1].isalpha()), "")
+
+
 def numbers(text: str) -> set[str]:
     """The numbers a text states, normalised (`2,000` is `2000`; `two` is `2`; `£1.2bn` is `1.2bn`; a unit
     glued on is dropped: `8km` is `8`, as `8 km` is).
@@ -143,14 +159,7 @@ def numbers(text: str) -> set[str]:
         >>> sorted(numbers("A terminal 8km away, a 40mph limit, built in the 1990s, not the G7's A380."))
         ['1990', '40', '8']
     """
-    found = set()
-    for m in _NUMBER.finditer(text):
-        value = _norm_number(m.group())
-        after = text[m.end() : m.end() + 12].lower().lstrip()
-        scale = next(
-            (v for k, v in _SCALE.items() if after.startswith(k) and not after[len(k) : len(k) + 1].isalpha()), ""
-        )
-        found.add(value + scale)
+    found = set(number_order(text))
     found |= {NUMBER_WORDS[w] for w in _WORDS.findall(text.lower()) if w in NUMBER_WORDS}
     return found
 
@@ -225,6 +234,21 @@ def names(text: str, *, opener: bool = False) -> list[str]:
 def dates(text: str) -> set[str]:
     """Weekday and month names a text gives, lowercased."""
     return {m.group().lower() for m in _DATES.finditer(text)}
+
+
+def reordered(claim: str, sentence: str) -> bool:
+    """Whether two numbers that both texts give come in the opposite order ("19 votes to 41" against
+    "41 votes to 19", a score of 1-2 against 2-1).
+
+    Example:
+        >>> reordered("The ban passed by 19 votes to 41.", "The ban, passed by 41 votes to 19, starts in May.")
+        True
+        >>> reordered("The ban passed by 41 votes to 19.", "It passed by 41 votes to 19 in 2024.")
+        False
+    """
+    theirs = number_order(sentence)
+    shared = [n for n in dict.fromkeys(number_order(claim)) if n in theirs]
+    return len(shared) >= 2 and theirs.index(shared[0]) > theirs.index(shared[1])
 
 
 def swapped(claim: str, sentence: str) -> bool:

@@ -17,7 +17,7 @@ from nlpkit.text.facts import names, numbers, opposites, swapped, words
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "models" / "stance-data"))
-from claims import negate, oppose, renumber  # noqa: E402
+from claims import negate, oppose, renumber, reorder  # noqa: E402
 
 PLACES = ["Leeds", "Porto", "Bergen", "Lyon", "Turin", "Ghent", "Cork", "Split", "Basel", "Graz", "Malmo", "Aarhus"]
 THINGS = ["stadium", "bridge", "library", "tram line", "harbour wall", "concert hall", "bus depot", "cycle lane"]
@@ -72,6 +72,20 @@ def test_a_short_claim_with_another_number_has_all_the_evidence_words_but_its_nu
     assert f["numbers_not_in_evidence"] == 1.0 and f["words_in_evidence"] == 1.0 and f["best_overlap"] < 1.0
     same = dict(zip(CLAIM_FEATURES, claim_features("The terminal is 8km along the coast", art), strict=True))
     assert same["numbers_not_in_evidence"] == 0.0 and same["numbers_in_evidence"] == 1.0
+
+
+def test_two_numbers_in_the_opposite_order_are_checked_and_made_by_a_rule() -> None:
+    assert reorder("The ban passed by 41 votes to 19 on Monday") == "The ban passed by 19 votes to 41 on Monday"
+    assert reorder("Wales beat Israel 3-0 in Haifa") == "Wales beat Israel 0-3 in Haifa"
+    assert reorder("It cost 5 million euros") is None and reorder("It was 3 all, 3 each") is None
+    art = ArticleFacts("Shops welcomed it. The ban, passed by 41 votes to 19, starts in May.")
+    claim = "The ban passed by 19 votes to 41"
+    f = dict(zip(CLAIM_FEATURES, claim_features(claim, art), strict=True))
+    assert f["numbers_reordered"] == 1.0 and f["numbers_not_in_evidence"] == 0.0
+    same = dict(zip(CLAIM_FEATURES, claim_features("The ban passed by 41 votes to 19", art), strict=True))
+    assert same["numbers_reordered"] == 0.0
+    ev = evidence(claim, art)
+    assert ev is not None and ev.text.startswith("The ban, passed by 41 votes to 19")
 
 
 def test_a_small_model_catches_negation_numbers_and_unrelated_claims() -> None:
