@@ -16,7 +16,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlpkit.text.facts import dates, names, negated, numbers, opposites, reordered, swapped, words
+from nlpkit.text.facts import (
+    dates,
+    in_other_order,
+    names,
+    negated,
+    number_order,
+    number_words,
+    numbers,
+    opposites,
+    swapped,
+    words,
+)
 from nlpkit.text.segment import segment
 from nlpkit.text.tokens import content_of
 from nlpkit.types import Evidence, Sentence
@@ -63,7 +74,10 @@ class ArticleFacts:
         self.all_words = [w for ws in self.words for w in ws]
         self.vocabulary = set(self.all_words)
         self.numbers = numbers(text)
-        self.sentence_numbers = [numbers(s.text) for s in self.sentences]
+        self.sentence_order = [number_order(s.text) for s in self.sentences]  # digits, in order
+        self.sentence_numbers = [
+            set(o) | number_words(s.text) for o, s in zip(self.sentence_order, self.sentences, strict=True)
+        ]
         self.dates = dates(text)
 
     def ranked(self, claim_stems: set[str]) -> list[tuple[float, int]]:
@@ -92,38 +106,48 @@ def evidence(claim: str, article: ArticleFacts) -> Evidence | None:
         >>> evidence("The cruise ship ban passed by 30 votes to 12", art).text
         'The ban passed by 41 votes to 19.'
     """
-    tokens = words(claim)
-    found = _evidence_at(claim, tokens, article, article.ranked(content(tokens)))
+    found = _evidence_at(ClaimFacts(claim), article)
     if found is None:
         return None
-    score, i = found
+    score, i, _ = found
     s = article.sentences[i]
     return Evidence(text=s.text, start=s.start, end=s.end, score=score)
+
+
+class ClaimFacts:
+    """What the checks need of one claim, computed once for the sentences it is held against."""
+
+    def __init__(self, claim: str) -> None:
+        self.text = claim
+        self.tokens = words(claim)
+        self.stems = content(self.tokens)
+        self.number_order = number_order(claim)
+        self.numbers = set(self.number_order) | number_words(claim)
+        self.negated = negated(self.tokens)
 
 
 #: A sentence sharing at least this share of the best sentence's overlap may be the evidence when it contradicts.
 NEAR_BEST = 0.6
 
 
-def _evidence_at(
-    claim: str, tokens: list[str], article: ArticleFacts, ranked: list[tuple[float, int]]
-) -> tuple[float, int] | None:
-    """(overlap share, sentence index) of the evidence sentence for a claim (its `words` in `tokens`, the
-    article's sentences `ranked` by overlap with it)."""
+def _evidence_at(claim: ClaimFacts, article: ArticleFacts) -> tuple[float, int, list[tuple[float, int]]] | None:
+    """(overlap share, sentence index) of the evidence sentence for a claim, and the article's sentences
+    ranked by overlap with it."""
+    ranked = article.ranked(claim.stems)
     if not ranked:
         return None
     best = ranked[0][0]
-    mine, claim_negated = numbers(claim), negated(tokens)
+    mine = claim.numbers
     for score, i in ranked[:5]:
         if score <= 0 or score < NEAR_BEST * best:
             break
         ev_words = article.words[-i]
         theirs = article.sentence_numbers[-i]
         other_numbers = bool(mine) and len(theirs) >= len(mine) and bool(mine - theirs)  # numbers told otherwise
-        told_otherwise = other_numbers or reordered(claim, article.sentences[-i].text)
-        if opposites(tokens, ev_words) or told_otherwise or negated(ev_words) != claim_negated:
-            return score, -i
-    return best, -ranked[0][1]
+        told_otherwise = other_numbers or in_other_order(claim.number_order, article.sentence_order[-i])
+        if opposites(claim.tokens, ev_words) or told_otherwise or negated(ev_words) != claim.negated:
+            return score, -i, ranked
+    return best, -ranked[0][1], ranked
 
 
 def claim_features(claim: str, article: ArticleFacts) -> list[float]:
@@ -135,29 +159,29 @@ def claim_features(claim: str, article: ArticleFacts) -> list[float]:
         >>> f["opposite_in_evidence"], f["negation_differs"]
         (1.0, 0.0)
     """
-    tokens = words(claim)
-    ranked = article.ranked(content(tokens))
-    found = _evidence_at(claim, tokens, article, ranked)
+    facts = ClaimFacts(claim)
+    found = _evidence_at(facts, article)
     if found is None:
         return [0.0] * len(CLAIM_FEATURES)
-    best, at = found
+    best, at, ranked = found
+    tokens = facts.tokens
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     sentence = article.sentences[at]
     ev_words = article.words[at]
-    claim_negated, ev_negated = negated(tokens), negated(ev_words)
-    mine = numbers(claim)
+    ev_negated = negated(ev_words)
+    mine = facts.numbers
     theirs = article.sentence_numbers[at]
     claim_names = set(names(claim, opener=True))
     # the share of the claim's words (numbers aside) in the evidence: a claim that says all the sentence says
     # but another number overlaps it less the shorter it is, though it contradicts it just as plainly
-    claim_words = {w for w in content(tokens) if not any(c.isdigit() for c in w)}
+    claim_words = {w for w in facts.stems if not any(c.isdigit() for c in w)}
     return [
         best,
         second,
         at / max(1, len(article.sentences) - 1),
-        float(claim_negated),
+        float(facts.negated),
         float(ev_negated),
-        float(claim_negated != ev_negated),
+        float(facts.negated != ev_negated),
         float(opposites(tokens, ev_words)),
         float(opposites(tokens, article.all_words)),
         float(len(mine)),
@@ -169,7 +193,7 @@ def claim_features(claim: str, article: ArticleFacts) -> list[float]:
         float(swapped(claim, sentence.text)),
         float(len(dates(claim) - article.dates)),
         len(claim_words & article.stems[at]) / max(1, len(claim_words)),
-        float(reordered(claim, sentence.text)),
+        float(in_other_order(facts.number_order, article.sentence_order[at])),
     ]
 
 

@@ -11,6 +11,7 @@ numbers the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from nlpkit.text.tokens import lowered, word_pattern
 
@@ -159,9 +160,12 @@ def numbers(text: str) -> set[str]:
         >>> sorted(numbers("A terminal 8km away, a 40mph limit, built in the 1990s, not the G7's A380."))
         ['1990', '40', '8']
     """
-    found = set(number_order(text))
-    found |= {NUMBER_WORDS[w] for w in _WORDS.findall(text.lower()) if w in NUMBER_WORDS}
-    return found
+    return set(number_order(text)) | number_words(text)
+
+
+def number_words(text: str) -> set[str]:
+    """The numbers a text spells out (`two` is `2`), the part of `numbers` that `number_order` leaves out."""
+    return {NUMBER_WORDS[w] for w in _WORDS.findall(text.lower()) if w in NUMBER_WORDS}
 
 
 def words(text: str) -> list[str]:
@@ -246,8 +250,13 @@ def reordered(claim: str, sentence: str) -> bool:
         >>> reordered("The ban passed by 41 votes to 19.", "It passed by 41 votes to 19 in 2024.")
         False
     """
-    theirs = number_order(sentence)
-    shared = [n for n in dict.fromkeys(number_order(claim)) if n in theirs]
+    return in_other_order(number_order(claim), number_order(sentence))
+
+
+def in_other_order(mine: Sequence[str], theirs: Sequence[str]) -> bool:
+    """Whether the first two items of `mine` that `theirs` also has come in the opposite order there (what
+    `reordered` and `swapped` ask of numbers and names)."""
+    shared = [n for n in dict.fromkeys(mine) if n in theirs]
     return len(shared) >= 2 and theirs.index(shared[0]) > theirs.index(shared[1])
 
 
@@ -258,10 +267,4 @@ def swapped(claim: str, sentence: str) -> bool:
         >>> swapped("Arsenal beat Chelsea in the final.", "Chelsea beat Arsenal 2-1 in the final.")
         True
     """
-    mine = names(claim, opener=True)
-    theirs = names(sentence, opener=True)
-    shared = [n for n in dict.fromkeys(mine) if n in theirs]
-    if len(shared) < 2:
-        return False
-    a, b = shared[0], shared[1]
-    return theirs.index(a) > theirs.index(b)
+    return in_other_order(names(claim, opener=True), names(sentence, opener=True))
