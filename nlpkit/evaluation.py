@@ -12,6 +12,7 @@ from nlpkit.catalog import get_summarizer, load_model
 from nlpkit.classifiers.base import check_model
 from nlpkit.errors import DataError, UsageError, describe
 from nlpkit.io.files import write_atomic
+from nlpkit.io.paths import table_rows
 from nlpkit.io.readers import Fields, read_articles
 from nlpkit.labelled import Data, LabelFields, LabelledData, load_labelled, prepare_examples
 from nlpkit.metrics import (
@@ -151,40 +152,36 @@ def read_label_map(spec: LabelMap) -> list[tuple[str, str]]:
         return [(str(k), str(v)) for k, v in spec.items()]
     rules: list[tuple[str, str]] = []
     for item in [spec] if isinstance(spec, str | Path) else spec:
-        if isinstance(item, str) and "=" in item and not Path(item).is_file():
+        path = Path(item)
+        if path.is_file():
+            rules += _label_map_file(path)
+        elif isinstance(item, str) and "=" in item:
             source, _, target = item.partition("=")
             rules.append((source.strip(), target.strip()))
-        elif not Path(item).is_file():
-            raise UsageError(f"label map {str(item)!r}: no such file; give FROM=TO or a file of label,model_label")
         else:
-            rules += _label_map_file(Path(item))
+            raise UsageError(f"label map {str(item)!r}: no such file; give FROM=TO or a file of label,model_label")
     if not rules or any(not source for source, _ in rules):
         raise UsageError(f"label map {spec!r}: give FROM=TO pairs (FROM a data label or a glob such as 'sport/*')")
     return rules
 
 
 def _label_map_file(path: Path) -> list[tuple[str, str]]:
-    import csv
+    """The rules of a JSON object, or of a CSV or TSV table with the columns `MAP_COLUMNS`."""
     import json
 
     wanted = f"a JSON object or a CSV of {','.join(MAP_COLUMNS)}"
-    found: Any = None
+    if path.suffix.lower() != ".json":
+        rows = table_rows(path, "--label-map")
+        if not rows or any(c not in rows[0] for c in MAP_COLUMNS):
+            raise DataError(f"{path}: not a label map: give {wanted} (a header row naming both columns)")
+        return [(r.get(MAP_COLUMNS[0], ""), r.get(MAP_COLUMNS[1], "")) for r in rows]
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        if path.suffix.lower() == ".json":
-            found = json.loads(text)
-        else:
-            dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-            rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
-    except (OSError, UnicodeError, ValueError, csv.Error) as e:
+        found = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeError, ValueError) as e:
         raise DataError(f"{path}: cannot be read as {wanted} ({describe(e)})") from e
-    if path.suffix.lower() == ".json":
-        if not isinstance(found, dict):
-            raise DataError(f"{path}: not a label map: give {wanted}")
-        return [(str(k), "" if v is None else str(v)) for k, v in found.items()]
-    if not rows or any(c not in rows[0] for c in MAP_COLUMNS):
-        raise DataError(f"{path}: not a label map: give {wanted} (a header row naming both columns)")
-    return [(str(r[MAP_COLUMNS[0]] or "").strip(), str(r[MAP_COLUMNS[1]] or "").strip()) for r in rows]
+    if not isinstance(found, dict):
+        raise DataError(f"{path}: not a label map: give {wanted}")
+    return [(str(k), "" if v is None else str(v)) for k, v in found.items()]
 
 
 def relabel(

@@ -370,6 +370,17 @@ def claim_list(path: str | Path) -> list[tuple[str, str]]:
     return out
 
 
+def table_rows(path: str | Path, option: str) -> list[dict[str, str]]:
+    """The rows of a small CSV or TSV file given to `option` (a label map), by lower-cased header: read as list
+    files are (decoded, capped, `#` lines skipped), with the delimiter its header uses."""
+    import csv
+
+    lines = _list_lines(path, option)
+    rows = csv.reader(lines, delimiter=csv_delimiter(lines[0]))
+    header = [cell.strip().lower() for cell in next(rows)]
+    return [dict(zip(header, (cell.strip() for cell in row), strict=False)) for row in rows]
+
+
 def _table_column(lines: list[str], source: str, names: tuple[str, ...]) -> list[tuple[str, str]]:
     """(id, value) of each row of a CSV or TSV table's lines: the first of the columns `names` it has, and its
     `id` column ("" where it has none), with the delimiter its header uses."""

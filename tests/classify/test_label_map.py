@@ -80,6 +80,13 @@ def test_label_map_files(tmp_path: Path) -> None:
         read_label_map(["=sport"])
 
 
+def test_a_label_map_from_a_spreadsheet_is_read_as_every_list_file_is(tmp_path: Path) -> None:
+    # A European Excel export: semicolons, Windows-1252, a comment line
+    sheet = tmp_path / "map.csv"
+    sheet.write_bytes("# sections to labels\nLabel;Model_Label\nnews/économie;business\n".encode("cp1252"))
+    assert read_label_map(sheet) == [("news/économie", "business")]
+
+
 def test_the_bundled_topic_model_on_five_bbc_labels(data_dir: Path) -> None:
     # `tech` is the bundled model's `technology`; the seven labels the data lacks score an F1 of 0
     with pytest.raises(DataError, match="12 examples with labels the model does not know: tech 12"):
