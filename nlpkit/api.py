@@ -227,11 +227,9 @@ def classify(
     if isinstance(result, Failure):
         raise InputError(result.error.removeprefix("<text>: "))
     if isinstance(result, Skipped):
-        where = f"{article.source}: "
-        reason = result.reason.removeprefix(where)
-        if reason == NO_TARGET:  # in the words of this function's arguments, not the command's options
-            reason = NO_TARGET_GIVEN
-        return Skipped(article, reason if article.source == "<text>" else where + reason)
+        # in the words of this function's arguments, not the command's options
+        reason = result.reason.replace(NO_TARGET, NO_TARGET_GIVEN).removeprefix("<text>: ")
+        return Skipped(article, reason)
     return result[1]
 
 

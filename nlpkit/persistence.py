@@ -455,9 +455,7 @@ def model_card(meta: ModelMeta) -> str:
         *(
             ["```console", meta.command, "```"]
             if meta.command
-            else [
-                "Not recorded: fitted in Python and saved with `nlpkit.save_model`; the parameters are in `nlpkit.json`."
-            ]
+            else [f"{NOT_RECORDED}; the parameters are in `nlpkit.json`."]
         ),
         "",
         "## Versions",
@@ -470,9 +468,13 @@ def model_card(meta: ModelMeta) -> str:
     return "\n".join(lines)
 
 
+#: What a card says of the data and command of an estimator that `nlpkit.save_model` saved from Python.
+NOT_RECORDED = "Not recorded: fitted in Python and saved with `nlpkit.save_model`"
+
+
 def _card_data(data: dict[str, Any]) -> list[str]:
     if "source" not in data:  # an estimator fitted in Python: nlpkit never saw its data
-        return ["Not recorded: fitted in Python and saved with `nlpkit.save_model`."]
+        return [f"{NOT_RECORDED}."]
     return [
         f"- source: `{data['source']}`",
         f"- examples used: {data.get('n_train', '?')} train, {data.get('n_dev', 0)} dev",

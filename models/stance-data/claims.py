@@ -205,7 +205,7 @@ def claim_rows(data: Path, part: str, seed: int = 0) -> list[dict[str, Any]]:
             kinds = list(made) if part == "bench" else [k for k in ("number", "opposite", "negated", "swapped") if k in made][:1]
             if part != "bench" and kinds and kinds[0] in ("negated", "swapped"):
                 kinds = [rng.choice([k for k in ("negated", "swapped") if k in made])]
-            if part != "bench" and "reordered" in made and rng.random() < 0.5:  # as rare as a claim with two numbers
+            if part != "bench" and "reordered" in made and rng.random() < 0.5:  # half the claims with two numbers
                 kinds = ["reordered"]
             for kind in kinds:
                 rows.append({**base, "id": f"{aid}:{j}:{kind}", "target": made[kind], "label": "disagree", "kind": kind})

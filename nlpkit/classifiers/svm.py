@@ -33,10 +33,9 @@ def align(scores: np.ndarray, have: np.ndarray, want: np.ndarray) -> np.ndarray:
 
 def fit_temperature(scores: np.ndarray, y: Sequence[str], classes: Sequence[str]) -> float:
     """The scale T minimising the log-loss of softmax(T * scores) on held-out scores (1 with none)."""
-    from scipy.optimize import minimize_scalar
-
     if len(y) == 0:
         return 1.0
+    from scipy.optimize import minimize_scalar
 
     index = {c: i for i, c in enumerate(classes)}
     gold = np.array([index[v] for v in y])
