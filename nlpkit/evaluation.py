@@ -12,7 +12,7 @@ from nlpkit.catalog import get_summarizer, load_model
 from nlpkit.classifiers.base import check_model
 from nlpkit.errors import DataError, UsageError, describe
 from nlpkit.io.files import write_atomic
-from nlpkit.io.paths import table_rows
+from nlpkit.io.lists import table_rows
 from nlpkit.io.readers import Fields, read_articles
 from nlpkit.labelled import Data, LabelFields, LabelledData, load_labelled, prepare_examples
 from nlpkit.metrics import (

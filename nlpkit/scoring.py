@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nlpkit.errors import UsageError
-from nlpkit.io.paths import ONE_ARTICLE_FORMATS, expand_inputs, format_of, url_list
+from nlpkit.io.lists import url_list
+from nlpkit.io.paths import ONE_ARTICLE_FORMATS, expand_inputs, format_of
 from nlpkit.io.readers import Fields
 from nlpkit.io.web import WebOptions
 from nlpkit.io.writers import output_format

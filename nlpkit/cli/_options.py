@@ -72,7 +72,7 @@ FollowLinks = Annotated[
 def article_inputs(paths: list[str] | None, urls: str | None) -> tuple[list[str], list[str]]:
     """The PATHS given and the URLs of `--urls`; a usage error when there is neither."""
     from nlpkit.errors import UsageError
-    from nlpkit.io.paths import url_list
+    from nlpkit.io.lists import url_list
 
     if not paths and not urls:
         raise UsageError("give articles to read: PATHS (files, folders, URLs, -) or --urls FILE")

@@ -114,7 +114,7 @@ def score_command(
 
     The exit code is 0 when every record was scored, 1 when any failed (they are in --errors).
     """
-    from nlpkit.io.paths import claim_list
+    from nlpkit.io.lists import claim_list
     from nlpkit.io.readers import Fields
     from nlpkit.jobs import ScoreSummary
     from nlpkit.scorer import ScoreOptions

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import nlpkit
 from nlpkit.cli import app
 from nlpkit.errors import InputError, OutputError, UsageError
-from nlpkit.io.paths import claim_list, url_list
+from nlpkit.io.lists import claim_list, url_list
 from nlpkit.scoring import ScoreOptions, score_archive
 
 runner = CliRunner()
